@@ -1,0 +1,87 @@
+"""The facts frame: one row per (ar, jobbtorg, kon, verksamhet, measure) with its value.
+
+An empty jobbtorg or kon means "not broken down by this dimension", i.e. the
+figure covers every value of it. Every source, published or imported, becomes
+this frame; nothing downstream knows which kind it came from except `source`.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from kaa import schema
+
+FACT_COLUMNS = [
+    schema.AR, schema.JOBBTORG, schema.KON, schema.VERKSAMHET,
+    "measure", "value", "noggrannhet", "kalla", "anmarkning", "source",
+]
+
+
+class FactsError(ValueError):
+    """A facts file that does not follow the vocabulary. The message is Swedish."""
+
+
+def _problem(row: int, column: str, value: str, expected: str) -> str:
+    # Row numbers as in the file: the header is row 1.
+    return f"Rad {row + 2}, kolumn ”{column}”: värdet ”{value}” är inte giltigt. Förväntat: {expected}."
+
+
+def normalize_facts(raw: pd.DataFrame) -> pd.DataFrame:
+    """Check and normalise a tidy frame of text columns into the facts frame.
+
+    Raises FactsError listing every problem with its row and column.
+    """
+    missing = [c for c in (schema.AR, "measure", "value") if c not in raw.columns]
+    if missing:
+        raise FactsError("Kolumner saknas: " + ", ".join(missing))
+    df = raw.copy()
+    for column in FACT_COLUMNS:
+        if column not in df.columns:
+            df[column] = ""
+        df[column] = df[column].fillna("").astype(str).str.strip()
+    problems: list[str] = []
+
+    ar = pd.to_numeric(df[schema.AR], errors="coerce")
+    for i in df.index[ar.isna() | (ar % 1 != 0)]:
+        problems.append(_problem(i, schema.AR, df.at[i, schema.AR], "ett årtal, t.ex. 2020"))
+
+    jobbtorg = df[schema.JOBBTORG].map(lambda v: schema.normalize_jobbtorg(v) if v else "")
+    for i in df.index[jobbtorg.isna()]:
+        problems.append(_problem(i, schema.JOBBTORG, df.at[i, schema.JOBBTORG],
+                                 "tomt eller ett av " + ", ".join(schema.JOBBTORG_NAMES)))
+    for column, allowed in ((schema.KON, schema.KON_VALUES), (schema.VERKSAMHET, schema.VERKSAMHET_VALUES)):
+        bad = ~df[column].isin(("",) + allowed)
+        for i in df.index[bad]:
+            problems.append(_problem(i, column, df.at[i, column], "tomt eller ett av " + ", ".join(allowed)))
+    for i in df.index[~df["measure"].isin(schema.MEASURE_NAMES)]:
+        problems.append(_problem(i, "measure", df.at[i, "measure"], "ett mått ur begreppslistan, t.ex. nadda"))
+
+    value = pd.to_numeric(df["value"].str.replace(",", ".", regex=False), errors="coerce")
+    is_share = df["measure"].isin(schema.SHARE_NAMES)
+    bad_value = value.isna() | (value < 0) | (is_share & (value > 1)) | (~is_share & (value % 1 != 0))
+    for i in df.index[bad_value]:
+        expected = "en andel mellan 0 och 1" if is_share[i] else "ett heltal, 0 eller större"
+        problems.append(_problem(i, "value", df.at[i, "value"], expected))
+    for i in df.index[~df["noggrannhet"].isin(("",) + schema.NOGGRANNHET_VALUES)]:
+        problems.append(_problem(i, "noggrannhet", df.at[i, "noggrannhet"],
+                                 "tomt eller ett av " + ", ".join(schema.NOGGRANNHET_VALUES)))
+    if problems:
+        raise FactsError("\n".join(problems))
+
+    out = pd.DataFrame({
+        schema.AR: ar.astype("int64"),
+        schema.JOBBTORG: jobbtorg.replace("", None),
+        schema.KON: df[schema.KON].replace("", None),
+        schema.VERKSAMHET: df[schema.VERKSAMHET].replace("", schema.HELA_KAA),
+        "measure": df["measure"],
+        "value": value.astype("float64"),
+        "noggrannhet": df["noggrannhet"].replace("", schema.EXAKT),
+        "kalla": df["kalla"],
+        "anmarkning": df["anmarkning"],
+        "source": df["source"],
+    })
+    duplicated = out.duplicated(subset=FACT_COLUMNS[:5], keep=False)
+    if duplicated.any():
+        rows = ", ".join(str(i + 2) for i in out.index[duplicated])
+        raise FactsError(f"Samma mått förekommer flera gånger för samma grupp (rader {rows}).")
+    return out[FACT_COLUMNS]

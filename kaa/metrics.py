@@ -1,0 +1,278 @@
+"""Pure functions from facts to figures: roll-up, shares, year-over-year change.
+
+A figure that does not exist stays missing (NaN) and carries a Swedish reason
+(`orsak`); it is never turned into 0.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+from kaa import schema
+
+BREAKDOWNS = (schema.JOBBTORG, schema.KON)
+LONG_COLUMNS = ["measure", "value", "noggrannhet", "kalla", "orsak"]
+CHANGE_SUFFIX = "_forandring"
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the user asked for. None means every value of that dimension."""
+
+    years: tuple[int, ...] | None = None
+    jobbtorg: tuple[str, ...] | None = None
+    kon: tuple[str, ...] | None = None
+    verksamhet: str = schema.HELA_KAA
+
+    def filter_for(self, dimension: str) -> tuple[str, ...] | None:
+        """The active filter on a breakdown, or None when it lets everything through."""
+        chosen = getattr(self, dimension)
+        if chosen is None or set(chosen) >= set(schema.DIMENSION_ORDER[dimension]):
+            return None
+        return tuple(chosen)
+
+
+def share(numerator, denominator):
+    """The one way a share is computed from its counts.
+
+    Works on scalars and on Series. Missing when either count is missing or the
+    denominator is 0; never silently 0.
+    """
+    num = pd.to_numeric(numerator, errors="coerce")
+    den = pd.to_numeric(denominator, errors="coerce")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        result = num / den
+    if isinstance(result, pd.Series):
+        return result.where(den > 0)
+    return result if den and den > 0 else float("nan")
+
+
+def grouping(by: Sequence[str]) -> list[str]:
+    """The grouping columns in canonical order; `ar` is always one of them."""
+    unknown = [d for d in by if d not in schema.GROUPABLE]
+    if unknown:
+        raise ValueError(f"Okänd dimension: {', '.join(unknown)}. Välj bland: {', '.join(schema.GROUPABLE)}.")
+    return [d for d in schema.GROUPABLE if d == schema.AR or d in by]
+
+
+def _level(frame: pd.DataFrame) -> pd.Series:
+    """For every fact row, which breakdowns it is split by, as a sortable tuple."""
+    parts = [frame[d].notna().map({True: d, False: ""}) for d in BREAKDOWNS]
+    return pd.Series(list(zip(*parts)), index=frame.index).map(lambda t: tuple(x for x in t if x))
+
+
+def _join_unique(values: pd.Series) -> str:
+    return "; ".join(dict.fromkeys(v for v in values if v))
+
+
+def _combine_accuracy(values: pd.Series) -> str:
+    kinds = set(values)
+    return kinds.pop() if len(kinds) == 1 else "ungefär"
+
+
+def _expected_groups(cols: list[str], years: Sequence[int], sel: Selection) -> pd.DataFrame:
+    axes = {schema.AR: list(years)}
+    for d in cols[1:]:
+        axes[d] = list(sel.filter_for(d) or schema.DIMENSION_ORDER[d])
+    return pd.MultiIndex.from_product(list(axes.values()), names=list(axes)).to_frame(index=False)
+
+
+def _dims_phrase(dims: Sequence[str]) -> str:
+    return " och ".join(schema.DIMENSION_LABELS[d].lower() for d in dims)
+
+
+def rollup(facts: pd.DataFrame, by: Sequence[str], sel: Selection = Selection()) -> pd.DataFrame:
+    """Counts (and shares published without counts) for the asked grouping, long format.
+
+    For every year and measure the coarsest breakdown in the facts that still
+    answers the question is used, so a published total is taken as printed and
+    never re-derived from parts; an extract's finest rows are summed. Within a
+    breakdown that exists, a group with no rows is a true 0. Where no breakdown
+    answers, the figure is missing with its reason.
+    """
+    cols = grouping(by)
+    needed = {d for d in BREAKDOWNS if d in cols or sel.filter_for(d)}
+    facts = facts[facts[schema.VERKSAMHET] == sel.verksamhet]
+    all_years = sorted(facts[schema.AR].unique()) if len(facts) else []
+    years = [y for y in all_years if sel.years is None or y in sel.years]
+    if sel.years is not None:
+        years = sorted(set(years) | set(sel.years))
+    expected = _expected_groups(cols, years, sel)
+
+    facts = facts[facts[schema.AR].isin(years)].assign(_level=_level)
+    pieces = []
+    for (year, measure), rows in facts.groupby([schema.AR, "measure"], sort=False):
+        levels = sorted((lv for lv in rows["_level"].unique() if needed <= set(lv)), key=len)
+        if not levels:
+            continue
+        rows = rows[rows["_level"] == levels[0]]
+        for d in BREAKDOWNS:
+            chosen = sel.filter_for(d)
+            if chosen is not None:
+                rows = rows[rows[d].isin(chosen)]
+        is_share = measure in schema.SHARE_NAMES
+        if is_share and (len(rows) != 1 or len(cols) > 1):
+            continue  # a published share cannot be summed or split
+        summed = rows.groupby(cols, dropna=False).agg(
+            value=("value", "sum"), noggrannhet=("noggrannhet", _combine_accuracy),
+            kalla=("kalla", _join_unique)).reset_index()
+        groups = expected[expected[schema.AR] == year]
+        piece = groups.merge(summed, on=cols, how="left")
+        if not is_share:
+            # The breakdown exists, so a group without rows really is empty.
+            empty = piece["value"].isna()
+            piece.loc[empty, "value"] = 0.0
+            piece.loc[empty, "noggrannhet"] = schema.EXAKT
+            piece.loc[empty, "kalla"] = _join_unique(rows["kalla"])
+        pieces.append(piece.assign(measure=measure))
+
+    found = pd.concat(pieces, ignore_index=True) if pieces else pd.DataFrame(columns=cols + LONG_COLUMNS)
+    present = found[cols + ["measure"]] if len(found) else pd.DataFrame(columns=cols + ["measure"])
+    grid = expected.merge(pd.DataFrame({"measure": schema.COUNT_NAMES}), how="cross")
+    missing = grid.merge(present, on=cols + ["measure"], how="left", indicator=True)
+    missing = missing[missing["_merge"] == "left_only"].drop(columns="_merge")
+    if len(missing):
+        missing["orsak"] = [
+            _missing_reason(facts, r[schema.AR], r["measure"], needed) for r in missing.to_dict("records")
+        ]
+    long = pd.concat([found, missing], ignore_index=True)
+    long = _add_shares(long, cols)
+    for column in ("noggrannhet", "kalla", "orsak"):
+        long[column] = long[column].fillna("").astype(str) if column in long else ""
+    long["value"] = long["value"].astype("float64")
+    return _sort(long[cols + LONG_COLUMNS], cols)
+
+
+def _missing_reason(facts: pd.DataFrame, year: int, measure: str, needed: set[str]) -> str:
+    label = schema.MEASURES[measure].label.lower()
+    here = facts[(facts[schema.AR] == year) & (facts["measure"] == measure)]
+    if here.empty:
+        return f"Källan har ingen uppgift om {label} för {year}."
+    return f"Källan redovisar inte {label} per {_dims_phrase(sorted(needed))} för {year}."
+
+
+def _add_shares(long: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
+    """Compute every share from its counts; fall back to a published share where counts are missing."""
+    counts = long[long["measure"].isin(schema.COUNT_NAMES)]
+    wide_counts = counts.pivot_table(index=cols, columns="measure", values="value", aggfunc="first",
+                                     dropna=False).reindex(columns=list(schema.COUNT_NAMES))
+    published = long[long["measure"].isin(schema.SHARE_NAMES)].set_index(cols + ["measure"])
+    frames = [counts]
+    for spec in schema.SHARES:
+        inputs = wide_counts[list(spec.numerators) + [spec.denominator]]
+        value = share(inputs[list(spec.numerators)].sum(axis=1, min_count=len(spec.numerators)),
+                      inputs[spec.denominator])
+        frame = pd.DataFrame({"value": value, "measure": spec.name, "noggrannhet": schema.EXAKT,
+                              "kalla": f"Beräknad: {_formula(spec)}",
+                              "orsak": ""}, index=wide_counts.index)
+        frame.loc[value.isna(), ["kalla", "noggrannhet"]] = ""
+        if len(published):
+            pub = published.xs(spec.name, level="measure", drop_level=True) if spec.name in \
+                published.index.get_level_values("measure") else published.iloc[0:0]
+            pub = pub.reindex(frame.index)
+            use = frame["value"].isna() & pub["value"].notna()
+            frame.loc[use, "value"] = pub.loc[use, "value"]
+            frame.loc[use, "kalla"] = pub.loc[use, "kalla"]
+            frame.loc[use, "noggrannhet"] = "publicerad andel"
+        gone = frame["value"].isna()
+        frame.loc[gone, "orsak"] = [_share_reason(spec, row) for row in inputs[gone].to_dict("records")]
+        frames.append(frame.reset_index())
+    return pd.concat(frames, ignore_index=True)
+
+
+def _formula(spec: schema.Share) -> str:
+    numerator = " + ".join(spec.numerators)
+    return f"({numerator}) / {spec.denominator}" if len(spec.numerators) > 1 else f"{numerator} / {spec.denominator}"
+
+
+def _share_reason(spec: schema.Share, values: dict[str, float]) -> str:
+    absent = [schema.MEASURES[m].label.lower() for m, v in values.items() if pd.isna(v)]
+    if absent:
+        return "Kan inte beräknas: uppgift om " + " och ".join(absent) + " saknas."
+    return f"Kan inte beräknas: {schema.MEASURES[spec.denominator].label.lower()} är 0."
+
+
+def _sort(frame: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
+    keys = {c: frame[c].map(lambda v, c=c: schema.order_key(c, v)) for c in cols}
+    measure_order = {m: i for i, m in enumerate(schema.MEASURE_NAMES)}
+    if "measure" in frame:
+        keys["measure"] = frame["measure"].map(measure_order)
+    order = pd.DataFrame(keys).sort_values(list(keys), kind="stable").index
+    return frame.loc[order].reset_index(drop=True)
+
+
+def wide(long: pd.DataFrame, measures: Sequence[str] | None = None) -> pd.DataFrame:
+    """One row per group, one column per measure (counts first, then shares)."""
+    cols = [c for c in long.columns if c in schema.GROUPABLE]
+    measures = list(measures or schema.MEASURE_NAMES)
+    table = long.pivot_table(index=cols, columns="measure", values="value", aggfunc="first", dropna=False,
+                             sort=False)
+    table = table.reindex(columns=measures).reset_index()
+    table.columns.name = None
+    return _sort(table, cols)
+
+
+def with_totals(facts: pd.DataFrame, by: Sequence[str], sel: Selection = Selection()) -> pd.DataFrame:
+    """The long roll-up for `by`, followed by a Totalt row per year when it breaks down."""
+    cols = grouping(by)
+    long = rollup(facts, cols, sel)
+    if len(cols) == 1:
+        return long
+    total = rollup(facts, [schema.AR], sel).assign(**{d: schema.TOTALT for d in cols[1:]})
+    return _sort(pd.concat([long, total[long.columns]], ignore_index=True), cols)
+
+
+def year_over_year(table: pd.DataFrame, measures: Sequence[str]) -> pd.DataFrame:
+    """Add `<measure>_forandring`: the change from the same group's previous year in the data.
+
+    Counts change in absolute numbers; shares in fractions (-0.0426 = -4,26
+    procentenheter). Missing where either year lacks the figure.
+    """
+    cols = [c for c in table.columns if c in schema.GROUPABLE]
+    others = [c for c in cols if c != schema.AR]
+    ordered = table.sort_values(schema.AR, kind="stable")
+    previous = ordered.groupby(others, sort=False)[list(measures)].shift(1) if others else \
+        ordered[list(measures)].shift(1)
+    out = table.copy()
+    for m in measures:
+        out[m + CHANGE_SUFFIX] = (ordered[m] - previous[m]).reindex(table.index)
+    out["jamfort_med_ar"] = (
+        ordered.groupby(others, sort=False)[schema.AR].shift(1) if others else ordered[schema.AR].shift(1)
+    ).reindex(table.index).astype("Int64")
+    return out
+
+
+def relative_change(change: float, current: float) -> float:
+    """Relative change of a count, given its absolute change and current value."""
+    return share(change, current - change)
+
+
+def table(facts: pd.DataFrame, by: Sequence[str] = (schema.AR,), sel: Selection = Selection(),
+          measures: Sequence[str] | None = None, yoy: bool = False) -> pd.DataFrame:
+    """The wide table the CLI prints and every page shows: groups, counts, shares, optional change.
+
+    Change is computed against the previous year present in the data, even when
+    that year is not among the selected ones.
+    """
+    measures = list(measures or schema.MEASURE_NAMES)
+    unknown = [m for m in measures if m not in schema.MEASURE_NAMES]
+    if unknown:
+        raise ValueError(f"Okänt mått: {', '.join(unknown)}.")
+    every_year = Selection(None, sel.jobbtorg, sel.kon, sel.verksamhet)
+    frame = wide(with_totals(facts, by, every_year if yoy else sel), measures)
+    if yoy:
+        frame = year_over_year(frame, measures)
+        if sel.years is not None:
+            frame = frame[frame[schema.AR].isin(sel.years)].reset_index(drop=True)
+    return frame
+
+
+def reasons(long: pd.DataFrame) -> dict[tuple, str]:
+    """Why each missing figure is missing, keyed by (group values..., measure)."""
+    cols = [c for c in long.columns if c in schema.GROUPABLE]
+    gone = long[long["value"].isna()]
+    return {tuple(r[c] for c in cols) + (r["measure"],): r["orsak"] for r in gone.to_dict("records")}

@@ -1,0 +1,46 @@
+"""The published report's figures (data/publicerat.csv) as a facts frame."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from kaa import schema
+from kaa.facts import FACT_COLUMNS, normalize_facts
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+PUBLISHED_CSV = DATA_DIR / "publicerat.csv"
+TARGETS_CSV = DATA_DIR / "targets.csv"
+NOTES_CSV = DATA_DIR / "anmarkningar.csv"
+
+SOURCE_LABEL = "Årsrapport 2020 (publicerade siffror)"
+
+
+def load_published(path: Path = PUBLISHED_CSV) -> pd.DataFrame:
+    """Read the report's figures, one row per printed figure, as facts."""
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    facts = normalize_facts(raw)
+    facts["kalla"] = facts["kalla"].radd("Årsrapport 2020, ")
+    facts["source"] = SOURCE_LABEL
+    return facts[FACT_COLUMNS]
+
+
+def load_targets(path: Path = TARGETS_CSV) -> pd.DataFrame:
+    """Targets per measure: `measure, verksamhet, riktning (minst|högst), varde, kalla`."""
+    targets = pd.read_csv(path, dtype={"varde": float}, encoding="utf-8")
+    unknown = set(targets["measure"]) - set(schema.MEASURE_NAMES)
+    if unknown:
+        raise ValueError(f"Okänt mått i {path.name}: {', '.join(sorted(unknown))}")
+    return targets
+
+
+def target_for(targets: pd.DataFrame, measure: str, verksamhet: str = schema.HELA_KAA) -> float | None:
+    """The target value for a measure, or None when there is none."""
+    hit = targets[(targets["measure"] == measure) & (targets["verksamhet"] == verksamhet)]
+    return float(hit["varde"].iloc[0]) if len(hit) else None
+
+
+def load_notes(path: Path = NOTES_CSV) -> pd.DataFrame:
+    """The data-quality notes on the report, shown on the Om statistiken page."""
+    return pd.read_csv(path, dtype=str, encoding="utf-8")

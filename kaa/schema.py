@@ -1,0 +1,186 @@
+"""The vocabulary: dimensions, measures, shares and the names they may arrive under.
+
+This module is a public contract. The CLI, the exports and later CSV imports use
+exactly these names, so renaming anything here is a breaking change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# --- Dimensions -------------------------------------------------------------
+
+AR = "ar"
+JOBBTORG = "jobbtorg"
+KON = "kon"
+VERKSAMHET = "verksamhet"
+
+DIMENSIONS = (AR, JOBBTORG, KON, VERKSAMHET)
+#: Dimensions a table can be grouped by (verksamhet is a filter, not a breakdown:
+#: Aim is a part of the whole KAA, not a sibling of it).
+GROUPABLE = (AR, JOBBTORG, KON)
+
+DIMENSION_LABELS = {
+    AR: "År",
+    JOBBTORG: "Jobbtorg",
+    KON: "Kön",
+    VERKSAMHET: "Verksamhet",
+}
+
+SAKNAR_STADSDEL = "Saknar stadsdel"
+#: In the report's order; `Saknar stadsdel` last, as in the report's tables.
+JOBBTORG_NAMES = (
+    "Jobbtorg Globen",
+    "Jobbtorg Skärholmen",
+    "Jobbtorg City",
+    "Jobbtorg Vällingby",
+    "Jobbtorg Kista",
+    SAKNAR_STADSDEL,
+)
+
+KON_VALUES = ("Kvinna", "Man")
+
+HELA_KAA = "Hela KAA"
+AIM = "Aim"
+VERKSAMHET_VALUES = (HELA_KAA, AIM)
+
+#: Label of the row that sums a grouping, as in the report's tables.
+TOTALT = "Totalt"
+
+DIMENSION_ORDER = {
+    JOBBTORG: JOBBTORG_NAMES,
+    KON: KON_VALUES,
+    VERKSAMHET: VERKSAMHET_VALUES,
+}
+
+# --- Measures ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Measure:
+    name: str
+    label: str
+    definition: str
+
+
+COUNTS = (
+    Measure("registrerade", "Registrerade",
+            "Unika ungdomar som fanns i KAA-registret någon gång under statistikåret."),
+    Measure("sokta", "Sökta",
+            "Ungdomar som någon gång under året låg i kategorin ”under uppsök”, dvs. som samordnarna aktivt försökte nå."),
+    Measure("nadda", "Nådda",
+            "Sökta ungdomar som själva eller via en anhörig svarade på ett kontaktförsök, eller som hörde av sig själva innan de hann kontaktas."),
+    Measure("ej_nadda", "Ej nådda",
+            "Sökta ungdomar som fick minst ett kontaktförsök men aldrig svarade. Hit hör också de som hann lämna registret innan de svarade."),
+    Measure("nadda_sysselsatta", "Nådda med sysselsättning",
+            "Nådda ungdomar som redan studerade, arbetade, studerade utomlands eller hade annan sysselsättning."),
+    Measure("inskrivna", "Inskrivna",
+            "Ungdomar som under året tog emot stöd eller en åtgärd inom KAA (inklusive Skolslussen)."),
+    Measure("nyinskrivna", "Nyinskrivna",
+            "Inskrivna som skrevs in för första gången under året."),
+    Measure("avslutade", "Avslutade",
+            "Inskrivna vars stöd avslutades under året, oavsett vart de gick."),
+    Measure("avslut_studier", "Avslutade till studier",
+            "Avslutade som gick vidare till studier."),
+    Measure("avslut_arbete", "Avslutade till arbete",
+            "Avslutade som gick vidare till arbete."),
+    Measure("avslut_annan", "Avslutade till annan sysselsättning",
+            "Avslutade som gick vidare till annan känd sysselsättning än studier eller arbete."),
+    Measure("kontakt_brev", "Brev", "Skickade brev till ungdomar under uppsök."),
+    Measure("kontakt_mejl", "Mejl", "Skickade mejl till ungdomar under uppsök."),
+    Measure("kontakt_sms", "Sms", "Skickade sms till ungdomar under uppsök."),
+    Measure("kontakt_telefon", "Telefonsamtal", "Telefonsamtal till ungdomar under uppsök."),
+    Measure("kontakt_knackakort", "Knackakort",
+            "Kort som förvarnar om att en samordnare tänker komma hem och knacka på."),
+    Measure("kontakt_hembesok", "Hembesök", "Genomförda hembesök."),
+)
+
+KONTAKT_MEASURES = tuple(m.name for m in COUNTS if m.name.startswith("kontakt_"))
+
+
+@dataclass(frozen=True)
+class Share(Measure):
+    numerators: tuple[str, ...] = ()
+    denominator: str = ""
+
+
+SHARES = (
+    Share("andel_nadda", "Andel nådda", "Nådda delat med sökta.",
+          ("nadda",), "sokta"),
+    Share("andel_sysselsatta", "Andel nådda med sysselsättning",
+          "Nådda som redan hade sysselsättning delat med alla nådda.",
+          ("nadda_sysselsatta",), "nadda"),
+    Share("andel_avslutade", "Andel avslutade", "Avslutade delat med inskrivna.",
+          ("avslutade",), "inskrivna"),
+    Share("andel_studier", "Andel till studier", "Avslutade till studier delat med alla avslutade.",
+          ("avslut_studier",), "avslutade"),
+    Share("andel_arbete", "Andel till arbete", "Avslutade till arbete delat med alla avslutade.",
+          ("avslut_arbete",), "avslutade"),
+    Share("andel_studier_arbete", "Andel till studier eller arbete",
+          "Avslutade till studier eller arbete delat med alla avslutade.",
+          ("avslut_studier", "avslut_arbete"), "avslutade"),
+    Share("andel_annan", "Andel till annan sysselsättning",
+          "Avslutade till annan känd sysselsättning delat med alla avslutade.",
+          ("avslut_annan",), "avslutade"),
+)
+
+COUNT_NAMES = tuple(m.name for m in COUNTS)
+SHARE_NAMES = tuple(s.name for s in SHARES)
+MEASURE_NAMES = COUNT_NAMES + SHARE_NAMES
+MEASURES = {m.name: m for m in COUNTS + SHARES}
+SHARES_BY_NAME = {s.name: s for s in SHARES}
+
+#: +1: a rise is good news, -1: a rise is bad news, 0: neither.
+GOOD_DIRECTION = {
+    "registrerade": 0, "sokta": 0, "nadda": 1, "ej_nadda": -1, "nadda_sysselsatta": 0,
+    "inskrivna": 0, "nyinskrivna": 0, "avslutade": 0,
+    "avslut_studier": 1, "avslut_arbete": 1, "avslut_annan": 0,
+    **{name: 0 for name in KONTAKT_MEASURES},
+    "andel_nadda": 1, "andel_sysselsatta": 0, "andel_avslutade": 0,
+    "andel_studier": 1, "andel_arbete": 1, "andel_studier_arbete": 1, "andel_annan": 0,
+}
+
+# --- Accuracy of a published figure -----------------------------------------
+
+EXAKT = "exakt"
+NOGGRANNHET_VALUES = (EXAKT, "minst", "ungefär", "härledd", "publicerad andel")
+
+# --- Spellings ---------------------------------------------------------------
+
+_JOBBTORG_ALIASES = {
+    "jobbtorg skärholmen ung": "Jobbtorg Skärholmen",
+    "jobbtorg unga skärholmen": "Jobbtorg Skärholmen",
+    "jobbtorg unga kista": "Jobbtorg Kista",
+    "jobbtorg kista ung": "Jobbtorg Kista",
+    "jobbtorg unga globen": "Jobbtorg Globen",
+    "jobbtorg globen ung": "Jobbtorg Globen",
+    "jobbtorg unga city": "Jobbtorg City",
+    "jobbtorg city ung": "Jobbtorg City",
+    "jobbtorg unga vällingby": "Jobbtorg Vällingby",
+    "jobbtorg vällingby ung": "Jobbtorg Vällingby",
+    "saknas": SAKNAR_STADSDEL,
+    "okänd stadsdel": SAKNAR_STADSDEL,
+}
+_JOBBTORG_CANONICAL = {name.lower(): name for name in JOBBTORG_NAMES}
+
+
+def normalize_jobbtorg(name: str) -> str | None:
+    """The current name of a jobbtorg, given any known spelling; None if unknown."""
+    key = " ".join(str(name).split()).lower()
+    return _JOBBTORG_CANONICAL.get(key) or _JOBBTORG_ALIASES.get(key)
+
+
+def order_key(dimension: str, value) -> int:
+    """Sort key that puts a dimension's values in the report's order, Totalt last."""
+    if value == TOTALT:
+        return 10_000
+    order = DIMENSION_ORDER.get(dimension)
+    if order is None:
+        return int(value) if str(value).lstrip("-").isdigit() else 0
+    return order.index(value) if value in order else len(order)
+
+
+STATISTIKAR_TEXT = (
+    "Ett statistikår Y räknas från 1 december året före till 30 november år Y "
+    "(t.ex. 2020 = 1 december 2019–30 november 2020)."
+)
