@@ -1,0 +1,195 @@
+"""`python -m kaa`: the same figures as the dashboard, for analysts and scripts."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import sys
+from typing import Sequence
+
+import pandas as pd
+
+from kaa import fmt, metrics, schema, store
+
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """A mistake in how the command was called. The message is Swedish and one line."""
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, prefix="Användning: ")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with Swedish headings and one-line Swedish errors."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _Formatter)
+        kwargs.setdefault("add_help", False)
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "argument"
+        self._optionals.title = "flaggor"
+        self.add_argument("-h", "--help", action="help", help="visa den här hjälpen och avsluta")
+
+    def error(self, message):
+        translations = {
+            "unrecognized arguments": "okända argument",
+            "the following arguments are required": "följande argument saknas",
+            "invalid choice": "ogiltigt val",
+            "expected one argument": "ett värde saknas",
+            "argument": "argument",
+        }
+        for english, swedish in translations.items():
+            message = message.replace(english, swedish)
+        raise UsageError(message)
+
+
+DESCRIPTION = f"""\
+KAA-statistik på kommandoraden: samma siffror som i instrumentpanelen.
+
+Siffrorna kommer från Årsrapport 2020 (data/publicerat.csv) och från importerade
+källor i katalogen som miljövariabeln KAA_DATA_DIR pekar på (standard: data/store/).
+
+{schema.STATISTIKAR_TEXT}
+"""
+
+TABLE_EPILOG = f"""\
+Mått (--measures):
+  antal:   {", ".join(schema.COUNT_NAMES)}
+  andelar: {", ".join(schema.SHARE_NAMES)}
+
+Andelar räknas alltid ur sina antal (t.ex. andel_studier = avslut_studier / avslutade).
+Där källan bara publicerar en andel (Aims avslut, andelen sysselsatta nådda) visas den
+publicerade andelen.
+
+Format:
+  csv       en rubrikrad; grupperingskolumner först, sedan ett antal eller en andel per
+            kolumn. Antal som heltal, andelar som decimalbråk med fyra decimaler (0.4391).
+            En uppgift som inte finns är en tom cell, aldrig 0.
+  json      en lista med en post per rad; saknade uppgifter är null.
+  markdown  en läsbar tabell med svensk talformatering; saknade uppgifter visas som –.
+
+--yoy lägger till <kolumn>_forandring för varje mått: skillnaden mot samma grupp
+föregående år som finns i data (antal i personer, andelar som decimalbråk, så -0.0426
+betyder −4,26 procentenheter). Tom där föregående år saknar uppgiften.
+
+Exempel:
+  python -m kaa table --year 2020 --by jobbtorg --format csv
+  python -m kaa table --year 2019 --year 2020 --by kon --measures nadda,ej_nadda,andel_nadda --yoy
+  python -m kaa table --verksamhet Aim --measures inskrivna,avslutade,andel_studier
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m kaa", description=DESCRIPTION)
+    commands = parser.add_subparsers(dest="command", title="kommandon", metavar="KOMMANDO",
+                                     parser_class=_Parser)
+    table = commands.add_parser("table", help="skriv ut en tabell med antal och andelar",
+                                description="Skriv ut antal och andelar per år, jobbtorg och kön.",
+                                epilog=TABLE_EPILOG)
+    table.add_argument("--year", action="append", metavar="ÅR",
+                       help="statistikår; kan anges flera gånger (standard: alla år)")
+    table.add_argument("--by", default=schema.AR, metavar="DIMENSIONER",
+                       help="kommaseparerade dimensioner bland ar, jobbtorg, kon (standard: ar). "
+                            "Året ingår alltid; uppdelning på jobbtorg eller kön avslutas med en Totalt-rad.")
+    table.add_argument("--verksamhet", default=schema.HELA_KAA, metavar="VERKSAMHET",
+                       help=f"”{schema.HELA_KAA}” (standard) eller ”{schema.AIM}”")
+    table.add_argument("--measures", metavar="MÅTT", help="kommaseparerade mått (standard: alla)")
+    table.add_argument("--yoy", action="store_true", help="lägg till förändring mot föregående år")
+    table.add_argument("--format", default="markdown", metavar="FORMAT",
+                       help="markdown (standard), csv eller json")
+    return parser
+
+
+def _split(text: str | None) -> list[str]:
+    return [part.strip() for part in (text or "").split(",") if part.strip()]
+
+
+def _table_request(args, facts: pd.DataFrame) -> tuple[list[str], metrics.Selection, list[str]]:
+    known_years = store.available_years(facts)
+    years = []
+    for text in args.year or []:
+        if not text.strip().isdigit() or int(text) not in known_years:
+            raise UsageError(f"okänt år: {text}. Tillgängliga år: {', '.join(map(str, known_years))}.")
+        years.append(int(text))
+    by = _split(args.by) or [schema.AR]
+    unknown = [d for d in by if d not in schema.GROUPABLE]
+    if unknown:
+        raise UsageError(f"okänd dimension: {', '.join(unknown)}. Välj bland: {', '.join(schema.GROUPABLE)}.")
+    measures = _split(args.measures) or list(schema.MEASURE_NAMES)
+    unknown = [m for m in measures if m not in schema.MEASURE_NAMES]
+    if unknown:
+        raise UsageError(f"okänt mått: {', '.join(unknown)}. Se python -m kaa table --help för alla mått.")
+    verksamhet = {v.lower(): v for v in schema.VERKSAMHET_VALUES}.get(args.verksamhet.strip().lower())
+    if verksamhet is None:
+        raise UsageError(f"okänd verksamhet: {args.verksamhet}. Välj ”{schema.HELA_KAA}” eller ”{schema.AIM}”.")
+    if args.format not in ("markdown", "csv", "json"):
+        raise UsageError(f"okänt format: {args.format}. Välj markdown, csv eller json.")
+    sel = metrics.Selection(years=tuple(years) or None, verksamhet=verksamhet)
+    return by, sel, measures
+
+
+def _typed(frame: pd.DataFrame, measures: list[str]) -> pd.DataFrame:
+    """Counts (and their changes) as nullable integers; shares stay fractions."""
+    out = frame.copy()
+    for column in out.columns:
+        base = column.removesuffix(metrics.CHANGE_SUFFIX)
+        if base in schema.COUNT_NAMES:
+            out[column] = out[column].round().astype("Int64")
+    return out
+
+
+def render(frame: pd.DataFrame, fmt_name: str) -> str:
+    """The table as csv, json or Swedish-formatted markdown."""
+    if fmt_name == "csv":
+        buffer = io.StringIO()
+        frame.to_csv(buffer, index=False, float_format="%.4f", lineterminator="\n")
+        return buffer.getvalue()
+    if fmt_name == "json":
+        records = json.loads(frame.to_json(orient="records", force_ascii=False, double_precision=10))
+        return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+    header = [schema.DIMENSION_LABELS.get(c) or _column_label(c) for c in frame.columns]
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    for row in frame.to_dict("records"):
+        cells = []
+        for column, val in row.items():
+            base = column.removesuffix(metrics.CHANGE_SUFFIX)
+            if column in schema.GROUPABLE:
+                cells.append(str(val))
+            elif column.endswith(metrics.CHANGE_SUFFIX):
+                cells.append(fmt.change(base, val))
+            else:
+                cells.append(fmt.value(column, val))
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def _column_label(column: str) -> str:
+    base = column.removesuffix(metrics.CHANGE_SUFFIX)
+    label = schema.MEASURES[base].label
+    return f"{label}, förändring" if base != column else label
+
+
+def run_table(args) -> str:
+    facts = store.load_facts()
+    by, sel, measures = _table_request(args, facts)
+    frame = metrics.table(facts, by, sel, measures, yoy=args.yoy).drop(columns="jamfort_med_ar", errors="ignore")
+    return render(_typed(frame, measures), args.format)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help()
+            return EXIT_USAGE
+        sys.stdout.write(run_table(args))
+    except UsageError as error:
+        print(f"fel: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    return 0

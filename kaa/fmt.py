@@ -1,0 +1,80 @@
+"""Swedish number formatting: `8 452`, `44,5 %`, `−4,3 procentenheter`, `+74`.
+
+One module, used by the CLI's readable output, the pages, tables and charts.
+"""
+
+from __future__ import annotations
+
+import math
+
+from kaa import schema
+
+NBSP = "\u00a0"  # keeps "8 452" and "44,5 %" on one line
+MINUS = "\u2212"  # typographic minus, as Swedish print uses
+MISSING = "–"
+#: Plotly's `separators`: decimal comma, non-breaking space between thousands.
+PLOTLY_SEPARATORS = "," + NBSP
+
+APPROX_PREFIX = {"minst": "minst ", "ungefär": "≈" + NBSP}
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or str(value) in ("<NA>", "nan")
+
+
+def _group(digits: str) -> str:
+    head, rest = digits[: len(digits) % 3 or 3], digits[len(digits) % 3 or 3:]
+    return NBSP.join([head] + [rest[i:i + 3] for i in range(0, len(rest), 3)])
+
+
+def _number(value: float, decimals: int) -> str:
+    text = f"{abs(value):.{decimals}f}"
+    whole, _, frac = text.partition(".")
+    out = _group(whole) + ("," + frac if frac else "")
+    return (MINUS + out) if value < 0 and float(text) != 0 else out
+
+
+def count(value, noggrannhet: str = "") -> str:
+    """A count: `8 452`; an approximate published count gets its qualifier (`minst 4 900`)."""
+    if _missing(value):
+        return MISSING
+    return APPROX_PREFIX.get(noggrannhet, "") + _number(round(float(value)), 0)
+
+
+def percent(value, decimals: int = 1) -> str:
+    """A share given as a fraction: 0.4391 → `43,9 %`."""
+    if _missing(value):
+        return MISSING
+    return _number(float(value) * 100, decimals) + NBSP + "%"
+
+
+def _signed(value: float, decimals: int) -> str:
+    text = _number(value, decimals)
+    if float(f"{abs(value):.{decimals}f}") == 0:
+        return "±" + text
+    return text if value < 0 else "+" + text
+
+
+def signed_count(value) -> str:
+    """A change in a count: `+74`, `−688`, `±0`."""
+    return MISSING if _missing(value) else _signed(round(float(value)), 0)
+
+
+def signed_percent(value, decimals: int = 1) -> str:
+    """A relative change given as a fraction: −0.207 → `−20,7 %`."""
+    return MISSING if _missing(value) else _signed(float(value) * 100, decimals) + NBSP + "%"
+
+
+def points(value, decimals: int = 1) -> str:
+    """A change in a share given as a fraction: −0.0426 → `−4,3 procentenheter`."""
+    return MISSING if _missing(value) else _signed(float(value) * 100, decimals) + NBSP + "procentenheter"
+
+
+def value(measure: str, val, noggrannhet: str = "") -> str:
+    """Any measure's value, formatted by its kind."""
+    return percent(val) if measure in schema.SHARE_NAMES else count(val, noggrannhet)
+
+
+def change(measure: str, val) -> str:
+    """Any measure's year-over-year change, formatted by its kind."""
+    return points(val) if measure in schema.SHARE_NAMES else signed_count(val)

@@ -1,0 +1,26 @@
+"""Where the figures come from: the published report, plus imported sources under KAA_DATA_DIR."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from kaa.published import DATA_DIR, load_published
+
+DEFAULT_STORE = DATA_DIR / "store"
+
+
+def data_dir() -> Path:
+    """The directory imported sources live in: $KAA_DATA_DIR, or data/store/."""
+    return Path(os.environ.get("KAA_DATA_DIR") or DEFAULT_STORE)
+
+
+def load_facts() -> pd.DataFrame:
+    """Every figure the dashboard and CLI show, as one facts frame."""
+    return load_published()
+
+
+def available_years(facts: pd.DataFrame) -> list[int]:
+    return sorted(int(y) for y in facts["ar"].unique())
