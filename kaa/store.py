@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kaa.published import DATA_DIR, load_published
+from kaa.published import DATA_DIR, PUBLISHED_CSV, load_published
 
 DEFAULT_STORE = DATA_DIR / "store"
 
@@ -24,3 +24,12 @@ def load_facts() -> pd.DataFrame:
 
 def available_years(facts: pd.DataFrame) -> list[int]:
     return sorted(int(y) for y in facts["ar"].unique())
+
+
+def version() -> str:
+    """Changes whenever the figures on disk change; the dashboard's cache key."""
+    stamps = [PUBLISHED_CSV.stat().st_mtime_ns]
+    manifest = data_dir() / "manifest.json"
+    if manifest.exists():
+        stamps.append(manifest.stat().st_mtime_ns)
+    return "-".join(map(str, stamps))

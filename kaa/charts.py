@@ -1,0 +1,140 @@
+"""Plotly figures from panel frames: one palette, one style, one place.
+
+A builder takes a frame from `kaa.panels` and returns a figure; it computes nothing
+beyond scaling shares to percent for the axis. Missing figures are left out of the
+chart (never drawn as 0); the page says in words what is missing.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
+
+from kaa import fmt, schema
+
+# Okabe–Ito, a colour-blind-safe palette; `Saknar stadsdel` in grey to set it apart.
+JOBBTORG_COLORS = {
+    "Jobbtorg Globen": "#0072B2",
+    "Jobbtorg Skärholmen": "#E69F00",
+    "Jobbtorg City": "#009E73",
+    "Jobbtorg Vällingby": "#CC79A7",
+    "Jobbtorg Kista": "#D55E00",
+    schema.SAKNAR_STADSDEL: "#8C8C8C",
+    schema.TOTALT: "#333333",
+}
+KON_COLORS = {"Kvinna": "#E69F00", "Man": "#56B4E9", schema.TOTALT: "#333333"}
+MEASURE_COLORS = {
+    "Registrerade": "#8C8C8C", "Sökta": "#56B4E9", "Nådda": "#009E73", "Ej nådda": "#D55E00",
+    "Andel till studier": "#0072B2", "Andel till arbete": "#E69F00",
+    "Andel till studier eller arbete": "#009E73", "Andel till annan sysselsättning": "#CC79A7",
+    "Andel avslutade": "#56B4E9",
+}
+YEAR_COLORS = ["#9ECAE1", "#4292C6", "#08519C", "#08306B", "#6BAED6", "#2171B5"]
+FONT = "Source Sans Pro, Arial, sans-serif"
+TARGET_COLOR = "#B2182B"
+
+
+def color_map(frame: pd.DataFrame, column: str) -> dict:
+    if column == schema.JOBBTORG:
+        return JOBBTORG_COLORS
+    if column == schema.KON:
+        return KON_COLORS
+    if column == "matt":
+        return MEASURE_COLORS
+    if column == schema.AR:
+        years = sorted(frame[schema.AR].unique())
+        return {str(y): YEAR_COLORS[i % len(YEAR_COLORS)] for i, y in enumerate(years)}
+    return {}
+
+
+def _hover_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add the y value (shares in percent) and one hover line that shows counts behind shares."""
+    out = frame[frame["varde"].notna()].copy()
+    is_share = out["measure"].isin(schema.SHARE_NAMES)
+    out["y"] = out["varde"].where(~is_share, out["varde"] * 100)
+    behind = [
+        f"{fmt.count(t)} av {fmt.count(n)}" if pd.notna(t) and pd.notna(n) else
+        ("publicerad andel, antal saknas" if nog == "publicerad andel" else
+         (nog if nog and nog != schema.EXAKT else ""))
+        for t, n, nog in zip(out["taljare"], out["namnare"], out["noggrannhet"])
+    ]
+    out["bakom"] = behind
+    out[schema.AR] = out[schema.AR].astype(str)
+    return out
+
+
+def style(fig: go.Figure, title: str, percent: bool, height: int = 420) -> go.Figure:
+    """The one house style: Swedish separators, calm template, readable sizes."""
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 18}},
+        separators=fmt.PLOTLY_SEPARATORS,
+        template="plotly_white",
+        font={"family": FONT, "size": 14},
+        height=height,
+        margin={"l": 10, "r": 10, "t": 70, "b": 10},
+        legend={"title": None, "orientation": "h", "y": -0.15, "x": 0},
+        hoverlabel={"font_size": 14},
+    )
+    if percent:
+        fig.update_yaxes(ticksuffix=fmt.NBSP + "%", rangemode="tozero")
+        fig.update_xaxes(ticksuffix="")
+    return fig
+
+
+def bar(frame: pd.DataFrame, x: str, color: str, title: str, *, facet: str | None = None,
+        target: float | None = None, height: int = 420, barmode: str = "group") -> go.Figure:
+    """Bars of a panel frame: value on y, labelled with its Swedish text, counts on hover."""
+    data = _hover_frame(frame)
+    data["serie"] = data[color].astype(str)
+    percent = bool(len(data)) and data["measure"].isin(schema.SHARE_NAMES).all()
+    orders = {d: list(schema.DIMENSION_ORDER[d]) + [schema.TOTALT] for d in (schema.JOBBTORG, schema.KON)}
+    orders["matt"] = list(dict.fromkeys(data["matt"]))
+    fig = px.bar(
+        data, x=x, y="y", color=color, facet_col=facet, text="text", barmode=barmode,
+        color_discrete_map=color_map(data, color), category_orders=orders,
+        custom_data=["matt", "text", "bakom", "serie"],
+        labels={**schema.DIMENSION_LABELS, "y": "Andel" if percent else "Antal", "matt": "Mått"},
+    )
+    fig.update_traces(
+        textposition="outside", cliponaxis=False,
+        hovertemplate="<b>%{x}</b> · %{customdata[3]}<br>%{customdata[0]}: %{customdata[1]}"
+                      "<br>%{customdata[2]}<extra></extra>",
+    )
+    if facet:
+        fig.for_each_annotation(lambda a: a.update(text=a.text.split("=")[-1]))
+    if target is not None:
+        add_target(fig, target)
+    return style(fig, title, percent, height)
+
+
+def add_target(fig: go.Figure, target: float) -> None:
+    """A labelled dashed line at a share target (given as a fraction)."""
+    fig.add_hline(y=target * 100, line_dash="dash", line_color=TARGET_COLOR, line_width=2,
+                  annotation_text=f"Mål: minst {fmt.percent(target, 0)}", annotation_position="top left",
+                  annotation_font_color=TARGET_COLOR)
+
+
+def ranking(frame: pd.DataFrame, title: str, target: float | None = None) -> go.Figure:
+    """Horizontal bars of jobbtorg sorted by value, with the city total as a reference line."""
+    data = _hover_frame(frame)
+    units = data[data[schema.JOBBTORG] != schema.TOTALT].sort_values("y")
+    total = data[data[schema.JOBBTORG] == schema.TOTALT]
+    percent = bool(len(data)) and data["measure"].isin(schema.SHARE_NAMES).all()
+    fig = px.bar(units, x="y", y=schema.JOBBTORG, orientation="h", text="text", color=schema.JOBBTORG,
+                 color_discrete_map=JOBBTORG_COLORS, custom_data=["matt", "text", "bakom"],
+                 labels={"y": "Andel" if percent else "Antal", schema.JOBBTORG: ""})
+    fig.update_traces(textposition="outside", cliponaxis=False, showlegend=False,
+                      hovertemplate="<b>%{y}</b><br>%{customdata[0]}: %{customdata[1]}"
+                                    "<br>%{customdata[2]}<extra></extra>")
+    if len(total):
+        fig.add_vline(x=total["y"].iloc[0], line_dash="dot", line_color="#333333",
+                      annotation_text=f"Staden: {total['text'].iloc[0]}", annotation_position="top")
+    if target is not None:
+        fig.add_vline(x=target * 100, line_dash="dash", line_color=TARGET_COLOR,
+                      annotation_text=f"Mål: {fmt.percent(target, 0)}", annotation_position="bottom right",
+                      annotation_font_color=TARGET_COLOR)
+    style(fig, title, False, height=80 + 55 * max(len(units), 1))
+    if percent:
+        fig.update_xaxes(ticksuffix=fmt.NBSP + "%", rangemode="tozero")
+    return fig

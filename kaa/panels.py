@@ -1,0 +1,169 @@
+"""The frames the dashboard's panels show: one frame feeds a chart, its table and its download.
+
+Pages only lay these out; all computing happens here, on top of `metrics`.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+from kaa import fmt, metrics, schema
+from kaa.metrics import Selection
+
+#: Column headers users see, in tables and downloads.
+COLUMN_LABELS = {
+    **schema.DIMENSION_LABELS,
+    "matt": "Mått",
+    "varde": "Värde",
+    "text": "Visas som",
+    "taljare": "Täljare (antal)",
+    "namnare": "Nämnare (antal)",
+    "forandring": "Förändring",
+    "forandring_text": "Förändring (text)",
+    "jamfort_med_ar": "Jämfört med år",
+    "skillnad_mot_staden": "Skillnad mot staden",
+    "rang": "Rang",
+    "noggrannhet": "Noggrannhet",
+    "kalla": "Källa",
+    "orsak": "Varför uppgift saknas",
+}
+
+HEADLINE_MEASURES = (
+    "registrerade", "sokta", "nadda", "andel_nadda", "inskrivna", "nyinskrivna",
+    "avslutade", "andel_studier", "andel_arbete",
+)
+
+
+def _with_counts_behind(long: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
+    """Add, for every share computed from counts, the counts behind it (for hover and tables)."""
+    counts = long[long["measure"].isin(schema.COUNT_NAMES)].set_index(cols + ["measure"])["value"]
+    out = long.assign(taljare=np.nan, namnare=np.nan)
+    for spec in schema.SHARES:
+        rows = (out["measure"] == spec.name) & (out["noggrannhet"] == schema.EXAKT)
+        if not rows.any():
+            continue
+        keys = list(out.loc[rows, cols].itertuples(index=False, name=None))
+        def lookup(measure: str) -> np.ndarray:
+            return counts.reindex([k + (measure,) for k in keys]).to_numpy()
+        out.loc[rows, "taljare"] = sum(lookup(n) for n in spec.numerators)
+        out.loc[rows, "namnare"] = lookup(spec.denominator)
+    return out
+
+
+def figures(facts: pd.DataFrame, by: Sequence[str], sel: Selection, measures: Sequence[str],
+            totals: bool = False) -> pd.DataFrame:
+    """Long frame of the asked measures with labels, Swedish text and the counts behind each share."""
+    cols = metrics.grouping(by)
+    long = metrics.with_totals(facts, cols, sel) if totals else metrics.rollup(facts, cols, sel)
+    long = _with_counts_behind(long, cols)
+    long = long[long["measure"].isin(measures)].copy()
+    long["matt"] = long["measure"].map(lambda m: schema.MEASURES[m].label)
+    long["text"] = [fmt.value(m, v, n) for m, v, n in zip(long["measure"], long["value"], long["noggrannhet"])]
+    order = {m: i for i, m in enumerate(measures)}
+    long = long.sort_values(cols[1:] + ["measure"], key=lambda s: s.map(order) if s.name == "measure" else
+                            s.map(lambda v, c=s.name: schema.order_key(c, v)), kind="stable")
+    long = long.sort_values(schema.AR, kind="stable")
+    return long.rename(columns={"value": "varde"}).reset_index(drop=True)[
+        cols + ["measure", "matt", "varde", "text", "taljare", "namnare", "noggrannhet", "kalla", "orsak"]]
+
+
+def missing_reasons(frame: pd.DataFrame) -> list[str]:
+    """The distinct reasons why figures in a panel are missing, for a note under it."""
+    return list(dict.fromkeys(r for r in frame.loc[frame["varde"].isna(), "orsak"] if r))
+
+
+def direction(measure: str, change: float) -> str:
+    """'bra', 'dåligt' or 'neutralt': what a change in a measure means for the young people."""
+    good = schema.GOOD_DIRECTION.get(measure, 0)
+    if pd.isna(change) or change == 0 or good == 0:
+        return "neutralt"
+    return "bra" if np.sign(change) == good else "dåligt"
+
+
+def headline(facts: pd.DataFrame, sel: Selection, year: int,
+             measures: Sequence[str] = HEADLINE_MEASURES) -> pd.DataFrame:
+    """The headline figures of one year, each with its change from the previous year in the data."""
+    every_year = Selection(None, sel.jobbtorg, sel.kon, sel.verksamhet)
+    table = metrics.year_over_year(metrics.table(facts, [schema.AR], every_year, measures), measures)
+    long = figures(facts, [schema.AR], Selection((year,), sel.jobbtorg, sel.kon, sel.verksamhet), measures)
+    row = table[table[schema.AR] == year]
+    change = {m: (row[m + metrics.CHANGE_SUFFIX].iloc[0] if len(row) else np.nan) for m in measures}
+    previous = row["jamfort_med_ar"].iloc[0] if len(row) else pd.NA
+    previous = None if pd.isna(previous) else int(previous)
+    long["forandring"] = long["measure"].map(change).astype(float)
+    long["forandring_text"] = [fmt.change(m, c) for m, c in zip(long["measure"], long["forandring"])]
+    long["jamfort_med_ar"] = previous
+    long["riktning"] = [direction(m, c) for m, c in zip(long["measure"], long["forandring"])]
+    return long
+
+
+def compare_jobbtorg(facts: pd.DataFrame, sel: Selection, year: int, measure: str) -> pd.DataFrame:
+    """All jobbtorg side by side for one year and measure: value, change, gap to the city, rank."""
+    every_year = Selection(None, None, sel.kon, sel.verksamhet)
+    table = metrics.year_over_year(metrics.table(facts, [schema.JOBBTORG], every_year, [measure]), [measure])
+    table = table[table[schema.AR] == year]
+    long = figures(facts, [schema.JOBBTORG], Selection((year,), None, sel.kon, sel.verksamhet), [measure],
+                   totals=True)
+    merged = long.merge(table[[schema.JOBBTORG, measure + metrics.CHANGE_SUFFIX, "jamfort_med_ar"]],
+                        on=schema.JOBBTORG, how="left")
+    merged = merged.rename(columns={measure + metrics.CHANGE_SUFFIX: "forandring"})
+    city = merged.loc[merged[schema.JOBBTORG] == schema.TOTALT, "varde"]
+    city_value = city.iloc[0] if len(city) else np.nan
+    merged["skillnad_mot_staden"] = np.where(merged[schema.JOBBTORG] == schema.TOTALT, np.nan,
+                                             merged["varde"] - city_value)
+    good = schema.GOOD_DIRECTION.get(measure, 0) or 1
+    units = merged[schema.JOBBTORG] != schema.TOTALT
+    merged["rang"] = (merged.loc[units, "varde"] * good).rank(ascending=False, method="min").astype("Int64")
+    merged["forandring_text"] = [fmt.change(measure, c) for c in merged["forandring"]]
+    return merged
+
+
+def table_for_display(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """The panel frame's columns with Swedish headers, numbers as Swedish text, missing as –."""
+    out = pd.DataFrame(index=frame.index)
+    for column in columns:
+        label = COLUMN_LABELS.get(column, column)
+        series = frame[column]
+        if column == "varde":
+            out[label] = frame["text"]
+        elif column in ("taljare", "namnare"):
+            out[label] = series.map(fmt.count)
+        elif column == "skillnad_mot_staden":
+            out[label] = [fmt.change(m, v) for m, v in zip(frame["measure"], series)]
+        elif column == "forandring":
+            out[label] = frame["forandring_text"]
+        elif column == "rang":
+            out[label] = series.map(lambda v: fmt.MISSING if pd.isna(v) else str(int(v)))
+        elif column == schema.AR or column == "jamfort_med_ar":
+            out[label] = series.map(lambda v: fmt.MISSING if pd.isna(v) else str(int(v)))
+        else:
+            out[label] = series.fillna("").astype(str)
+    return out.reset_index(drop=True)
+
+
+def target_gap(value: float, target: float | None, year: int) -> tuple[bool | None, str]:
+    """Whether a share reaches its target, and a sentence saying by how much."""
+    if target is None:
+        return None, ""
+    goal = fmt.percent(target, 0)
+    if pd.isna(value):
+        return None, f"Målet är minst {goal}. Andelen för {year} saknas i urvalet."
+    gap = fmt.points(abs(value - target)).lstrip("+±")
+    if value >= target:
+        return True, f"{year} nådde andelen {fmt.percent(value)}, {gap} över målet på minst {goal}."
+    return False, f"{year} nådde andelen {fmt.percent(value)}, {gap} under målet på minst {goal}."
+
+
+def sources_by_year(facts: pd.DataFrame, years: Sequence[int]) -> str:
+    """Which source backs which of the given years, in words."""
+    here = facts[facts[schema.AR].isin(years)]
+    if here.empty:
+        return "inga uppgifter för valda år"
+    parts = []
+    for source, rows in here.groupby("source", sort=False):
+        ys = sorted(rows[schema.AR].unique())
+        parts.append(f"{source} ({', '.join(map(str, ys))})")
+    return "; ".join(parts)

@@ -1,0 +1,74 @@
+"""Avslut: where young people went when their support ended, by jobbtorg and year, and Aim on its own."""
+
+import streamlit as st
+
+from kaa import charts, panels, schema
+from kaa.metrics import Selection
+from kaa.published import target_for
+from ui import blocks, state
+
+facts = state.facts()
+sel = state.selection()
+goal = target_for(state.targets(), "andel_studier")
+
+st.title("Avslut")
+st.markdown(
+    "Vart gick de ungdomar vars stöd avslutades under året? Målet är att minst hälften går till studier. "
+    f"Visar **{state.describe(sel)}**."
+)
+if sel.kon:
+    st.info("Avslut redovisas inte per kön i källan. Välj ”Alla” under Kön för att se dem.", icon=":material/info:")
+
+OUTCOMES = {
+    "Till studier": "andel_studier",
+    "Till arbete": "andel_arbete",
+    "Till studier eller arbete": "andel_studier_arbete",
+    "Avslutade av inskrivna": "andel_avslutade",
+}
+choice = st.segmented_control("Visa andel", list(OUTCOMES), default="Till studier", required=True, key="utfall")
+measure = OUTCOMES[choice]
+shares = panels.figures(facts, [schema.JOBBTORG], sel, [measure], totals=True)
+blocks.panel(
+    f"{schema.MEASURES[measure].label} per jobbtorg", shares,
+    charts.bar(shares, schema.JOBBTORG, schema.AR, f"{schema.MEASURES[measure].label} per jobbtorg och år",
+               target=goal if measure == "andel_studier" else None, height=460),
+    ["ar", "jobbtorg", "matt", "varde", "taljare", "namnare", "kalla", "orsak"], key="shares",
+)
+
+st.subheader("Antal inskrivna och avslutade")
+counts = panels.figures(facts, [schema.JOBBTORG], sel,
+                        ["inskrivna", "avslutade", "avslut_studier", "avslut_arbete"], totals=True)
+blocks.panel(
+    "Inskrivna och avslutade per jobbtorg", counts,
+    charts.bar(counts, schema.JOBBTORG, "matt", "Inskrivna, avslutade och avslut till studier och arbete",
+               facet=schema.AR, height=460),
+    ["ar", "jobbtorg", "matt", "varde", "kalla", "orsak"], key="counts",
+)
+
+st.subheader("Insatser per kön")
+st.caption("Ungdomar som tagit emot stöd eller en åtgärd inom KAA (inklusive Skolslussen).")
+insatser = panels.figures(facts, [schema.KON], sel, ["inskrivna"], totals=not sel.kon)
+blocks.panel(
+    "Inskrivna per kön", insatser,
+    charts.bar(insatser, schema.KON, schema.AR, "Inskrivna (tagit del av insatser) per kön och år"),
+    ["ar", "kon", "matt", "varde", "kalla", "orsak"], key="insatser",
+)
+
+st.subheader("Aim – fördjupat stöd")
+st.markdown("Aim är KAA:s verksamhet för unga som behöver mer och längre stöd. Aims ungdomar ingår också i "
+            "siffrorna ovan.")
+aim_sel = Selection(sel.years, sel.jobbtorg, sel.kon, schema.AIM)
+aim_counts = panels.figures(facts, [schema.AR], aim_sel, ["inskrivna", "nyinskrivna", "avslutade"])
+blocks.panel(
+    "Aim – inskrivna och avslutade", aim_counts,
+    charts.bar(aim_counts, "matt", schema.AR, "Aim: inskrivna, nyinskrivna och avslutade per år"),
+    ["ar", "matt", "varde", "noggrannhet", "kalla", "orsak"], key="aim-counts",
+)
+aim_shares = panels.figures(facts, [schema.AR], aim_sel, ["andel_studier", "andel_arbete", "andel_annan"])
+blocks.panel(
+    "Aim – vart de avslutade gick", aim_shares,
+    charts.bar(aim_shares, "matt", schema.AR, "Aim: andel av de avslutade till studier, arbete och annan "
+               "sysselsättning", target=goal),
+    ["ar", "matt", "varde", "noggrannhet", "kalla", "orsak"], key="aim-shares",
+)
+st.caption("Aims andelar är publicerade som procent i källan; antalen bakom dem saknas.")

@@ -1,0 +1,35 @@
+"""Jämför jobbtorg: every jobbtorg side by side for one year, against last year and the city."""
+
+import streamlit as st
+
+from kaa import charts, panels, schema
+from kaa.published import target_for
+from ui import blocks, state
+
+facts = state.facts()
+sel = state.selection()
+years = state.chosen_years(sel)
+
+st.title("Jämför jobbtorg")
+st.markdown("Alla jobbtorg sida vid sida för ett år: värdet, förändringen sedan föregående år, skillnaden mot "
+            "staden som helhet och rangordningen. Jobbtorgsurvalet i sidopanelen gäller inte här.")
+
+MEASURES = ["andel_studier", "andel_arbete", "andel_studier_arbete", "andel_avslutade",
+            "inskrivna", "avslutade", "avslut_studier", "avslut_arbete"]
+left, right = st.columns([1, 2])
+year = left.selectbox("År", sorted(years, reverse=True), key="jamfor_ar")
+measure = right.selectbox("Mått", MEASURES, format_func=lambda m: schema.MEASURES[m].label, key="jamfor_matt")
+if sel.kon:
+    st.info("Jobbtorgens resultat redovisas inte per kön i källan. Välj ”Alla” under Kön.", icon=":material/info:")
+
+frame = panels.compare_jobbtorg(facts, sel, year, measure)
+label = schema.MEASURES[measure].label
+goal = target_for(state.targets(), measure)
+blocks.panel(
+    f"{label} per jobbtorg {year}", frame,
+    charts.ranking(frame, f"{label} per jobbtorg {year}, rangordnat", target=goal),
+    ["ar", "jobbtorg", "matt", "varde", "taljare", "namnare", "forandring", "jamfort_med_ar",
+     "skillnad_mot_staden", "rang", "kalla", "orsak"], key="jamfor",
+)
+st.caption("Förändring och skillnad mot staden anges i procentenheter för andelar och i personer för antal. "
+           "Rang 1 är bäst; för antal rangordnas störst först.")

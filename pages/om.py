@@ -1,0 +1,59 @@
+"""Om statistiken: definitions, sources and the data-quality notes."""
+
+import streamlit as st
+
+from kaa import panels, schema
+from ui import state
+
+facts = state.facts()
+
+st.title("Om statistiken")
+st.markdown(f"""
+**Kommunernas aktivitetsansvar (KAA)** betyder enligt skollagen att kommunen ska veta vad unga under 20 år
+gör, om de har lämnat grundskolan men varken går i eller har gått klart gymnasiet. Kommunen ska söka upp dem
+och erbjuda stöd – i första hand tillbaka till studier. I Stockholm sköts uppsöket av samordnare vid de lokala
+jobbtorgen och av Aim.
+
+**Statistikår.** {schema.STATISTIKAR_TEXT}
+""")
+
+st.header("Begrepp")
+st.markdown("""
+- **Registret** fångar automatiskt alla folkbokförda i staden under 20 år som inte är registrerade för
+  studier, vid någon tidpunkt under året.
+- **Under uppsök** kallas de som efter ungefär två veckor i registret förs över till aktivt uppsök.
+- **Varför registret är större än uppsöksgruppen:** många finns i registret bara några dagar, t.ex. när de
+  byter gymnasieskola eller just har flyttat till staden. De försvinner så snart en skola registrerar dem,
+  och de söks därför inte upp.
+- **Nådd** betyder att ungdomen eller en anhörig har svarat på något kontaktförsök – eller själv hört av sig
+  innan samordnaren hann ta kontakt.
+- **Ej nådd** betyder att ungdomen fått minst ett kontaktförsök utan att svara. Hit räknas också de som
+  lämnade registret (fyllde 20, började studera, flyttade) innan de svarade.
+- **Inskriven** är den som under året tagit emot stöd eller en åtgärd inom KAA, inklusive Skolslussen.
+- **Avslutad** är den inskrivna vars stöd tog slut under året; avslutet registreras med vart ungdomen gick.
+""")
+
+st.subheader("Alla mått")
+st.dataframe(
+    [{"Namn i data": m.name, "Mått": m.label, "Betydelse": m.definition}
+     for m in schema.COUNTS + schema.SHARES],
+    hide_index=True,
+)
+st.markdown("Varje andel räknas fram ur sina antal med en och samma funktion. Procentsatser som står i "
+            "rapporten skrivs aldrig av när antalen finns. Där rapporten bara anger en andel (Aims avslut och "
+            "andelen nådda som redan var sysselsatta) visas den publicerade andelen och markeras så.")
+
+st.header("Källor")
+years = sorted(facts[schema.AR].unique())
+st.markdown(f"- **Årsrapport 2020 – Kommunens aktivitetsansvar i Stockholm** (Arbetsmarknadsnämnden, "
+            f"januari 2021): alla siffror för 2019 och 2020. Varje siffra har en hänvisning till avsnitt och "
+            f"tabell, se tabellerna på sidorna.\n- Nu används: {panels.sources_by_year(facts, years)}.")
+targets = state.targets()
+st.markdown("**Mål:** " + " ".join(targets["kalla"]))
+
+st.header("Anmärkningar om källan")
+st.markdown("Rapportens tabeller är inskrivna för hand och har några fel och ojämnheter. Så här har vi "
+            "hanterat dem:")
+notes = state.notes()
+st.dataframe(notes.rename(columns={"avsnitt": "Avsnitt", "i_rapporten": "I rapporten",
+                                   "sa_har_vi_gjort": "Så har vi gjort"}), hide_index=True)

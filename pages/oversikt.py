@@ -1,0 +1,39 @@
+"""Översikt: the year's headline figures, their change, and the studies target."""
+
+import streamlit as st
+
+from kaa import charts, panels, schema
+from kaa.published import target_for
+from ui import blocks, state
+
+facts = state.facts()
+sel = state.selection()
+years = state.chosen_years(sel)
+year = years[-1]
+
+st.title("KAA i Stockholm – översikt")
+st.markdown(
+    f"Kommunernas aktivitetsansvar för unga under 20 år utan gymnasieexamen. "
+    f"Visar **{state.describe(sel)}**. Källa: {panels.sources_by_year(facts, years)}."
+)
+st.page_link("pages/om.py", label="Så räknas siffrorna – Om statistiken", icon=":material/info:")
+
+cards = panels.headline(facts, sel, year)
+previous = cards["jamfort_med_ar"].iloc[0]
+st.subheader(f"Statistikår {year}" + (f", jämfört med {previous}" if previous else ""))
+st.caption(schema.STATISTIKAR_TEXT)
+blocks.metric_cards(cards)
+
+goal = target_for(state.targets(), "andel_studier")
+studier = cards.set_index("measure").loc["andel_studier"]
+met, sentence = panels.target_gap(studier["varde"], goal, year)
+if sentence:
+    (st.success if met else st.warning if met is False else st.info)(sentence, icon=":material/flag:")
+
+trend = panels.figures(facts, [schema.AR], sel, ["andel_studier", "andel_arbete"])
+blocks.panel(
+    "Andel avslutade till studier och arbete per år", trend,
+    charts.bar(trend, schema.AR, "matt", "Andel av de avslutade som gick till studier respektive arbete, per år",
+               target=goal),
+    ["ar", "matt", "varde", "taljare", "namnare", "kalla", "orsak"], key="trend",
+)

@@ -1,0 +1,55 @@
+"""Uppsök: from the register to those reached, by kön and year, and the contact attempts."""
+
+import streamlit as st
+
+from kaa import charts, panels, schema
+from ui import blocks, state
+
+facts = state.facts()
+sel = state.selection()
+
+st.title("Uppsök")
+st.markdown(
+    "Hur många fanns i registret, hur många söktes aktivt och hur många nåddes? "
+    f"Visar **{state.describe(sel)}**."
+)
+if sel.filter_for(schema.JOBBTORG):
+    st.info("Uppsöket redovisas bara för hela staden, inte per jobbtorg. Välj alla jobbtorg i urvalet "
+            "för att se siffrorna.", icon=":material/info:")
+
+st.subheader("Från register till nådda")
+funnel = panels.figures(facts, [schema.AR], sel, ["registrerade", "sokta", "nadda", "ej_nadda"])
+blocks.panel(
+    "Från register till nådda", funnel,
+    charts.bar(funnel, "matt", schema.AR, "Registrerade, sökta, nådda och ej nådda per år"),
+    ["ar", "matt", "varde", "noggrannhet", "kalla", "orsak"], key="funnel",
+)
+st.caption("Registret är alltid större än gruppen under uppsök: många finns där bara kort, t.ex. vid byte av "
+           "skola eller inflyttning, och försvinner när studier registreras. Uppsöket börjar först efter "
+           "ungefär två veckor.")
+
+st.subheader("Nådda och ej nådda per kön")
+by_kon = panels.figures(facts, [schema.KON], sel, ["nadda", "ej_nadda"], totals=not sel.kon)
+blocks.panel(
+    "Nådda och ej nådda per kön", by_kon,
+    charts.bar(by_kon, schema.KON, "matt", "Nådda och ej nådda per kön och år", facet=schema.AR,
+               barmode="stack"),
+    ["ar", "kon", "matt", "varde", "kalla", "orsak"], key="kon",
+)
+
+st.subheader("Andel nådda")
+reach = panels.figures(facts, [schema.KON], sel, ["andel_nadda"], totals=not sel.kon)
+blocks.panel(
+    "Andel nådda av de sökta", reach,
+    charts.bar(reach, schema.KON, schema.AR, "Andel av de sökta som nåddes, per kön och år"),
+    ["ar", "kon", "matt", "varde", "taljare", "namnare", "kalla", "orsak"], key="reach",
+)
+
+st.subheader("Kontaktförsök per kanal")
+contacts = panels.figures(facts, [schema.AR], sel, list(schema.KONTAKT_MEASURES))
+blocks.panel(
+    "Kontaktförsök per kanal", contacts,
+    charts.bar(contacts, "matt", schema.AR, "Kontaktförsök per kanal och år"),
+    ["ar", "matt", "varde", "noggrannhet", "kalla", "orsak"], key="contacts",
+)
+st.caption("Tal markerade ”minst” eller ”≈” är ungefärliga i källan (t.ex. ”över 6800 brev”).")

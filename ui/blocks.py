@@ -1,0 +1,71 @@
+"""Panel layout: a chart with its table one click away and a download of exactly that frame."""
+
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from kaa import export, panels, schema
+
+PLOTLY_CONFIG = {
+    "displaylogo": False,
+    "locale": "sv",
+    "toImageButtonOptions": {"format": "png", "scale": 3, "filename": "kaa-diagram"},
+}
+
+
+def _file_name(title: str) -> str:
+    slug = re.sub(r"[^a-z0-9åäö]+", "-", title.lower()).strip("-")
+    return f"kaa-{slug}.csv"
+
+
+def missing_note(frame: pd.DataFrame) -> None:
+    """Say in words which figures are missing and why."""
+    reasons = panels.missing_reasons(frame)
+    if reasons:
+        st.caption("Saknas (visas som –): " + " ".join(reasons))
+
+
+def panel(title: str, frame: pd.DataFrame, figure: go.Figure | None,
+          columns: Sequence[str], key: str) -> None:
+    """Chart and table tabs over the same frame, a CSV download, and the missing-figure note."""
+    if frame["varde"].notna().sum() == 0:
+        st.subheader(title)
+        st.info("Det finns inga uppgifter att visa för det här urvalet. " + " ".join(panels.missing_reasons(frame)))
+        return
+    chart_tab, table_tab = st.tabs(["Diagram", "Tabell"], key=f"tabs-{key}")
+    with chart_tab:
+        if figure is not None:
+            st.plotly_chart(figure, config=PLOTLY_CONFIG, key=f"chart-{key}")
+    with table_tab:
+        st.dataframe(panels.table_for_display(frame, columns), hide_index=True, key=f"table-{key}")
+    st.download_button("Ladda ner tabellen (CSV för Excel)", export.excel_csv(frame, columns),
+                       file_name=_file_name(title), mime="text/csv", key=f"download-{key}",
+                       icon=":material/download:", on_click="ignore")
+    missing_note(frame)
+
+
+_DELTA = {"bra": "green", "dåligt": "red", "neutralt": "gray"}
+
+
+def metric_cards(cards: pd.DataFrame, per_row: int = 5) -> None:
+    """Headline figures as metric cards; the delta's colour says whether the change is good news."""
+    rows = cards.to_dict("records")
+    for start in range(0, len(rows), per_row):
+        columns = st.columns(per_row)
+        for column, card in zip(columns, rows[start:start + per_row]):
+            definition = schema.MEASURES[card["measure"]].definition
+            extra = card["orsak"] or card["kalla"]
+            has_delta = not pd.isna(card["forandring"])
+            column.metric(
+                card["matt"], card["text"],
+                delta=card["forandring_text"] if has_delta else None,
+                delta_color=_DELTA[card["riktning"]],
+                delta_arrow=("up" if card["forandring"] > 0 else "down" if card["forandring"] < 0 else "off")
+                if has_delta else "auto",
+                help=f"{definition} {extra}".strip(), border=True,
+            )

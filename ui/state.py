@@ -1,0 +1,67 @@
+"""The shared sidebar filters, mirrored in the URL so a view can be shared as a link."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from kaa import schema, store
+from kaa.metrics import Selection
+from kaa.published import load_notes, load_targets
+
+ALLA = "Alla"
+
+
+@st.cache_data(show_spinner=False)
+def _facts(version: str) -> pd.DataFrame:
+    return store.load_facts()
+
+
+def facts() -> pd.DataFrame:
+    """All figures, cached until the data on disk changes."""
+    return _facts(store.version())
+
+
+@st.cache_data(show_spinner=False)
+def targets() -> pd.DataFrame:
+    return load_targets()
+
+
+@st.cache_data(show_spinner=False)
+def notes() -> pd.DataFrame:
+    return load_notes()
+
+
+def sidebar_filters() -> None:
+    """Draw the filters every page shares. Their keys are also the URL's query parameters."""
+    years = store.available_years(facts())
+    with st.sidebar:
+        st.header("Urval")
+        st.multiselect("År", years, key="ar", bind="query-params", placeholder="Alla år",
+                       help=schema.STATISTIKAR_TEXT)
+        st.multiselect("Jobbtorg", schema.JOBBTORG_NAMES, key="jobbtorg", bind="query-params",
+                       placeholder="Alla jobbtorg",
+                       help="Jobbtorgets upptagningsområde. ”Saknar stadsdel” är ungdomar vars stadsdel är okänd.")
+        st.segmented_control("Kön", (ALLA,) + schema.KON_VALUES, key="kon", bind="query-params",
+                             default=ALLA, required=True)
+
+
+def selection() -> Selection:
+    """What the sidebar asks for, as a `kaa` selection (empty = all)."""
+    years = tuple(sorted(st.session_state.get("ar") or ())) or None
+    jobbtorg = tuple(st.session_state.get("jobbtorg") or ()) or None
+    kon = st.session_state.get("kon") or ALLA
+    return Selection(years=years, jobbtorg=jobbtorg, kon=None if kon == ALLA else (kon,))
+
+
+def chosen_years(sel: Selection) -> list[int]:
+    return list(sel.years) if sel.years else store.available_years(facts())
+
+
+def describe(sel: Selection) -> str:
+    """The selection in words, for captions and file names."""
+    years = chosen_years(sel)
+    span = str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}" if years else "inga år"
+    jobbtorg = ", ".join(sel.jobbtorg) if sel.filter_for(schema.JOBBTORG) else "alla jobbtorg"
+    kon = {"Kvinna": "kvinnor", "Man": "män"}[sel.kon[0]] if sel.kon else "båda könen"
+    return f"{span} · {jobbtorg} · {kon}"
