@@ -83,7 +83,8 @@ def style(fig: go.Figure, title: str, percent: bool, height: int = 420) -> go.Fi
 
 
 def bar(frame: pd.DataFrame, x: str, color: str, title: str, *, facet: str | None = None,
-        target: float | None = None, height: int = 420, barmode: str = "group") -> go.Figure:
+        target: float | None = None, height: int = 420, barmode: str = "group",
+        facet_rows: bool = False) -> go.Figure:
     """Bars of a panel frame: value on y, labelled with its Swedish text, counts on hover."""
     data = _hover_frame(frame)
     data["serie"] = data[color].astype(str)
@@ -91,7 +92,8 @@ def bar(frame: pd.DataFrame, x: str, color: str, title: str, *, facet: str | Non
     orders = {d: list(schema.DIMENSION_ORDER[d]) + [schema.TOTALT] for d in (schema.JOBBTORG, schema.KON)}
     orders["matt"] = list(dict.fromkeys(data["matt"]))
     fig = px.bar(
-        data, x=x, y="y", color=color, facet_col=facet, text="text", barmode=barmode,
+        data, x=x, y="y", color=color, text="text", barmode=barmode,
+        facet_col=None if facet_rows else facet, facet_row=facet if facet_rows else None,
         color_discrete_map=color_map(data, color), category_orders=orders,
         custom_data=["matt", "text", "bakom", "serie"],
         labels={**schema.DIMENSION_LABELS, "y": "Andel" if percent else "Antal", "matt": "Mått"},
@@ -103,6 +105,7 @@ def bar(frame: pd.DataFrame, x: str, color: str, title: str, *, facet: str | Non
     )
     if facet:
         fig.for_each_annotation(lambda a: a.update(text=a.text.split("=")[-1]))
+        fig.for_each_xaxis(lambda axis: axis.update(title=None))
     if target is not None:
         add_target(fig, target)
     return style(fig, title, percent, height)
@@ -124,7 +127,8 @@ def ranking(frame: pd.DataFrame, title: str, target: float | None = None) -> go.
     fig = px.bar(units, x="y", y=schema.JOBBTORG, orientation="h", text="text", color=schema.JOBBTORG,
                  color_discrete_map=JOBBTORG_COLORS, custom_data=["matt", "text", "bakom"],
                  labels={"y": "Andel" if percent else "Antal", schema.JOBBTORG: ""})
-    fig.update_traces(textposition="outside", cliponaxis=False, showlegend=False,
+    # Labels inside the bar ends, so reference lines near the longest bar never cross them.
+    fig.update_traces(textposition="inside", insidetextanchor="end", showlegend=False,
                       hovertemplate="<b>%{y}</b><br>%{customdata[0]}: %{customdata[1]}"
                                     "<br>%{customdata[2]}<extra></extra>")
     if len(total):
@@ -132,9 +136,32 @@ def ranking(frame: pd.DataFrame, title: str, target: float | None = None) -> go.
                       annotation_text=f"Staden: {total['text'].iloc[0]}", annotation_position="top")
     if target is not None:
         fig.add_vline(x=target * 100, line_dash="dash", line_color=TARGET_COLOR,
-                      annotation_text=f"Mål: {fmt.percent(target, 0)}", annotation_position="bottom right",
+                      annotation_text=f"Mål: {fmt.percent(target, 0)}", annotation_position="top right",
                       annotation_font_color=TARGET_COLOR)
-    style(fig, title, False, height=80 + 55 * max(len(units), 1))
-    if percent:
-        fig.update_xaxes(ticksuffix=fmt.NBSP + "%", rangemode="tozero")
+    style(fig, title, False, height=120 + 55 * max(len(units), 1))
+    reach = max([units["y"].max() if len(units) else 0] + [target * 100 if target is not None else 0])
+    fig.update_xaxes(range=[0, reach * 1.12 or 1], ticksuffix=fmt.NBSP + "%" if percent else "")
+    return fig
+
+
+def change(frame: pd.DataFrame, title: str) -> go.Figure:
+    """Diverging bars of each jobbtorg's change since the previous year (shares in percentage points)."""
+    data = frame[frame["forandring"].notna() & (frame[schema.JOBBTORG] != schema.TOTALT)].copy()
+    percent = data["measure"].isin(schema.SHARE_NAMES).all() if len(data) else False
+    data["x"] = data["forandring"] * (100 if percent else 1)
+    data["riktning"] = data["x"].map(lambda v: "Ökning" if v > 0 else "Minskning" if v < 0 else "Oförändrat")
+    data = data.sort_values("x")
+    fig = px.bar(data, x="x", y=schema.JOBBTORG, orientation="h", text="forandring_text", color="riktning",
+                 pattern_shape="riktning",
+                 color_discrete_map={"Ökning": "#0072B2", "Minskning": "#D55E00", "Oförändrat": "#8C8C8C"},
+                 pattern_shape_map={"Ökning": "", "Minskning": "/", "Oförändrat": ""},
+                 custom_data=["forandring_text", "jamfort_med_ar"],
+                 labels={"x": "Procentenheter" if percent else "Personer", schema.JOBBTORG: ""})
+    fig.update_traces(textposition="outside", cliponaxis=False,
+                      hovertemplate="<b>%{y}</b><br>Förändring sedan %{customdata[1]}: %{customdata[0]}"
+                                    "<extra></extra>")
+    fig.add_vline(x=0, line_color="#333333", line_width=1)
+    style(fig, title, False, height=120 + 55 * max(len(data), 1))
+    span = data["x"].abs().max() if len(data) else 1
+    fig.update_xaxes(range=[-span * 1.6, span * 1.6])
     return fig

@@ -7,6 +7,7 @@ from kaa.metrics import Selection
 from kaa.published import target_for
 from ui import blocks, state
 
+state.require_entrypoint()
 facts = state.facts()
 sel = state.selection()
 goal = target_for(state.targets(), "andel_studier")
@@ -37,11 +38,11 @@ blocks.panel(
 
 st.subheader("Antal inskrivna och avslutade")
 counts = panels.figures(facts, [schema.JOBBTORG], sel,
-                        ["inskrivna", "avslutade", "avslut_studier", "avslut_arbete"], totals=True)
+                        ["inskrivna", "avslutade", "avslut_studier", "avslut_arbete"])
 blocks.panel(
     "Inskrivna och avslutade per jobbtorg", counts,
-    charts.bar(counts, schema.JOBBTORG, "matt", "Inskrivna, avslutade och avslut till studier och arbete",
-               facet=schema.AR, height=460),
+    charts.bar(counts, schema.JOBBTORG, "matt", "Inskrivna, avslutade och avslut till studier och arbete per "
+               "jobbtorg", facet=schema.AR, facet_rows=True, height=260 + 260 * counts[schema.AR].nunique()),
     ["ar", "jobbtorg", "matt", "varde", "kalla", "orsak"], key="counts",
 )
 
@@ -68,7 +69,7 @@ aim_shares = panels.figures(facts, [schema.AR], aim_sel, ["andel_studier", "ande
 blocks.panel(
     "Aim – vart de avslutade gick", aim_shares,
     charts.bar(aim_shares, "matt", schema.AR, "Aim: andel av de avslutade till studier, arbete och annan "
-               "sysselsättning", target=goal),
+               "sysselsättning"),
     ["ar", "matt", "varde", "noggrannhet", "kalla", "orsak"], key="aim-shares",
 )
 st.caption("Aims andelar är publicerade som procent i källan; antalen bakom dem saknas.")

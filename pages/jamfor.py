@@ -6,6 +6,7 @@ from kaa import charts, panels, schema
 from kaa.published import target_for
 from ui import blocks, state
 
+state.require_entrypoint()
 facts = state.facts()
 sel = state.selection()
 years = state.chosen_years(sel)
@@ -31,5 +32,11 @@ blocks.panel(
     ["ar", "jobbtorg", "matt", "varde", "taljare", "namnare", "forandring", "jamfort_med_ar",
      "skillnad_mot_staden", "rang", "kalla", "orsak"], key="jamfor",
 )
+previous = frame["jamfort_med_ar"].dropna()
+if len(previous):
+    st.plotly_chart(charts.change(frame, f"{label}: förändring sedan {int(previous.iloc[0])}"),
+                    config=blocks.PLOTLY_CONFIG, key="chart-change")
+else:
+    st.info(f"Det finns inget tidigare år att jämföra {year} med.", icon=":material/info:")
 st.caption("Förändring och skillnad mot staden anges i procentenheter för andelar och i personer för antal. "
            "Rang 1 är bäst; för antal rangordnas störst först.")

@@ -5,6 +5,7 @@ import streamlit as st
 from kaa import panels, schema
 from ui import state
 
+state.require_entrypoint()
 facts = state.facts()
 
 st.title("Om statistiken")

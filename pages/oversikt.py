@@ -6,6 +6,7 @@ from kaa import charts, panels, schema
 from kaa.published import target_for
 from ui import blocks, state
 
+state.require_entrypoint()
 facts = state.facts()
 sel = state.selection()
 years = state.chosen_years(sel)

@@ -5,6 +5,7 @@ import streamlit as st
 from kaa import charts, panels, schema
 from ui import blocks, state
 
+state.require_entrypoint()
 facts = state.facts()
 sel = state.selection()
 

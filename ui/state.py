@@ -12,6 +12,22 @@ from kaa.published import load_notes, load_targets
 ALLA = "Alla"
 
 
+def require_entrypoint() -> None:
+    """Make sure a page runs inside dashboard.py's navigation, even on a deep link.
+
+    Streamlit treats an app with a `pages/` folder as an old-style multipage app
+    until the entrypoint has called `st.navigation` once in the server process. A
+    server whose first visitor opens a deep link (e.g. /uppsok?ar=2020) would then
+    run the page file on its own, without the sidebar filters. Switching the flag
+    and rerunning hands the request to dashboard.py, which routes it by its URL.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 @st.cache_data(show_spinner=False)
 def _facts(version: str) -> pd.DataFrame:
     return store.load_facts()
