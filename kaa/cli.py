@@ -21,7 +21,8 @@ class UsageError(Exception):
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):
     def add_usage(self, usage, actions, groups, prefix=None):
-        super().add_usage(usage, actions, groups, prefix="Användning: ")
+        # argparse calls this with prefix="" to work out a subcommand's name; keep that as it is.
+        super().add_usage(usage, actions, groups, prefix="Användning: " if prefix is None else prefix)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -40,6 +41,7 @@ class _Parser(argparse.ArgumentParser):
             "unrecognized arguments": "okända argument",
             "the following arguments are required": "följande argument saknas",
             "invalid choice": "ogiltigt val",
+            "choose from": "välj bland",
             "expected one argument": "ett värde saknas",
             "argument": "argument",
         }
@@ -55,6 +57,9 @@ Siffrorna kommer från Årsrapport 2020 (data/publicerat.csv) och från importer
 källor i katalogen som miljövariabeln KAA_DATA_DIR pekar på (standard: data/store/).
 
 {schema.STATISTIKAR_TEXT}
+
+Mått: {", ".join(schema.MEASURE_NAMES)}.
+Se python -m kaa table --help för format, dimensioner och exempel.
 """
 
 TABLE_EPILOG = f"""\

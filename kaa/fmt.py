@@ -6,6 +6,7 @@ One module, used by the CLI's readable output, the pages, tables and charts.
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
 
 from kaa import schema
 
@@ -27,8 +28,14 @@ def _group(digits: str) -> str:
     return NBSP.join([head] + [rest[i:i + 3] for i in range(0, len(rest), 3)])
 
 
+def _round(value: float, decimals: int) -> str:
+    """Round half away from zero, as Swedish statistics does (2,5 → 3), on the shortest decimal form."""
+    quantum = Decimal(1).scaleb(-decimals)
+    return str(Decimal(repr(abs(value))).quantize(quantum, rounding=ROUND_HALF_UP))
+
+
 def _number(value: float, decimals: int) -> str:
-    text = f"{abs(value):.{decimals}f}"
+    text = _round(value, decimals)
     whole, _, frac = text.partition(".")
     out = _group(whole) + ("," + frac if frac else "")
     return (MINUS + out) if value < 0 and float(text) != 0 else out
@@ -38,7 +45,7 @@ def count(value, noggrannhet: str = "") -> str:
     """A count: `8 452`; an approximate published count gets its qualifier (`minst 4 900`)."""
     if _missing(value):
         return MISSING
-    return APPROX_PREFIX.get(noggrannhet, "") + _number(round(float(value)), 0)
+    return APPROX_PREFIX.get(noggrannhet, "") + _number(float(value), 0)
 
 
 def percent(value, decimals: int = 1) -> str:
@@ -50,14 +57,14 @@ def percent(value, decimals: int = 1) -> str:
 
 def _signed(value: float, decimals: int) -> str:
     text = _number(value, decimals)
-    if float(f"{abs(value):.{decimals}f}") == 0:
+    if float(_round(value, decimals)) == 0:
         return "±" + text
     return text if value < 0 else "+" + text
 
 
 def signed_count(value) -> str:
     """A change in a count: `+74`, `−688`, `±0`."""
-    return MISSING if _missing(value) else _signed(round(float(value)), 0)
+    return MISSING if _missing(value) else _signed(float(value), 0)
 
 
 def signed_percent(value, decimals: int = 1) -> str:

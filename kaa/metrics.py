@@ -42,13 +42,13 @@ def share(numerator, denominator):
     Works on scalars and on Series. Missing when either count is missing or the
     denominator is 0; never silently 0.
     """
-    num = pd.to_numeric(numerator, errors="coerce")
-    den = pd.to_numeric(denominator, errors="coerce")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        result = num / den
-    if isinstance(result, pd.Series):
-        return result.where(den > 0)
-    return result if den and den > 0 else float("nan")
+    if isinstance(numerator, pd.Series) or isinstance(denominator, pd.Series):
+        num = pd.to_numeric(numerator, errors="coerce")
+        den = pd.to_numeric(denominator, errors="coerce")
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return (num / den).where(den > 0)
+    num, den = pd.to_numeric(pd.Series([numerator, denominator], dtype="float64"), errors="coerce")
+    return num / den if den > 0 else float("nan")
 
 
 def grouping(by: Sequence[str]) -> list[str]:
