@@ -46,6 +46,17 @@ blocks.panel(
     ["ar", "kon", "matt", "varde", "taljare", "namnare", "kalla", "orsak"], key="reach",
 )
 
+st.subheader("Vad gör de som nås?")
+st.markdown("När en ungdom nås noteras vad hen gör. Många studerar redan i någon form som inte syns i "
+            "registret, arbetar eller är utomlands.")
+occupied = panels.figures(facts, [schema.AR], sel, ["andel_sysselsatta"])
+blocks.panel(
+    "Andel nådda som redan hade sysselsättning", occupied,
+    charts.bar(occupied, "matt", schema.AR, "Andel av de nådda som redan hade sysselsättning, per år"),
+    ["ar", "matt", "varde", "noggrannhet", "kalla", "orsak"], key="occupied",
+)
+st.caption("Rapporten anger bara andelen (publicerad andel); antalet sysselsatta nådda saknas.")
+
 st.subheader("Kontaktförsök per kanal")
 contacts = panels.figures(facts, [schema.AR], sel, list(schema.KONTAKT_MEASURES))
 blocks.panel(

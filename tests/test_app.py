@@ -90,9 +90,12 @@ def test_query_parameters_restore_the_view():
 
 def test_uppsok_charts_and_missing_contact_channels():
     at = open_page("pages/uppsok.py")
-    assert len(at.get("plotly_chart")) == 4
+    assert len(at.get("plotly_chart")) == 5
     text = all_text(at)
     assert "brev för 2019" in text  # the report gives no letters for 2019; said, not drawn as 0
+    occupied = at.dataframe[3].value
+    assert list(occupied["Värde"]) == ["75,0\u00a0%", "69,0\u00a0%"]
+    assert set(occupied["Noggrannhet"]) == {"publicerad andel"}
 
 
 def test_uppsok_by_jobbtorg_explains_instead_of_drawing_zeros():
