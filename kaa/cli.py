@@ -107,6 +107,9 @@ def build_parser() -> argparse.ArgumentParser:
     table.add_argument("--yoy", action="store_true", help="lägg till förändring mot föregående år")
     table.add_argument("--format", default="markdown", metavar="FORMAT",
                        help="markdown (standard), csv eller json")
+    table.add_argument("--min-cell", metavar="N",
+                       help=f"antal från 1 till N-1 visas som <N, och det som skulle avslöja dem döljs också "
+                            f"(standard: {store.min_cell()}, från KAA_MIN_CELL; 0 visar allt)")
     return parser
 
 
@@ -134,42 +137,49 @@ def _table_request(args, facts: pd.DataFrame) -> tuple[list[str], metrics.Select
         raise UsageError(f"okänd verksamhet: {args.verksamhet}. Välj ”{schema.HELA_KAA}” eller ”{schema.AIM}”.")
     if args.format not in ("markdown", "csv", "json"):
         raise UsageError(f"okänt format: {args.format}. Välj markdown, csv eller json.")
-    sel = metrics.Selection(years=tuple(years) or None, verksamhet=verksamhet)
+    min_cell = store.min_cell()
+    if args.min_cell is not None:
+        if not args.min_cell.strip().isdigit():
+            raise UsageError(f"--min-cell ska vara ett heltal, 0 eller större, inte ”{args.min_cell}”.")
+        min_cell = int(args.min_cell)
+    sel = metrics.Selection(years=tuple(years) or None, verksamhet=verksamhet, min_cell=min_cell)
     return by, sel, measures
 
 
-def _typed(frame: pd.DataFrame, measures: list[str]) -> pd.DataFrame:
-    """Counts (and their changes) as nullable integers; shares stay fractions."""
+def _typed(frame: pd.DataFrame, fmt_name: str) -> pd.DataFrame:
+    """Counts as integers, shares as 4-decimal fractions, masked cells as `<N`, missing as empty."""
+    masked = frame.attrs.get(metrics.MASKED)
     out = frame.copy()
     for column in out.columns:
+        if column in schema.GROUPABLE:
+            continue
         base = column.removesuffix(metrics.CHANGE_SUFFIX)
-        if base in schema.COUNT_NAMES:
+        if fmt_name == "markdown":
+            pretty = fmt.change if column != base else fmt.value
+            out[column] = [pretty(base, v) for v in out[column]]
+        elif base in schema.COUNT_NAMES:
             out[column] = out[column].round().astype("Int64")
+        elif fmt_name == "csv":
+            out[column] = [f"{v:.4f}" if pd.notna(v) else "" for v in out[column]]
+        if masked is not None and column in masked and (masked[column] != "").any():
+            labels = masked[column].to_numpy()
+            out[column] = out[column].astype(object).where(labels == "", labels)
     return out
 
 
 def render(frame: pd.DataFrame, fmt_name: str) -> str:
-    """The table as csv, json or Swedish-formatted markdown."""
+    """The table as csv, json or Swedish-formatted markdown (cells already typed by `_typed`)."""
     if fmt_name == "csv":
         buffer = io.StringIO()
-        frame.to_csv(buffer, index=False, float_format="%.4f", lineterminator="\n")
+        frame.to_csv(buffer, index=False, lineterminator="\n")
         return buffer.getvalue()
     if fmt_name == "json":
         records = json.loads(frame.to_json(orient="records", force_ascii=False, double_precision=10))
         return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
     header = [schema.DIMENSION_LABELS.get(c) or _column_label(c) for c in frame.columns]
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-    for row in frame.to_dict("records"):
-        cells = []
-        for column, val in row.items():
-            base = column.removesuffix(metrics.CHANGE_SUFFIX)
-            if column in schema.GROUPABLE:
-                cells.append(str(val))
-            elif column.endswith(metrics.CHANGE_SUFFIX):
-                cells.append(fmt.change(base, val))
-            else:
-                cells.append(fmt.value(column, val))
-        lines.append("| " + " | ".join(cells) + " |")
+    for row in frame.itertuples(index=False):
+        lines.append("| " + " | ".join(str(cell) for cell in row) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -182,8 +192,11 @@ def _column_label(column: str) -> str:
 def run_table(args) -> str:
     facts = store.load_facts()
     by, sel, measures = _table_request(args, facts)
-    frame = metrics.table(facts, by, sel, measures, yoy=args.yoy).drop(columns="jamfort_med_ar", errors="ignore")
-    return render(_typed(frame, measures), args.format)
+    frame = metrics.table(facts, by, sel, measures, yoy=args.yoy)
+    masked = frame.attrs[metrics.MASKED]
+    frame = frame.drop(columns="jamfort_med_ar", errors="ignore")
+    frame.attrs[metrics.MASKED] = masked
+    return render(_typed(frame, args.format), args.format)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -6,6 +6,7 @@ from typing import Sequence
 
 import pandas as pd
 
+from kaa.metrics import MASKED
 from kaa.panels import COLUMN_LABELS
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -30,6 +31,9 @@ def excel_csv(frame: pd.DataFrame, columns: Sequence[str]) -> bytes:
     for column in out.columns:
         if pd.api.types.is_numeric_dtype(out[column]):
             out[column] = out[column].map(_number)
+            if column == "varde" and MASKED in frame:
+                # A masked figure is exported as its label (<5 or ..), never as a number.
+                out[column] = out[column].where(frame[MASKED] == "", frame[MASKED])
         else:
             out[column] = out[column].map(lambda v: "" if pd.isna(v) else neutralise(str(v)))
     out = out.rename(columns=COLUMN_LABELS)

@@ -6,7 +6,7 @@ A figure that does not exist stays missing (NaN) and carries a Swedish reason
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Sequence
 
 import numpy as np
@@ -17,6 +17,9 @@ from kaa import schema
 BREAKDOWNS = (schema.JOBBTORG, schema.KON)
 LONG_COLUMNS = ["measure", "value", "noggrannhet", "kalla", "orsak"]
 CHANGE_SUFFIX = "_forandring"
+#: Counts from 1 up to this minus one are masked (`<5`); 0 turns masking off.
+DEFAULT_MIN_CELL = 5
+MASKED = "maskad"
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,8 @@ class Selection:
     jobbtorg: tuple[str, ...] | None = None
     kon: tuple[str, ...] | None = None
     verksamhet: str = schema.HELA_KAA
+    #: Counts from 1 to min_cell-1 are masked; 0 shows everything (for analysts).
+    min_cell: int = DEFAULT_MIN_CELL
 
     def filter_for(self, dimension: str) -> tuple[str, ...] | None:
         """The active filter on a breakdown, or None when it lets everything through."""
@@ -205,25 +210,89 @@ def _sort(frame: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
     return frame.loc[order].reset_index(drop=True)
 
 
-def wide(long: pd.DataFrame, measures: Sequence[str] | None = None) -> pd.DataFrame:
+def wide(long: pd.DataFrame, measures: Sequence[str] | None = None, values: str = "value") -> pd.DataFrame:
     """One row per group, one column per measure (counts first, then shares)."""
     cols = [c for c in long.columns if c in schema.GROUPABLE]
     measures = list(measures or schema.MEASURE_NAMES)
-    table = long.pivot_table(index=cols, columns="measure", values="value", aggfunc="first", dropna=False,
-                             sort=False)
+    table = long.set_index(cols + ["measure"])[values].unstack("measure")
     table = table.reindex(columns=measures).reset_index()
     table.columns.name = None
     return _sort(table, cols)
 
 
 def with_totals(facts: pd.DataFrame, by: Sequence[str], sel: Selection = Selection()) -> pd.DataFrame:
-    """The long roll-up for `by`, followed by a Totalt row per year when it breaks down."""
+    """The long roll-up for `by`, followed by a Totalt row per year when it breaks down, small cells masked."""
     cols = grouping(by)
     long = rollup(facts, cols, sel)
-    if len(cols) == 1:
-        return long
-    total = rollup(facts, [schema.AR], sel).assign(**{d: schema.TOTALT for d in cols[1:]})
-    return _sort(pd.concat([long, total[long.columns]], ignore_index=True), cols)
+    if len(cols) > 1:
+        total = rollup(facts, [schema.AR], sel).assign(**{d: schema.TOTALT for d in cols[1:]})
+        long = _sort(pd.concat([long, total[long.columns]], ignore_index=True), cols)
+    return mask_small_cells(long, sel.min_cell)
+
+
+SECONDARY = ".."
+
+
+def _mask_one_more(parts: pd.DataFrame, masked: pd.Series) -> bool:
+    """Mask the smallest still-visible positive part, so a lone masked cell can't be recovered."""
+    visible = parts[~masked.loc[parts.index] & (parts["value"] > 0)]
+    if visible.empty:
+        return False
+    masked.loc[visible["value"].idxmin()] = True
+    return True
+
+
+def mask_small_cells(long: pd.DataFrame, min_cell: int = DEFAULT_MIN_CELL) -> pd.DataFrame:
+    """Hide counts from 1 to min_cell-1 and everything that would give them away.
+
+    Primary suppression masks the small counts, shown as `<min_cell`. Secondary
+    suppression then masks more cells, shown as `..`, until no masked cell can be
+    recovered by subtraction: within a year and measure, the parts of a breakdown
+    add up to its Totalt row; within a group, sokta = nadda + ej_nadda. A share is
+    masked (`..`) when a count behind it is masked or small. Masked values become
+    NaN; the `maskad` column holds the label shown instead ("" when visible).
+    """
+    out = long.copy()
+    out[MASKED] = ""
+    if min_cell <= 1 or out.empty:
+        return out
+    cols = [c for c in out.columns if c in schema.GROUPABLE]
+    breakdown = [c for c in cols if c != schema.AR]
+    is_count = out["measure"].isin(schema.COUNT_NAMES)
+    small = is_count & out["value"].between(1, min_cell - 1)
+    masked = small.copy()
+    counts = out[is_count]
+    is_total = (counts[breakdown] == schema.TOTALT).all(axis=1) if breakdown else pd.Series(False, counts.index)
+    additive = list(counts.groupby([schema.AR, "measure"], sort=False).groups.values()) if breakdown else []
+    linked = [g for g in counts[counts["measure"].isin(("sokta", "nadda", "ej_nadda"))]
+              .groupby(cols, sort=False).groups.values() if len(g) == 3]
+    changed = True
+    while changed:
+        changed = False
+        for index in additive:
+            group = counts.loc[index]
+            totals, parts = group[is_total.loc[index]], group[~is_total.loc[index]]
+            if len(totals) == 1 and not masked.loc[totals.index[0]] and masked.loc[parts.index].sum() == 1:
+                changed |= _mask_one_more(parts, masked)
+        for index in linked:
+            group = counts.loc[index]
+            if masked.loc[index].sum() == 1:
+                changed |= _mask_one_more(group[group["measure"] != "sokta"], masked)
+    # Shares on masked or small bases give the counts away.
+    hidden = set(out.loc[masked | small, cols + ["measure"]].itertuples(index=False, name=None))
+    for spec in schema.SHARES:
+        rows = out.index[out["measure"] == spec.name]
+        keys = out.loc[rows, cols].itertuples(index=False, name=None)
+        for i, key in zip(rows, keys):
+            if any(key + (m,) in hidden for m in spec.numerators + (spec.denominator,)):
+                masked.loc[i] = True
+    out.loc[masked, MASKED] = SECONDARY
+    out.loc[small, MASKED] = f"<{min_cell}"
+    out.loc[masked, "value"] = np.nan
+    out.loc[small, "orsak"] = f"Färre än {min_cell} personer: döljs för att skydda enskilda ungdomar."
+    out.loc[masked & ~small, "orsak"] = ("Döljs (..) eftersom värdet annars skulle avslöja en dold uppgift om "
+                                         f"färre än {min_cell} personer.")
+    return out
 
 
 def year_over_year(table: pd.DataFrame, measures: Sequence[str]) -> pd.DataFrame:
@@ -256,18 +325,23 @@ def table(facts: pd.DataFrame, by: Sequence[str] = (schema.AR,), sel: Selection 
     """The wide table the CLI prints and every page shows: groups, counts, shares, optional change.
 
     Change is computed against the previous year present in the data, even when
-    that year is not among the selected ones.
+    that year is not among the selected ones. Masked cells are NaN here; which
+    ones are masked, and the label to show, is in `frame.attrs["maskad"]`, a frame
+    of the same shape ("" where visible).
     """
     measures = list(measures or schema.MEASURE_NAMES)
     unknown = [m for m in measures if m not in schema.MEASURE_NAMES]
     if unknown:
         raise ValueError(f"Okänt mått: {', '.join(unknown)}.")
-    every_year = Selection(None, sel.jobbtorg, sel.kon, sel.verksamhet)
-    frame = wide(with_totals(facts, by, every_year if yoy else sel), measures)
+    long = with_totals(facts, by, replace(sel, years=None) if yoy else sel)
+    frame = wide(long, measures)
+    masked = wide(long, measures, values=MASKED)
     if yoy:
         frame = year_over_year(frame, measures)
-        if sel.years is not None:
-            frame = frame[frame[schema.AR].isin(sel.years)].reset_index(drop=True)
+    if sel.years is not None:
+        keep = frame[schema.AR].isin(sel.years).to_numpy()
+        frame, masked = frame[keep].reset_index(drop=True), masked[keep].reset_index(drop=True)
+    frame.attrs[MASKED] = masked[measures].fillna("").reindex(columns=frame.columns, fill_value="")
     return frame
 
 

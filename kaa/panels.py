@@ -5,6 +5,7 @@ Pages only lay these out; all computing happens here, on top of `metrics`.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Sequence
 
 import numpy as np
@@ -57,11 +58,14 @@ def figures(facts: pd.DataFrame, by: Sequence[str], sel: Selection, measures: Se
             totals: bool = False) -> pd.DataFrame:
     """Long frame of the asked measures with labels, Swedish text and the counts behind each share."""
     cols = metrics.grouping(by)
-    long = metrics.with_totals(facts, cols, sel) if totals else metrics.rollup(facts, cols, sel)
-    long = _with_counts_behind(long, cols)
+    # Totals are always computed, so that masking can protect the parts against them.
+    long = _with_counts_behind(metrics.with_totals(facts, cols, sel), cols)
+    if not totals and len(cols) > 1:
+        long = long[(long[cols[1:]] != schema.TOTALT).all(axis=1)]
     long = long[long["measure"].isin(measures)].copy()
     long["matt"] = long["measure"].map(lambda m: schema.MEASURES[m].label)
-    long["text"] = [fmt.value(m, v, n) for m, v, n in zip(long["measure"], long["value"], long["noggrannhet"])]
+    long["text"] = [label or fmt.value(m, v, n) for m, v, n, label in
+                    zip(long["measure"], long["value"], long["noggrannhet"], long[metrics.MASKED])]
     order = {m: i for i, m in enumerate(measures)}
     long = long.sort_values(cols[1:] + ["measure"], key=lambda s: s.map(order) if s.name == "measure" else
                             s.map(lambda v, c=s.name: schema.order_key(c, v)), kind="stable")
@@ -86,9 +90,8 @@ def direction(measure: str, change: float) -> str:
 def headline(facts: pd.DataFrame, sel: Selection, year: int,
              measures: Sequence[str] = HEADLINE_MEASURES) -> pd.DataFrame:
     """The headline figures of one year, each with its change from the previous year in the data."""
-    every_year = Selection(None, sel.jobbtorg, sel.kon, sel.verksamhet)
-    table = metrics.year_over_year(metrics.table(facts, [schema.AR], every_year, measures), measures)
-    long = figures(facts, [schema.AR], Selection((year,), sel.jobbtorg, sel.kon, sel.verksamhet), measures)
+    table = metrics.year_over_year(metrics.table(facts, [schema.AR], replace(sel, years=None), measures), measures)
+    long = figures(facts, [schema.AR], replace(sel, years=(year,)), measures)
     row = table[table[schema.AR] == year]
     change = {m: (row[m + metrics.CHANGE_SUFFIX].iloc[0] if len(row) else np.nan) for m in measures}
     previous = row["jamfort_med_ar"].iloc[0] if len(row) else pd.NA
@@ -102,11 +105,10 @@ def headline(facts: pd.DataFrame, sel: Selection, year: int,
 
 def compare_jobbtorg(facts: pd.DataFrame, sel: Selection, year: int, measure: str) -> pd.DataFrame:
     """All jobbtorg side by side for one year and measure: value, change, gap to the city, rank."""
-    every_year = Selection(None, None, sel.kon, sel.verksamhet)
-    table = metrics.year_over_year(metrics.table(facts, [schema.JOBBTORG], every_year, [measure]), [measure])
+    every_jobbtorg = replace(sel, years=None, jobbtorg=None)
+    table = metrics.year_over_year(metrics.table(facts, [schema.JOBBTORG], every_jobbtorg, [measure]), [measure])
     table = table[table[schema.AR] == year]
-    long = figures(facts, [schema.JOBBTORG], Selection((year,), None, sel.kon, sel.verksamhet), [measure],
-                   totals=True)
+    long = figures(facts, [schema.JOBBTORG], replace(every_jobbtorg, years=(year,)), [measure], totals=True)
     merged = long.merge(table[[schema.JOBBTORG, measure + metrics.CHANGE_SUFFIX, "jamfort_med_ar"]],
                         on=schema.JOBBTORG, how="left")
     merged = merged.rename(columns={measure + metrics.CHANGE_SUFFIX: "forandring"})

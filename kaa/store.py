@@ -1,15 +1,41 @@
-"""Where the figures come from: the published report, plus imported sources under KAA_DATA_DIR."""
+"""Where the figures come from: the published report, plus imported sources under KAA_DATA_DIR.
+
+The store holds aggregated counts only: one Parquet file of facts per imported
+source and a JSON manifest that lists the sources. The manifest is the commit
+point. Every write goes to a temporary file in the same directory and is moved
+into place with os.replace, so a crash or kill leaves the previous state intact;
+an exclusive lock serialises concurrent imports so both land, one after the other.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+import fcntl
+import hashlib
+import json
 import os
+import tempfile
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
+from kaa import schema
+from kaa.facts import FACT_COLUMNS
+from kaa.metrics import DEFAULT_MIN_CELL
 from kaa.published import DATA_DIR, PUBLISHED_CSV, load_published
 
 DEFAULT_STORE = DATA_DIR / "store"
+MANIFEST = "manifest.json"
+LOCK = ".lock"
+
+
+class StoreError(Exception):
+    """A request the store cannot carry out. The message is Swedish."""
 
 
 def data_dir() -> Path:
@@ -17,19 +43,204 @@ def data_dir() -> Path:
     return Path(os.environ.get("KAA_DATA_DIR") or DEFAULT_STORE)
 
 
+def min_cell() -> int:
+    """Counts below this are masked as `<N` ($KAA_MIN_CELL, default 5; 0 turns masking off)."""
+    text = os.environ.get("KAA_MIN_CELL", "").strip()
+    return int(text) if text.isdigit() else DEFAULT_MIN_CELL
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    name: str
+    filnamn: str
+    sha256: str
+    importerad: str
+    ar: tuple[int, ...]
+    rader: int
+    varningar: tuple[str, ...]
+    aktiv: bool
+    typ: str
+
+    @property
+    def file(self) -> str:
+        return f"{self.id}.parquet"
+
+    @property
+    def label(self) -> str:
+        return f"Import: {self.name} ({self.importerad[:10]})"
+
+
+def _read_manifest(directory: Path) -> list[Source]:
+    path = directory / MANIFEST
+    if not path.exists():
+        return []
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    return [Source(**{**s, "ar": tuple(s["ar"]), "varningar": tuple(s["varningar"])}) for s in raw["sources"]]
+
+
+def _atomic_write(path: Path, write) -> None:
+    """Write through a temporary file in the same directory, fsync it, then move it into place."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def _write_manifest(directory: Path, sources: list[Source]) -> None:
+    payload = {"version": 1, "sources": [
+        {**s.__dict__, "ar": list(s.ar), "varningar": list(s.varningar)} for s in sources]}
+    text = json.dumps(payload, ensure_ascii=False, indent=2).encode("utf-8")
+    _atomic_write(directory / MANIFEST, lambda handle: handle.write(text))
+    _fsync_dir(directory)
+
+
+def _fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def _locked() -> Iterator[Path]:
+    """Hold the store's exclusive lock; concurrent writers wait their turn."""
+    directory = data_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    with open(directory / LOCK, "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield directory
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def sources() -> list[Source]:
+    """Every imported source, oldest first."""
+    return _read_manifest(data_dir())
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    source: Source
+    new: bool
+
+    @property
+    def message(self) -> str:
+        if self.new:
+            years = ", ".join(map(str, self.source.ar))
+            return f"Importerad som ”{self.source.name}”: {years}."
+        state = "aktiv" if self.source.aktiv else "inaktiv (aktivera den för att använda den)"
+        return f"Filen finns redan som ”{self.source.name}”, {state}. Inget ändrades."
+
+
+def add_source(facts: pd.DataFrame, *, digest: str, filnamn: str, name: str | None, rader: int,
+               varningar: list[str], typ: str) -> ImportOutcome:
+    """Store an import's facts as a new active source; importing the same file again changes nothing."""
+    if facts.empty:
+        raise StoreError("Filen innehåller inga uppgifter att importera.")
+    with _locked() as directory:
+        current = _read_manifest(directory)
+        for existing in current:
+            if existing.sha256 == digest:
+                return ImportOutcome(existing, new=False)
+        now = dt.datetime.now().replace(microsecond=0)
+        source_id = f"kalla-{now:%Y%m%d%H%M%S}-{digest[:8]}"
+        years = tuple(sorted(int(y) for y in facts[schema.AR].unique()))
+        source = Source(id=source_id, name=(name or Path(filnamn).stem).strip() or source_id, filnamn=filnamn,
+                        sha256=digest, importerad=now.isoformat(), ar=years, rader=int(rader),
+                        varningar=tuple(varningar), aktiv=True, typ=typ)
+        table = pa.Table.from_pandas(facts[FACT_COLUMNS].assign(source=source.label), preserve_index=False)
+        _atomic_write(directory / source.file, lambda handle: pq.write_table(table, handle))
+        _write_manifest(directory, current + [source])
+        return ImportOutcome(source, new=True)
+
+
+def _find(current: list[Source], ref: str) -> Source:
+    hits = [s for s in current if ref in (s.id, s.name)]
+    if not hits:
+        known = ", ".join(f"{s.id} (”{s.name}”)" for s in current) or "inga"
+        raise StoreError(f"Källan ”{ref}” finns inte. Importerade källor: {known}.")
+    if len(hits) > 1:
+        raise StoreError(f"Flera källor heter ”{ref}”. Ange källans id: {', '.join(s.id for s in hits)}.")
+    return hits[0]
+
+
+def set_active(ref: str, active: bool) -> Source:
+    """Deactivate or reactivate a source; its figures leave or return to every page."""
+    with _locked() as directory:
+        current = _read_manifest(directory)
+        source = _find(current, ref)
+        changed = Source(**{**source.__dict__, "aktiv": active})
+        _write_manifest(directory, [changed if s.id == source.id else s for s in current])
+        return changed
+
+
+def remove(ref: str) -> Source:
+    """Delete a source for good: first from the manifest, then its file."""
+    with _locked() as directory:
+        current = _read_manifest(directory)
+        source = _find(current, ref)
+        _write_manifest(directory, [s for s in current if s.id != source.id])
+        with contextlib.suppress(FileNotFoundError):
+            (directory / source.file).unlink()
+        return source
+
+
+def backing(active: list[Source] | None = None) -> dict[int, str]:
+    """Which source backs each year: the most recently imported active source, else the report."""
+    chosen: dict[int, str] = {}
+    for source in active if active is not None else [s for s in sources() if s.aktiv]:
+        for year in source.ar:
+            chosen[year] = source.id  # later imports overwrite earlier ones
+    return chosen
+
+
 def load_facts() -> pd.DataFrame:
-    """Every figure the dashboard and CLI show, as one facts frame."""
-    return load_published()
+    """Every figure the dashboard and CLI show, as one facts frame.
+
+    For each year the most recently imported active source wins; the published
+    report is the fallback for the years no active source covers.
+    """
+    published = load_published()
+    directory = data_dir()
+    active = [s for s in _read_manifest(directory) if s.aktiv]
+    if not active:
+        return published
+    winners = backing(active)
+    parts = [published[~published[schema.AR].isin(list(winners))]]
+    for source in active:
+        years = [y for y, sid in winners.items() if sid == source.id]
+        if years:
+            frame = pq.read_table(directory / source.file).to_pandas()
+            parts.append(frame[frame[schema.AR].isin(years)])
+    facts = pd.concat(parts, ignore_index=True)
+    for column in (schema.JOBBTORG, schema.KON):
+        facts[column] = facts[column].where(facts[column].notna(), None)
+    return facts[FACT_COLUMNS]
 
 
 def available_years(facts: pd.DataFrame) -> list[int]:
-    return sorted(int(y) for y in facts["ar"].unique())
+    return sorted(int(y) for y in facts[schema.AR].unique())
 
 
 def version() -> str:
     """Changes whenever the figures on disk change; the dashboard's cache key."""
     stamps = [PUBLISHED_CSV.stat().st_mtime_ns]
-    manifest = data_dir() / "manifest.json"
+    manifest = data_dir() / MANIFEST
     if manifest.exists():
-        stamps.append(manifest.stat().st_mtime_ns)
+        stat = manifest.stat()
+        stamps += [stat.st_mtime_ns, stat.st_size, stat.st_ino]
     return "-".join(map(str, stamps))

@@ -1,9 +1,10 @@
 """Avslut: where young people went when their support ended, by jobbtorg and year, and Aim on its own."""
 
+from dataclasses import replace
+
 import streamlit as st
 
 from kaa import charts, panels, schema
-from kaa.metrics import Selection
 from kaa.published import target_for
 from ui import blocks, state
 
@@ -58,7 +59,7 @@ blocks.panel(
 st.subheader("Aim – fördjupat stöd")
 st.markdown("Aim är KAA:s verksamhet för unga som behöver mer och längre stöd. Aims ungdomar ingår också i "
             "siffrorna ovan.")
-aim_sel = Selection(sel.years, sel.jobbtorg, sel.kon, schema.AIM)
+aim_sel = replace(sel, verksamhet=schema.AIM)
 aim_counts = panels.figures(facts, [schema.AR], aim_sel, ["inskrivna", "nyinskrivna", "avslutade"])
 blocks.panel(
     "Aim – inskrivna och avslutade", aim_counts,

@@ -67,7 +67,8 @@ def selection() -> Selection:
     years = tuple(sorted(st.session_state.get("ar") or ())) or None
     jobbtorg = tuple(st.session_state.get("jobbtorg") or ()) or None
     kon = st.session_state.get("kon") or ALLA
-    return Selection(years=years, jobbtorg=jobbtorg, kon=None if kon == ALLA else (kon,))
+    return Selection(years=years, jobbtorg=jobbtorg, kon=None if kon == ALLA else (kon,),
+                     min_cell=store.min_cell())
 
 
 def chosen_years(sel: Selection) -> list[int]:
