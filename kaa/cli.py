@@ -6,6 +6,7 @@ import argparse
 import io
 import json
 import sys
+from pathlib import Path
 from typing import Sequence
 
 import pandas as pd
@@ -110,7 +111,130 @@ def build_parser() -> argparse.ArgumentParser:
     table.add_argument("--min-cell", metavar="N",
                        help=f"antal från 1 till N-1 visas som <N, och det som skulle avslöja dem döljs också "
                             f"(standard: {store.min_cell()}, från KAA_MIN_CELL; 0 visar allt)")
+    validate = commands.add_parser(
+        "validate", help="kontrollera ett registeruttag (CSV eller XLSX) utan att importera",
+        description="Kontrollera ett registeruttag. Slutkod 0 om filen går att importera (varningar är "
+                    "tillåtna), 1 om den har fel.")
+    validate.add_argument("file", metavar="FIL", help="CSV- eller XLSX-fil")
+    imp = commands.add_parser(
+        "import", help="importera ett registeruttag (bara summerade antal sparas)",
+        description="Kontrollera och importera ett registeruttag. Bara summerade antal sparas, aldrig rader "
+                    "om enskilda ungdomar. Slutkod 0 när filen importerades eller redan fanns, 1 vid fel (då "
+                    "sparas ingenting).")
+    imp.add_argument("file", metavar="FIL", help="CSV- eller XLSX-fil")
+    imp.add_argument("--name", metavar="NAMN", help="källans namn (standard: filnamnet)")
+    commands.add_parser("sources", help="lista importerade källor och vilka år de står för",
+                        description="Lista importerade källor. För varje år gäller den senast importerade "
+                                    "aktiva källan; årsrapporten gäller för övriga år.")
+    for command, text in (("remove", "ta bort en importerad källa för gott"),
+                          ("deactivate", "sluta använda en källa utan att ta bort den"),
+                          ("activate", "börja använda en inaktiverad källa igen")):
+        sub = commands.add_parser(command, help=text, description=text[0].upper() + text[1:] + ".")
+        sub.add_argument("source", metavar="KÄLLA", help="källans id eller namn (se python -m kaa sources)")
+    demo = commands.add_parser(
+        "demo", help="skriv ett syntetiskt registeruttag för demonstrationer och tester",
+        description="Skriv ett påhittat registeruttag (id:n som DEMO-0000001) vars proportioner liknar "
+                    "Stockholms publicerade siffror för 2020. Standard är Windows-1252 med semikolon, "
+                    "som svenska Excel sparar CSV.")
+    demo.add_argument("--rows", required=True, metavar="N", help="antal rader")
+    demo.add_argument("--years", default="2016-2025", metavar="ÅR", help="t.ex. 2016-2025 eller 2019,2020")
+    demo.add_argument("--seed", default="0", metavar="S", help="slumpfrö (standard 0)")
+    demo.add_argument("--encoding", default="cp1252", metavar="KODNING", help="cp1252 (standard) eller utf-8")
+    demo.add_argument("--out", required=True, metavar="FIL", help="filen som skrivs")
     return parser
+
+
+def _read_file(path: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise UsageError(f"filen {path} finns inte.") from None
+    except IsADirectoryError:
+        raise UsageError(f"{path} är en katalog, inte en fil.") from None
+    except OSError as error:
+        raise UsageError(f"filen {path} kan inte läsas: {error.strerror}.") from None
+
+
+def run_validate(args) -> int:
+    from kaa.extract import read_extract, report_lines
+
+    result = read_extract(_read_file(args.file), Path(args.file).name)
+    print("\n".join(report_lines(result)))
+    return 1 if result.has_errors else 0
+
+
+def run_import(args) -> int:
+    from kaa.extract import read_extract, report_lines
+
+    data = _read_file(args.file)
+    result = read_extract(data, Path(args.file).name)
+    print("\n".join(report_lines(result)))
+    if result.has_errors:
+        print("Inget importerades. Rätta felen ovan och försök igen.")
+        return 1
+    try:
+        outcome = store.import_extract(result, data, Path(args.file).name, args.name)
+    except store.StoreError as error:
+        print(f"fel: {error}", file=sys.stderr)
+        return 1
+    print(outcome.message)
+    return 0
+
+
+def run_sources() -> int:
+    current = store.sources()
+    if not current:
+        print("Inga importerade källor. Alla år kommer från årsrapporten.")
+        return 0
+    backs = store.backing()
+    lines = ["| Id | Namn | Fil | Importerad | År | Rader | Status | Gäller för år |", "|---|---|---|---|---|---|---|---|"]
+    for s in current:
+        used = [str(y) for y, sid in sorted(backs.items()) if sid == s.id]
+        lines.append(f"| {s.id} | {s.name} | {s.filnamn} | {s.importerad.replace('T', ' ')} | "
+                     f"{', '.join(map(str, s.ar))} | {fmt.count(s.rader)} | {'aktiv' if s.aktiv else 'inaktiv'} | "
+                     f"{', '.join(used) or '–'} |")
+    print("\n".join(lines))
+    return 0
+
+
+def run_source_change(args) -> int:
+    try:
+        if args.command == "remove":
+            if sys.stdin.isatty():
+                answer = input(f"Ta bort källan ”{args.source}” för gott? Skriv ja för att bekräfta: ")
+                if answer.strip().lower() not in ("ja", "j"):
+                    print("Inget togs bort.")
+                    return 1
+            source = store.remove(args.source)
+            print(f"Källan ”{source.name}” ({source.id}) är borttagen.")
+        else:
+            source = store.set_active(args.source, args.command == "activate")
+            print(f"Källan ”{source.name}” är nu {'aktiv' if source.aktiv else 'inaktiv'}.")
+    except store.StoreError as error:
+        print(f"fel: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def run_demo(args) -> int:
+    from kaa import demo
+
+    if not args.rows.strip().isdigit() or int(args.rows) < 1:
+        raise UsageError(f"--rows ska vara ett positivt heltal, inte ”{args.rows}”.")
+    if not args.seed.strip().isdigit():
+        raise UsageError(f"--seed ska vara ett heltal, 0 eller större, inte ”{args.seed}”.")
+    if args.encoding.lower().replace("-", "") not in ("cp1252", "utf8", "windows1252"):
+        raise UsageError(f"okänd kodning: {args.encoding}. Välj cp1252 eller utf-8.")
+    try:
+        years = demo.parse_years(args.years)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    encoding = "utf-8" if args.encoding.lower().replace("-", "") == "utf8" else "cp1252"
+    table = demo.generate(int(args.rows), years, seed=int(args.seed))
+    demo.write(table, args.out, encoding=encoding, delimiter=";")
+    print(f"Skrev {fmt.count(table.num_rows)} syntetiska rader ({years[0]}–{years[-1]}, {encoding}, ;) till "
+          f"{args.out}.")
+    return 0
 
 
 def _split(text: str | None) -> list[str]:
@@ -206,7 +330,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             parser.print_help()
             return EXIT_USAGE
-        sys.stdout.write(run_table(args))
+        if args.command == "table":
+            sys.stdout.write(run_table(args))
+        elif args.command == "validate":
+            return run_validate(args)
+        elif args.command == "import":
+            return run_import(args)
+        elif args.command == "sources":
+            return run_sources()
+        elif args.command == "demo":
+            return run_demo(args)
+        else:
+            return run_source_change(args)
     except UsageError as error:
         print(f"fel: {error}", file=sys.stderr)
         return EXIT_USAGE

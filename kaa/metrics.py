@@ -15,6 +15,8 @@ import pandas as pd
 from kaa import schema
 
 BREAKDOWNS = (schema.JOBBTORG, schema.KON)
+_BITS = {schema.JOBBTORG: 1, schema.KON: 2}
+_POPCOUNT = np.array([0, 1, 1, 2])
 LONG_COLUMNS = ["measure", "value", "noggrannhet", "kalla", "orsak"]
 CHANGE_SUFFIX = "_forandring"
 #: Counts from 1 up to this minus one are masked (`<5`); 0 turns masking off.
@@ -64,19 +66,8 @@ def grouping(by: Sequence[str]) -> list[str]:
     return [d for d in schema.GROUPABLE if d == schema.AR or d in by]
 
 
-def _level(frame: pd.DataFrame) -> pd.Series:
-    """For every fact row, which breakdowns it is split by, as a sortable tuple."""
-    parts = [frame[d].notna().map({True: d, False: ""}) for d in BREAKDOWNS]
-    return pd.Series(list(zip(*parts)), index=frame.index).map(lambda t: tuple(x for x in t if x))
-
-
 def _join_unique(values: pd.Series) -> str:
     return "; ".join(dict.fromkeys(v for v in values if v))
-
-
-def _combine_accuracy(values: pd.Series) -> str:
-    kinds = set(values)
-    return kinds.pop() if len(kinds) == 1 else "ungefär"
 
 
 def _expected_groups(cols: list[str], years: Sequence[int], sel: Selection) -> pd.DataFrame:
@@ -100,50 +91,50 @@ def rollup(facts: pd.DataFrame, by: Sequence[str], sel: Selection = Selection())
     answers, the figure is missing with its reason.
     """
     cols = grouping(by)
-    needed = {d for d in BREAKDOWNS if d in cols or sel.filter_for(d)}
+    filters = {d: sel.filter_for(d) for d in BREAKDOWNS}
+    needed = {d for d in BREAKDOWNS if d in cols or filters[d]}
+    need_bits = sum(_BITS[d] for d in needed)
     facts = facts[facts[schema.VERKSAMHET] == sel.verksamhet]
-    all_years = sorted(facts[schema.AR].unique()) if len(facts) else []
-    years = [y for y in all_years if sel.years is None or y in sel.years]
-    if sel.years is not None:
-        years = sorted(set(years) | set(sel.years))
+    years = sorted(set(facts[schema.AR].unique()) if sel.years is None else set(sel.years))
     expected = _expected_groups(cols, years, sel)
 
-    facts = facts[facts[schema.AR].isin(years)].assign(_level=_level)
-    pieces = []
-    for (year, measure), rows in facts.groupby([schema.AR, "measure"], sort=False):
-        levels = sorted((lv for lv in rows["_level"].unique() if needed <= set(lv)), key=len)
-        if not levels:
-            continue
-        rows = rows[rows["_level"] == levels[0]]
-        for d in BREAKDOWNS:
-            chosen = sel.filter_for(d)
-            if chosen is not None:
-                rows = rows[rows[d].isin(chosen)]
-        is_share = measure in schema.SHARE_NAMES
-        if is_share and (len(rows) != 1 or len(cols) > 1):
-            continue  # a published share cannot be summed or split
-        summed = rows.groupby(cols, dropna=False).agg(
-            value=("value", "sum"), noggrannhet=("noggrannhet", _combine_accuracy),
-            kalla=("kalla", _join_unique)).reset_index()
-        groups = expected[expected[schema.AR] == year]
-        piece = groups.merge(summed, on=cols, how="left")
-        if not is_share:
-            # The breakdown exists, so a group without rows really is empty.
-            empty = piece["value"].isna()
-            piece.loc[empty, "value"] = 0.0
-            piece.loc[empty, "noggrannhet"] = schema.EXAKT
-            piece.loc[empty, "kalla"] = _join_unique(rows["kalla"])
-        pieces.append(piece.assign(measure=measure))
+    facts = facts[facts[schema.AR].isin(years)]
+    in_source = set(zip(facts[schema.AR], facts["measure"]))
+    # Which breakdown each row is split by, as bits; keep the rows whose breakdown answers the
+    # question, and of those, per year and measure, the coarsest breakdown.
+    level = sum(facts[d].notna().to_numpy().astype(int) * bit for d, bit in _BITS.items())
+    usable = (level & need_bits) == need_bits
+    rows = facts[usable].assign(_key=_POPCOUNT[level[usable]] * 4 + level[usable])
+    rows = rows[rows["_key"] == rows.groupby([schema.AR, "measure"])["_key"].transform("min")]
+    answered = rows.groupby([schema.AR, "measure"], as_index=False).agg(_kalla=("kalla", _join_unique))
+    for d, chosen in filters.items():
+        if chosen is not None:
+            rows = rows[rows[d].isin(chosen)]
 
-    found = pd.concat(pieces, ignore_index=True) if pieces else pd.DataFrame(columns=cols + LONG_COLUMNS)
-    present = found[cols + ["measure"]] if len(found) else pd.DataFrame(columns=cols + ["measure"])
+    is_count = rows["measure"].isin(schema.COUNT_NAMES)
+    summed = _aggregate(rows[is_count], cols)
+    grid = expected.merge(answered[answered["measure"].isin(schema.COUNT_NAMES)], on=schema.AR)
+    counts = grid.merge(summed, on=cols + ["measure"], how="left")
+    # The breakdown exists, so a group without rows really is empty.
+    empty = counts["value"].isna()
+    counts.loc[empty, "value"] = 0.0
+    counts.loc[empty, "noggrannhet"] = schema.EXAKT
+    counts.loc[empty, "kalla"] = counts.loc[empty, "_kalla"]
+    counts = counts.drop(columns="_kalla")
+
+    shares = rows[~is_count]
+    if len(cols) > 1 or shares.empty:
+        shares = shares.iloc[0:0]  # a published share cannot be summed or split
+    else:
+        single = shares.groupby([schema.AR, "measure"])["value"].transform("size") == 1
+        shares = shares[single]
+    found = pd.concat([counts, shares[cols + ["measure", "value", "noggrannhet", "kalla"]]], ignore_index=True)
+
     grid = expected.merge(pd.DataFrame({"measure": schema.COUNT_NAMES}), how="cross")
-    missing = grid.merge(present, on=cols + ["measure"], how="left", indicator=True)
+    missing = grid.merge(found[cols + ["measure"]], on=cols + ["measure"], how="left", indicator=True)
     missing = missing[missing["_merge"] == "left_only"].drop(columns="_merge")
-    if len(missing):
-        missing["orsak"] = [
-            _missing_reason(facts, r[schema.AR], r["measure"], needed) for r in missing.to_dict("records")
-        ]
+    missing["orsak"] = [_missing_reason((year, measure) in in_source, year, measure, needed)
+                        for year, measure in zip(missing[schema.AR], missing["measure"])]
     long = pd.concat([found, missing], ignore_index=True)
     long = _add_shares(long, cols)
     for column in ("noggrannhet", "kalla", "orsak"):
@@ -152,10 +143,26 @@ def rollup(facts: pd.DataFrame, by: Sequence[str], sel: Selection = Selection())
     return _sort(long[cols + LONG_COLUMNS], cols)
 
 
-def _missing_reason(facts: pd.DataFrame, year: int, measure: str, needed: set[str]) -> str:
+def _aggregate(rows: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
+    """Sum counts per group, keeping how exact they are and where they come from."""
+    keys = cols + ["measure"]
+    if rows.empty:
+        return pd.DataFrame(columns=keys + ["value", "noggrannhet", "kalla"])
+    grouped = rows.groupby(keys, sort=False)
+    out = grouped.agg(value=("value", "sum"), noggrannhet=("noggrannhet", "first"),
+                      _kinds=("noggrannhet", "nunique"), kalla=("kalla", "first"),
+                      _sources=("kalla", "nunique")).reset_index()
+    out.loc[out["_kinds"] > 1, "noggrannhet"] = "ungefär"
+    several = out["_sources"] > 1
+    if several.any():
+        joined = rows.groupby(keys, sort=False)["kalla"].agg(_join_unique).reset_index()
+        out.loc[several, "kalla"] = out[keys].merge(joined, on=keys, how="left")["kalla"][several].to_numpy()
+    return out.drop(columns=["_kinds", "_sources"])
+
+
+def _missing_reason(in_source: bool, year: int, measure: str, needed: set[str]) -> str:
     label = schema.MEASURES[measure].label.lower()
-    here = facts[(facts[schema.AR] == year) & (facts["measure"] == measure)]
-    if here.empty:
+    if not in_source:
         return f"Källan har ingen uppgift om {label} för {year}."
     return f"Källan redovisar inte {label} per {_dims_phrase(sorted(needed))} för {year}."
 

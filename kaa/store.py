@@ -168,6 +168,15 @@ def add_source(facts: pd.DataFrame, *, digest: str, filnamn: str, name: str | No
         return ImportOutcome(source, new=True)
 
 
+def import_extract(result, data: bytes, filnamn: str, name: str | None = None) -> ImportOutcome:
+    """Store a validated extract's aggregates. Only `result.facts` (counts) reach the disk."""
+    if result.has_errors:
+        raise StoreError("Filen har fel och importerades inte. Rätta felen och försök igen.")
+    warnings = [f"{typ}: {count} st." for (level, typ), count in result.problem_counts.items() if level == "varning"]
+    return add_source(result.facts, digest=sha256(data), filnamn=filnamn, name=name, rader=result.rows_read,
+                      varningar=warnings, typ=result.kind)
+
+
 def _find(current: list[Source], ref: str) -> Source:
     hits = [s for s in current if ref in (s.id, s.name)]
     if not hits:

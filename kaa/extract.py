@@ -1,0 +1,1405 @@
+"""Read an analyst's register extract (CSV or XLSX), check it and sum it to facts.
+
+An extract has one row per young person and statistics year (the *register*
+kind, see `EXTRACT_COLUMNS`), or it is already counted in the tidy format of the
+published figures (`ar, jobbtorg, kon, verksamhet, measure, value`, the *tidy*
+kind). `read_extract` turns the bytes of an uploaded file into an
+`ExtractResult`: the facts (only aggregated counts), every problem found with
+its row as numbered in the file, a preview and what was detected about the file.
+
+It never raises on bad input and never writes anything anywhere. Row-level data,
+person_id and personal identity numbers only live in memory while the file is
+read; they never appear in the problems, the preview, the facts or an exception.
+
+How the rows are numbered: as in the file, header = row 1 (or the row the header
+is on, when title rows precede it). A quoted value that spans several physical
+lines counts as one row, as when the file is opened in Excel. Blank lines and
+lines with nothing but delimiters or spaces are skipped without a remark, but
+keep their number, so the rows after them keep the numbers the file shows.
+Trailing blank lines are ignored.
+
+Reading is columnar and built for large files (a million rows): the CSV is
+parsed by pyarrow (multithreaded, every column as text), encoding and delimiter
+are sniffed on the first 64 KB only, coded columns are checked on their
+distinct values, and unused columns are dropped as soon as they have been
+scanned for personal identity numbers. No Python loop runs over the rows.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as _dt
+import io
+import re
+import unicodedata
+import warnings
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from kaa import fmt, schema
+from kaa.facts import FACT_COLUMNS, FactsError, normalize_facts
+
+STADSDEL_CSV = Path(__file__).resolve().parent.parent / "data" / "stadsdel_jobbtorg.csv"
+
+FEL = "fel"
+VARNING = "varning"
+REGISTER = "register"
+TIDY = "tidy"
+
+PROBLEM_COLUMNS = ["allvarlighet", "typ", "rad", "kolumn", "varde", "forvantat", "meddelande"]
+#: Problems kept per (allvarlighet, typ); problem_counts has the full numbers.
+MAX_PER_TYP = 20
+PREVIEW_ROWS = 20
+SAMPLE_BYTES = 64 * 1024
+MASK = "•••"
+FIRST_YEAR = 2000
+
+PNR_TYP = "personnummer"
+_TYP_LABELS = {  # the kinds of problem, as headings in the report
+    PNR_TYP: "Personnummer i filen",
+}
+
+
+def _last_year() -> int:
+    return _dt.date.today().year + 1
+
+
+# --- The format ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExtractColumn:
+    """One column of the extract format, for the documentation table and the template."""
+
+    name: str
+    required: bool
+    meaning: str
+    allowed: str
+    aliases: tuple[str, ...] = ()
+
+
+EXTRACT_COLUMNS = (
+    ExtractColumn("ar", True, "Statistikår (1 december året före till 30 november)",
+                  "2000 … nästa kalenderår", ("år", "årtal", "statistikår", "year")),
+    ExtractColumn("person_id", True, "Pseudonymt id för ungdomen (aldrig personnummer)",
+                  "text, inte tom", ("id", "person", "löpnummer", "pseudonym", "individ_id", "pid")),
+    ExtractColumn("kon", True, "Kön", "Kvinna, Man (även K/M, flicka/pojke)",
+                  ("kön", "gender", "sex")),
+    ExtractColumn("alder", False, "Ålder", "15–20", ("ålder", "age")),
+    ExtractColumn("stadsdel", False, "Stadsdelsområde",
+                  "Stockholms 13 stadsdelsområden, se data/stadsdel_jobbtorg.csv",
+                  ("stadsdelsområde", "stadsdelsnämnd", "district")),
+    ExtractColumn("jobbtorg", False,
+                  "Jobbtorg; saknas det tas det fram ur stadsdel, saknas båda blir det Saknar stadsdel",
+                  ", ".join(schema.JOBBTORG_NAMES), ("job_center", "jobcenter")),
+    ExtractColumn("nadd", False, "Utfall av uppsöket",
+                  "ja = nådd, nej = sökt men inte nådd, tomt = inte under uppsök", ("nådd", "reached")),
+    ExtractColumn("sysselsattning", False, "Sysselsättning när ungdomen nåddes",
+                  "studier, arbete, utlandsstudier, annan, ingen, okänd", ("sysselsättning", "occupation")),
+    ExtractColumn("inskriven", False, "Fick stöd eller en åtgärd under året", "ja/nej",
+                  ("enrolled",)),
+    ExtractColumn("nyinskriven", False, "Skrevs in för första gången under året", "ja/nej",
+                  ("newly_enrolled",)),
+    ExtractColumn("verksamhet", False, "Verksamhet som gav stödet", "Jobbtorg, Aim, Skolslussen",
+                  ("unit", "enhet")),
+    ExtractColumn("avslutad", False, "Stödet avslutades under året", "ja/nej", ("exited", "ended")),
+    ExtractColumn("avslutsorsak", False, "Vart ungdomen gick när stödet avslutades (om avslutad)",
+                  "studier, arbete, annan sysselsättning, vidare till jobbtorg 20–29, flyttat, fyllt 20, okänd",
+                  ("orsak", "exit_reason", "reason")),
+)
+REGISTER_NAMES = tuple(c.name for c in EXTRACT_COLUMNS)
+REQUIRED = tuple(c.name for c in EXTRACT_COLUMNS if c.required)
+#: Not required, but without them their measures are missing: worth a warning.
+EXPECTED = ("nadd", "inskriven", "avslutad", "avslutsorsak")
+
+TIDY_NAMES = (schema.AR, schema.JOBBTORG, schema.KON, schema.VERKSAMHET,
+              "measure", "value", "noggrannhet", "kalla", "anmarkning")
+TIDY_REQUIRED = (schema.AR, "measure", "value")
+
+_BOOL_HELP = "ja eller nej (även j/n, 1/0, true/false, x/tomt)"
+_ALLOWED = {
+    "kon": "Kvinna eller Man (även K/M, kvinna/man, flicka/pojke)",
+    "nadd": "ja, nej eller tomt (tomt = inte under uppsök); även j/n, 1/0, true/false, x",
+    "sysselsattning": "studier, arbete, utlandsstudier, annan, ingen, okänd eller tomt",
+    "inskriven": _BOOL_HELP,
+    "nyinskriven": _BOOL_HELP,
+    "avslutad": _BOOL_HELP,
+    "verksamhet": "Jobbtorg, Aim, Skolslussen eller tomt",
+    "avslutsorsak": ("studier, arbete, annan sysselsättning, vidare till jobbtorg 20–29, flyttat, "
+                     "fyllt 20, okänd eller tomt"),
+    "stadsdel": "ett av Stockholms stadsdelsområden i data/stadsdel_jobbtorg.csv, eller tomt",
+    "jobbtorg": ", ".join(schema.JOBBTORG_NAMES) + " eller tomt",
+    "alder": "en ålder mellan 15 och 20, eller tomt",
+}
+
+
+# --- Spellings -------------------------------------------------------------------
+
+_FOLD = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e", "ü": "u", "á": "a", "à": "a",
+                       "–": "-", "—": "-", "‐": "-", "‑": "-", "\u00a0": " "})
+
+
+def _fold(text: str) -> str:
+    """Lower case, no å/ä/ö, plain hyphens, single spaces, no surrounding quotes."""
+    text = unicodedata.normalize("NFC", str(text)).lower().translate(_FOLD)
+    return " ".join(text.strip().strip("\"'").split()).rstrip(".")
+
+
+def _fold_header(name: str) -> str:
+    text = re.sub(r"\(.*?\)", " ", _fold(name))
+    return re.sub(r"[^a-z0-9]+", "_", text).strip("_")
+
+
+_HEADER_ALIASES: dict[str, str] = {}
+for _col in EXTRACT_COLUMNS:
+    for _alias in (_col.name, *_col.aliases):
+        _HEADER_ALIASES[_fold_header(_alias)] = _col.name
+_HEADER_ALIASES.update({_fold_header(k): v for k, v in {
+    "statistics_year": "ar", "stat_ar": "ar", "aar": "ar",
+    "personid": "person_id", "person_nr": "person_id", "personnummer": "person_id", "personnr": "person_id",
+    "pnr": "person_id", "lopnr": "person_id", "lnr": "person_id", "pseudo_id": "person_id",
+    "individ": "person_id", "id_nummer": "person_id",
+    "alder_ar": "alder", "stadsdelsomrade_sdo": "stadsdel", "sdo": "stadsdel", "sdn": "stadsdel",
+    "city_district": "stadsdel", "job_centre": "jobbtorg", "jobbtorg_namn": "jobbtorg",
+    "nadda": "nadd", "nadd_ja_nej": "nadd", "syss": "sysselsattning", "activity": "sysselsattning",
+    "inskrivna": "inskriven", "nyinskrivna": "nyinskriven", "new_enrolment": "nyinskriven",
+    "new_enrollment": "nyinskriven", "avslutade": "avslutad", "avslut": "avslutad",
+    "avslut_orsak": "avslutsorsak",
+    # the tidy count format
+    "measure": "measure", "matt": "measure", "indicator": "measure",
+    "value": "value", "varde": "value", "antal": "value", "count": "value",
+    "noggrannhet": "noggrannhet", "accuracy": "noggrannhet",
+    "kalla": "kalla", "anmarkning": "anmarkning",
+}.items()})
+
+
+def canonical_column(name: str) -> str | None:
+    """The format's name for a header as written in a file; None if it is not one of ours."""
+    return _HEADER_ALIASES.get(_fold_header(name))
+
+
+# Codes. Negative values are not codes: EMPTY for an empty cell, BAD for an unknown value.
+EMPTY = -1
+BAD = -2
+OUT_OF_RANGE = -3
+
+_TRUE = {"ja", "j", "yes", "y", "1", "1.0", "true", "sant", "sann", "x"}
+_FALSE = {"nej", "n", "no", "0", "0.0", "false", "falskt", "falsk"}
+
+KON_CODES = {**dict.fromkeys(("kvinna", "k", "kv", "flicka", "f", "female", "woman", "girl", "tjej",
+                              "kvinnor", "flickor"), 0),
+             **dict.fromkeys(("man", "m", "pojke", "p", "male", "boy", "kille", "pojkar"), 1)}
+NADD_JA, NADD_NEJ = 1, 2
+NADD_CODES = {**dict.fromkeys(_TRUE | {"nadd", "nadda"}, NADD_JA),
+              **dict.fromkeys(_FALSE | {"ej nadd", "inte nadd", "ej_nadd", "ej nadda"}, NADD_NEJ)}
+BOOL_CODES = {**dict.fromkeys(_TRUE, 1), **dict.fromkeys(_FALSE, 0), "": 0}
+SYSSELSATTNING = ("studier", "arbete", "utlandsstudier", "annan", "ingen", "okänd")
+SYSS_CODES = {
+    **dict.fromkeys(("studier", "studerar", "studie", "studies", "study", "education"), 0),
+    **dict.fromkeys(("arbete", "arbetar", "jobb", "work", "employment", "employed"), 1),
+    **dict.fromkeys(("utlandsstudier", "studier utomlands", "studerar utomlands", "studies abroad"), 2),
+    **dict.fromkeys(("annan", "annan sysselsattning", "other"), 3),
+    **dict.fromkeys(("ingen", "ingen sysselsattning", "none"), 4),
+    **dict.fromkeys(("okand", "okant", "vet ej", "unknown"), 5),
+}
+SYSSELSATT = (0, 1, 2, 3)  # studier, arbete, utlandsstudier, annan
+VERKSAMHETER = ("Jobbtorg", "Aim", "Skolslussen")
+VERKSAMHET_CODES = {**dict.fromkeys(("jobbtorg", "jobbtorg unga", "kaa", "jobbtorg ung"), 0),
+                    "aim": 1, "skolslussen": 2}
+AIM_CODE = 1
+AVSLUTSORSAKER = ("studier", "arbete", "annan sysselsättning", "vidare till jobbtorg 20–29",
+                  "flyttat", "fyllt 20", "okänd")
+AVSLUT_CODES = {
+    **dict.fromkeys(("studier", "studies", "studerar"), 0),
+    **dict.fromkeys(("arbete", "work", "arbetar", "jobb"), 1),
+    **dict.fromkeys(("annan sysselsattning", "annan", "other"), 2),
+    **dict.fromkeys(("vidare till jobbtorg 20-29", "jobbtorg 20-29", "vidare till jobbtorg",
+                     "till jobbtorg 20-29"), 3),
+    **dict.fromkeys(("flyttat", "flytt", "moved"), 4),
+    **dict.fromkeys(("fyllt 20", "fyllt 20 ar", "20 ar"), 5),
+    **dict.fromkeys(("okand", "okant", "unknown"), 6),
+}
+_JOBBTORG_INDEX = {name: i for i, name in enumerate(schema.JOBBTORG_NAMES)}
+SAKNAR_INDEX = _JOBBTORG_INDEX[schema.SAKNAR_STADSDEL]
+_JOBBTORG_FOLDED = {_fold(name): i for i, name in enumerate(schema.JOBBTORG_NAMES)}
+_JOBBTORG_FOLDED.update({_fold(name.removeprefix("Jobbtorg ")): i
+                         for i, name in enumerate(schema.JOBBTORG_NAMES) if name.startswith("Jobbtorg ")})
+
+
+def _code_from(table: dict[str, int], allow_empty: int | None = EMPTY) -> Callable[[str], int]:
+    def lookup(raw: str) -> int:
+        key = _fold(raw)
+        if key == "" and allow_empty is not None:
+            return table.get("", allow_empty)
+        return table.get(key, BAD)
+    return lookup
+
+
+def _jobbtorg_code(raw: str) -> int:
+    if _fold(raw) == "":
+        return EMPTY
+    name = schema.normalize_jobbtorg(raw.strip().strip("\"'"))
+    if name is not None:
+        return _JOBBTORG_INDEX[name]
+    return _JOBBTORG_FOLDED.get(_fold(raw), BAD)
+
+
+def _year_code(raw: str) -> int:
+    text = _fold(raw).replace(" ", "")
+    if text == "":
+        return EMPTY
+    match = re.fullmatch(r"(\d{4})(?:[.,]0+)?", text)
+    if not match:
+        return BAD
+    year = int(match.group(1))
+    return year if FIRST_YEAR <= year <= _last_year() else OUT_OF_RANGE
+
+
+def _age_code(raw: str) -> int:
+    text = _fold(raw)
+    if text == "":
+        return EMPTY
+    match = re.fullmatch(r"(\d{1,3})(?:[.,]0+)?", text)
+    if not match:
+        return BAD
+    return int(match.group(1)) if 15 <= int(match.group(1)) <= 20 else BAD
+
+
+def _stadsdel_key(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", _fold(name))
+
+
+def load_stadsdel_map(path: Path = STADSDEL_CSV) -> pd.DataFrame:
+    """The editable district → jobbtorg mapping (`stadsdel, jobbtorg, anmarkning`)."""
+    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+
+
+def _stadsdel_lookup(stadsdel_map: pd.DataFrame) -> Callable[[str], int]:
+    table: dict[str, int] = {}
+    if {"stadsdel", "jobbtorg"} <= set(stadsdel_map.columns):
+        for stadsdel, jobbtorg in zip(stadsdel_map["stadsdel"], stadsdel_map["jobbtorg"]):
+            name = schema.normalize_jobbtorg(str(jobbtorg))
+            if name is not None and str(stadsdel).strip():
+                table[_stadsdel_key(stadsdel)] = _JOBBTORG_INDEX[name]
+
+    def lookup(raw: str) -> int:
+        key = _stadsdel_key(raw)
+        return EMPTY if key == "" else table.get(key, BAD)
+    return lookup
+
+
+# --- Personal identity numbers -----------------------------------------------------
+
+# A personnummer or samordningsnummer: (YY)YYMMDD, optional - or +, NNNC.
+_PNR_ARROW_FULL = r"^\s*(?:(?:18|19|20)\d{6}|\d{6})[-+]?\d{4}\s*$"
+_PNR_ARROW_ANY = r"(?:^|[^0-9])(?:(?:18|19|20)\d{6}|\d{6})[-+]?\d{4}(?:[^0-9]|$)"
+_PNR_PY = re.compile(r"(?<!\d)(?:18|19|20)?(\d{6})[-+]?(\d{4})(?!\d)")
+
+
+def _plausible_date(ten: str) -> bool:
+    month, day = int(ten[2:4]), int(ten[4:6])
+    return 1 <= month <= 12 and (1 <= day <= 31 or 61 <= day <= 91)
+
+
+def _luhn_ok(ten: str) -> bool:
+    total = 0
+    for i, ch in enumerate(ten[:9]):
+        product = int(ch) * (2 if i % 2 == 0 else 1)
+        total += product - 9 if product > 9 else product
+    return (10 - total % 10) % 10 == int(ten[9])
+
+
+def contains_personnummer(text: str) -> bool:
+    """True if the text holds a valid personnummer or samordningsnummer (date and check digit)."""
+    for match in _PNR_PY.finditer(str(text)):
+        ten = match.group(1) + match.group(2)
+        if _plausible_date(ten) and _luhn_ok(ten):
+            return True
+    return False
+
+
+def _looks_like_personnummer(text: str) -> bool:
+    """Anything shaped like a personnummer, check digit or not: masked wherever it is shown."""
+    return any(_plausible_date(m.group(1) + m.group(2)) for m in _PNR_PY.finditer(str(text)))
+
+
+def _mask(text) -> str:
+    text = "" if text is None else str(text)
+    return MASK if _looks_like_personnummer(text) else text
+
+
+def _valid_pnr_vectorized(values: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    """Date and check digit of values that each are exactly one personnummer (10 or 12 digits)."""
+    digits = pc.replace_substring_regex(pc.utf8_trim_whitespace(values), r"[-+]", "")
+    ten = pc.utf8_slice_codeunits(digits, start=-10)
+    if isinstance(ten, pa.ChunkedArray):
+        ten = ten.combine_chunks()
+    if len(ten) == 0:
+        return np.zeros(0, dtype=bool)
+    offsets = np.frombuffer(ten.buffers()[1], dtype=np.int32)[ten.offset: ten.offset + len(ten) + 1]
+    raw = np.frombuffer(ten.buffers()[2], dtype=np.uint8)[offsets[0]: offsets[-1]]
+    d = raw.reshape(-1, 10).astype(np.int16) - 48
+    month = d[:, 2] * 10 + d[:, 3]
+    day = d[:, 4] * 10 + d[:, 5]
+    date_ok = (month >= 1) & (month <= 12) & (((day >= 1) & (day <= 31)) | ((day >= 61) & (day <= 91)))
+    products = d[:, :9] * np.array([2, 1, 2, 1, 2, 1, 2, 1, 2], dtype=np.int16)
+    products = products - 9 * (products > 9)
+    check = (10 - products.sum(axis=1) % 10) % 10
+    return date_ok & (check == d[:, 9])
+
+
+def _count_personnummer(column: pa.ChunkedArray) -> int:
+    """How many cells of a text column hold a valid personnummer. Vectorised; free text is checked per distinct candidate."""
+    if len(column) == 0:
+        return 0
+    longest = pc.max(pc.binary_length(column)).as_py()
+    if not longest or longest < 10:
+        return 0
+    candidates = pc.filter(column, pc.match_substring_regex(column, _PNR_ARROW_ANY))
+    if len(candidates) == 0:
+        return 0
+    whole = pc.match_substring_regex(candidates, _PNR_ARROW_FULL)
+    found = int(np.count_nonzero(_valid_pnr_vectorized(pc.filter(candidates, whole))))
+    in_text = pc.filter(candidates, pc.invert(whole))
+    if len(in_text):
+        distinct = pc.unique(in_text).to_pylist()
+        hits = [v for v in distinct if contains_personnummer(v)]
+        if hits:
+            found += int(pc.sum(pc.is_in(in_text, value_set=pa.array(hits, pa.string()))).as_py() or 0)
+    return found
+
+
+# --- Problems ----------------------------------------------------------------------
+
+
+class _Problems:
+    """Collects problems; keeps at most MAX_PER_TYP examples per kind, counts them all."""
+
+    def __init__(self) -> None:
+        self.counts: Counter = Counter()
+        self._examples: dict[tuple[str, str], dict[str, list[dict]]] = {}
+
+    def add(self, allvarlighet: str, typ: str, meddelande: str, *, kolumn: str = "", rad=None,
+            varde: str = "", forvantat: str = "") -> None:
+        key = (allvarlighet, typ)
+        self.counts[key] += 1
+        per_column = self._examples.setdefault(key, {}).setdefault(kolumn, [])
+        if len(per_column) < MAX_PER_TYP:
+            per_column.append({"allvarlighet": allvarlighet, "typ": typ, "rad": rad, "kolumn": kolumn,
+                               "varde": _mask(varde), "forvantat": forvantat, "meddelande": meddelande})
+
+    def add_rows(self, allvarlighet: str, typ: str, kolumn: str, positions: np.ndarray,
+                 rownums: np.ndarray, value_of: Callable[[int], str], forvantat: str,
+                 message: Callable[[int, str], str]) -> None:
+        """Problems on many rows at once: counts all, builds messages for the first few only."""
+        if len(positions) == 0:
+            return
+        key = (allvarlighet, typ)
+        self.counts[key] += len(positions) - min(len(positions), MAX_PER_TYP)
+        for position in positions[:MAX_PER_TYP]:
+            rad = int(rownums[position])
+            value = _mask(value_of(int(position)))
+            self.add(allvarlighet, typ, message(rad, value), kolumn=kolumn, rad=rad, varde=value,
+                     forvantat=forvantat)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(key[0] == FEL for key in self.counts)
+
+    def frame(self) -> pd.DataFrame:
+        keys = sorted(self._examples, key=lambda k: (k[1] != PNR_TYP, k[0] != FEL))
+        rows: list[dict] = []
+        for key in keys:
+            lists = list(self._examples[key].values())
+            chosen: list[dict] = []
+            depth = 0
+            while len(chosen) < MAX_PER_TYP and any(depth < len(x) for x in lists):
+                chosen.extend(x[depth] for x in lists if depth < len(x))
+                depth += 1
+            chosen = chosen[:MAX_PER_TYP]
+            chosen.sort(key=lambda r: (r["rad"] is None, r["rad"] or 0))
+            rows.extend(chosen)
+        frame = pd.DataFrame(rows, columns=PROBLEM_COLUMNS)
+        frame["rad"] = pd.array([r["rad"] for r in rows], dtype="Int64")
+        for column in PROBLEM_COLUMNS:
+            if column != "rad":
+                frame[column] = frame[column].fillna("").astype(str)
+        return frame
+
+
+def _where(rad, kolumn: str) -> str:
+    return f"Rad {rad}, kolumn ”{kolumn}”" if rad is not None else f"Kolumn ”{kolumn}”"
+
+
+# --- The result ------------------------------------------------------------------
+
+
+@dataclass
+class ExtractResult:
+    """Everything read_extract found out about one file. Only `facts` may be stored."""
+
+    facts: pd.DataFrame
+    problems: pd.DataFrame
+    problem_counts: dict[tuple[str, str], int]
+    rows_read: int
+    years: list[int]
+    preview: pd.DataFrame
+    dropped_columns: list[str]
+    encoding: str
+    delimiter: str | None
+    kind: str
+    filename: str = ""
+
+    @property
+    def has_errors(self) -> bool:
+        return bool((self.problems["allvarlighet"] == FEL).any()) if len(self.problems) else False
+
+
+def empty_facts() -> pd.DataFrame:
+    frame = pd.DataFrame({c: pd.Series(dtype="str") for c in FACT_COLUMNS})
+    frame[schema.AR] = frame[schema.AR].astype("int64")
+    frame["value"] = frame["value"].astype("float64")
+    return frame
+
+
+# --- Reading the bytes ---------------------------------------------------------------
+
+
+@dataclass
+class _Raw:
+    names: list[str]                   # header as in the file, stripped
+    columns: list[pa.ChunkedArray]     # every column as text, no nulls
+    rownums: np.ndarray                # the file's row number of every data row
+    encoding: str
+    delimiter: str | None
+    invalid_rows: int = 0              # rows with the wrong number of fields (already reported)
+    header_row: int = 1
+
+
+class _Stop(Exception):
+    """The file cannot be read at all; the problem has been recorded."""
+
+
+_MAGIC = (
+    (b"%PDF", "Filen är en PDF, inte en tabell."),
+    (b"\xd0\xcf\x11\xe0", "Filen är en gammal Excel-fil (.xls) eller en lösenordsskyddad arbetsbok."),
+    (b"\x89PNG", "Filen är en bild, inte en tabell."),
+    (b"\xff\xd8\xff", "Filen är en bild, inte en tabell."),
+    (b"GIF8", "Filen är en bild, inte en tabell."),
+    (b"\x1f\x8b", "Filen är komprimerad (gzip), inte en tabell."),
+    (b"{\\rtf", "Filen är ett RTF-dokument, inte en tabell."),
+)
+_NOT_A_TABLE_FIX = ("Öppna uttaget i Excel och välj Spara som → CSV UTF-8 (kommaavgränsad) eller "
+                    "Excel-arbetsbok (.xlsx), och ladda upp den filen.")
+
+
+def _not_a_table(problems: _Problems, what: str, typ: str = "inte en tabell") -> _Stop:
+    problems.add(FEL, typ, f"{what} {_NOT_A_TABLE_FIX}",
+                 forvantat="en tabell som CSV (UTF-8 eller Windows-1252) eller .xlsx")
+    return _Stop()
+
+
+def _empty_file(problems: _Problems, what: str = "Filen är tom.") -> _Stop:
+    problems.add(FEL, "tom fil", f"{what} Ladda upp ett uttag med en rubrikrad och minst en datarad.",
+                 forvantat="en rubrikrad och minst en datarad")
+    return _Stop()
+
+
+def _header_score(fields: list[str]) -> int:
+    return len({canonical_column(f) for f in fields} - {None})
+
+
+def _choose_header(lines: list[tuple[int, str]]) -> tuple[int, str, list[str]]:
+    """Pick the header line and delimiter: the line (of the first ten) with most known column names."""
+    best = None
+    for order, (index, line) in enumerate(lines[:10]):
+        for priority, delimiter in enumerate((";", "\t", ",")):
+            fields = [f.strip() for f in next(csv.reader([line], delimiter=delimiter))]
+            score = _header_score(fields)
+            rank = (score, -order, -priority)
+            if score and (best is None or rank > best[0]):
+                best = (rank, index, delimiter, fields)
+    if best is not None:
+        return best[1], best[2], best[3]
+    index, line = lines[0]
+    counts = [(len(next(csv.reader([line], delimiter=d))), -p, d) for p, d in enumerate((";", "\t", ","))]
+    delimiter = max(counts)[2]
+    return index, delimiter, [f.strip() for f in next(csv.reader([line], delimiter=delimiter))]
+
+
+def _read_csv(data: bytes, problems: _Problems) -> _Raw:
+    start = 0
+    encoding = "utf-8"
+    if data.startswith(codecs.BOM_UTF8):
+        start, encoding = 3, "utf-8-sig"
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            data = data.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError:
+            raise _not_a_table(problems, "Filen ser ut som UTF-16-text men går inte att läsa.",
+                               typ="teckenkodning") from None
+        encoding = "utf-16"
+    sample = data[start:start + SAMPLE_BYTES]
+    whole_in_sample = len(data) - start <= SAMPLE_BYTES
+    if b"\x00" in sample:
+        raise _not_a_table(problems, "Filen är inte en textfil (den innehåller binära data).")
+    controls = sum(sample.count(bytes([b])) for b in range(32) if b not in (9, 10, 12, 13, 26))
+    if controls > max(3, len(sample) // 200):
+        raise _not_a_table(problems, "Filen är inte en textfil (den innehåller binära data).")
+
+    if encoding == "utf-8":
+        try:
+            text = codecs.getincrementaldecoder("utf-8")().decode(sample, final=whole_in_sample)
+        except UnicodeDecodeError:
+            try:
+                text = sample.decode("cp1252")
+                encoding = "cp1252"
+            except UnicodeDecodeError:
+                problems.add(FEL, "teckenkodning",
+                             "Filen går inte att läsa som text: den är varken UTF-8 eller Windows-1252. "
+                             "Spara om den från Excel som CSV UTF-8 och ladda upp den igen.",
+                             forvantat="UTF-8 eller Windows-1252")
+                raise _Stop() from None
+    else:
+        text = codecs.getincrementaldecoder("utf-8")(errors="replace").decode(sample, final=whole_in_sample)
+
+    physical = text.split("\n")
+    if not whole_in_sample and len(physical) > 1:
+        physical = physical[:-1]  # the last line of the sample may be cut off
+    lines = [(i, line.rstrip("\r")) for i, line in enumerate(physical) if line.strip().strip(";,\t").strip()]
+    if not lines:
+        raise _empty_file(problems)
+    header_index, delimiter, names = _choose_header(lines)
+    header_row = header_index + 1
+
+    # The data begin after the header line's newline (a single byte in every encoding read here).
+    body_start = start
+    for _ in range(header_index + 1):
+        found = data.find(b"\n", body_start)
+        if found < 0:
+            body_start = len(data)
+            break
+        body_start = found + 1
+    end = len(data)
+    while end > body_start and data[end - 1] in b" \t\r\n\x1a":
+        end -= 1
+    if end <= body_start:
+        raise _empty_file(problems, "Filen har en rubrikrad men inga datarader.")
+
+    column_names = [f"c{i}" for i in range(len(names))]
+    ascii_sample = sample.isascii()
+
+    def parse(enc: str, threads: bool, on_invalid) -> pa.Table:
+        return pacsv.read_csv(
+            pa.py_buffer(memoryview(data)[body_start:end]),
+            read_options=pacsv.ReadOptions(column_names=column_names, use_threads=threads,
+                                           encoding="utf8" if enc in ("utf-8", "utf-8-sig", "utf-16") else enc),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char='"', double_quote=True,
+                                             newlines_in_values=True, ignore_empty_lines=False,
+                                             invalid_row_handler=on_invalid),
+            convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in column_names},
+                                                 strings_can_be_null=False, quoted_strings_can_be_null=False),
+        )
+
+    invalid: list[tuple[int | None, int, bool]] = []
+
+    def on_invalid(row) -> str:
+        blank = not row.text.replace(delimiter, "").strip().strip('"').strip()
+        invalid.append((row.number, row.actual_columns, blank))
+        return "skip"
+
+    def read(enc: str) -> pa.Table:
+        return parse(enc, True, on_invalid)
+
+    try:
+        try:
+            table = read(encoding)
+        except pa.ArrowInvalid as exc:
+            if "UTF8" not in str(exc) or encoding != "utf-8" or not ascii_sample:
+                raise
+            invalid.clear()
+            encoding = "cp1252"  # the start was plain ASCII; Swedish letters further down are Windows-1252
+            table = read(encoding)
+    except (UnicodeDecodeError, pa.ArrowInvalid) as exc:
+        if isinstance(exc, UnicodeDecodeError) or "UTF8" in str(exc):
+            problems.add(FEL, "teckenkodning",
+                         "Filen blandar teckenkodningar eller har tecken som varken är UTF-8 eller "
+                         "Windows-1252. Spara om den från Excel som CSV UTF-8 och ladda upp den igen.",
+                         forvantat="UTF-8 eller Windows-1252 i hela filen")
+        else:  # never pyarrow's message: it quotes the row, which may hold a personnummer
+            problems.add(FEL, "kan inte läsas",
+                         "Filen kunde inte tolkas som en tabell, t.ex. för att ett citattecken (\") aldrig "
+                         "avslutas. Öppna filen i Excel, spara den som CSV igen och ladda upp den.",
+                         forvantat="en tabell med lika många fält på varje rad")
+        raise _Stop() from None
+
+    n = table.num_rows
+    bad = 0
+    if invalid:
+        # Rare: find where the skipped rows were (only single-threaded parsing knows).
+        invalid.clear()
+        table = None  # free the first parse before the second
+        table = parse(encoding, False, on_invalid)
+        skipped = np.array([number for number, _, _ in invalid], dtype=np.int64)
+        records = np.arange(1, table.num_rows + len(skipped) + 1, dtype=np.int64)
+        rownums = np.setdiff1d(records, skipped, assume_unique=True) + header_row
+        for number, actual, blank in invalid:
+            if blank:
+                continue
+            bad += 1
+            rad = number + header_row
+            problems.add(FEL, "fel antal fält",
+                         f"Rad {rad} har {actual} fält men rubrikraden har {len(names)}. Kontrollera "
+                         "avgränsaren och citattecknen på raden (ett värde med semikolon eller komma "
+                         "måste stå inom citattecken).",
+                         rad=rad, forvantat=f"{len(names)} fält som på rubrikraden")
+    else:
+        rownums = np.arange(header_row + 1, header_row + 1 + n, dtype=np.int64)
+    return _Raw(names=names, columns=[table.column(c) for c in column_names], rownums=rownums,
+                encoding=encoding, delimiter=delimiter, invalid_rows=bad, header_row=header_row)
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, _dt.datetime):
+        return value.date().isoformat() if value.time() == _dt.time(0) else value.isoformat(sep=" ")
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _read_xlsx(data: bytes, problems: _Problems, progress: Callable[[str, float], None]) -> _Raw:
+    try:
+        import openpyxl
+    except ImportError:  # pragma: no cover - openpyxl is in requirements.txt
+        problems.add(FEL, "kan inte läsas", "Excel-filer kan inte läsas här (paketet openpyxl saknas). "
+                     "Spara uttaget som CSV och ladda upp det.", forvantat="CSV")
+        raise _Stop() from None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            try:
+                if not book.worksheets:
+                    raise _empty_file(problems, "Arbetsboken har inga blad.")
+                sheet = book.worksheets[0]
+                total = sheet.max_row or 0
+                rows = sheet.iter_rows(min_row=1, values_only=True)
+                head: list[tuple[int, list[str]]] = []
+                for number, row in enumerate(rows, start=1):
+                    cells = [_cell_text(v).strip() for v in row]
+                    if any(cells):
+                        head.append((number, cells))
+                    if len(head) >= 10:
+                        break
+                if not head:
+                    raise _empty_file(problems, "Det första bladet i arbetsboken är tomt.")
+                scored = [(_header_score(cells), -i, i) for i, (_, cells) in enumerate(head)]
+                best = max(scored)
+                pick = best[2] if best[0] else 0
+                header_row, names = head[pick]
+                while names and not names[-1]:
+                    names.pop()
+                width = len(names)
+                columns: list[list[str]] = [[] for _ in range(width)]
+                numbers: list[int] = []
+
+                def take(number: int, cells: Iterable) -> None:
+                    texts = [_cell_text(v) for v in cells][:width]
+                    if not any(t.strip() for t in texts):
+                        return  # a blank row keeps its number but is not read
+                    texts += [""] * (width - len(texts))
+                    numbers.append(number)
+                    for column, text in zip(columns, texts):
+                        column.append(text)
+
+                for number, cells in head[pick + 1:]:
+                    take(number, cells)
+                number = head[-1][0]
+                for number, row in enumerate(rows, start=number + 1):
+                    take(number, row)
+                    if number % 50_000 == 0 and total:
+                        progress("Läser filen …", 0.3 * min(1.0, number / total))
+            finally:
+                book.close()
+    except _Stop:
+        raise
+    except Exception:
+        raise _not_a_table(problems, "Filen ser ut som en zip-fil men är ingen Excel-arbetsbok (.xlsx) "
+                                     "som går att läsa.") from None
+    if not numbers:
+        raise _empty_file(problems, "Det första bladet har en rubrikrad men inga datarader.")
+    arrays = [pa.chunked_array([pa.array(col, pa.string())]) for col in columns]
+    return _Raw(names=names, columns=arrays, rownums=np.array(numbers, dtype=np.int64),
+                encoding="xlsx", delimiter=None, header_row=header_row)
+
+
+# --- Columns ---------------------------------------------------------------------------
+
+
+def _factorize(column: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
+    """Per-row index into the column's distinct values (as small an integer type as fits), and those values."""
+    if len(column) == 0:
+        return np.zeros(0, dtype=np.int16), pa.array([], pa.string())
+    encoded = column.dictionary_encode()
+    dictionary = encoded.chunk(encoded.num_chunks - 1).dictionary
+    if all(chunk.dictionary.equals(dictionary) for chunk in encoded.chunks):
+        index_type = np.int16 if len(dictionary) < 2 ** 15 else np.int32
+        indices = np.empty(len(column), dtype=index_type)
+        offset = 0
+        for chunk in encoded.chunks:
+            indices[offset:offset + len(chunk)] = chunk.indices.to_numpy(zero_copy_only=False)
+            offset += len(chunk)
+        return indices, dictionary
+    distinct = pc.unique(column)  # pragma: no cover - pyarrow shares one dictionary across chunks
+    return pc.index_in(column, value_set=distinct).to_numpy(zero_copy_only=False), distinct
+
+
+@dataclass
+class _Coded:
+    """A coded column: per row an index into its distinct values, per distinct value a code.
+
+    A code is >= 0 for a valid value, else EMPTY, BAD or OUT_OF_RANGE.
+    """
+
+    indices: np.ndarray
+    table: np.ndarray
+    distinct: list[str]
+
+    @property
+    def codes(self) -> np.ndarray:
+        return self.table[self.indices]
+
+    def codes_at(self, positions: np.ndarray) -> np.ndarray:
+        return self.table[self.indices[positions]]
+
+    def content_at(self, positions: np.ndarray) -> np.ndarray:
+        """Equal for equal meanings; an invalid value only equals itself."""
+        codes = self.codes_at(positions).astype(np.int64)
+        return np.where(codes >= 0, codes, -10 - self.indices[positions].astype(np.int64))
+
+    def raw(self, position: int) -> str:
+        return self.distinct[self.indices[position]]
+
+
+def _code(column: pa.ChunkedArray, lookup: Callable[[str], int]) -> _Coded:
+    indices, dictionary = _factorize(column)
+    distinct = dictionary.to_pylist()
+    table = np.array([lookup(v) for v in distinct], dtype=np.int32)
+    if len(table) and table.min() >= -(2 ** 15) and table.max() < 2 ** 15:
+        table = table.astype(np.int16)
+    return _Coded(indices=indices, table=table, distinct=distinct)
+
+
+def _blank_rows(columns: list[pa.ChunkedArray]) -> np.ndarray:
+    """Rows with nothing in any column (Excel writes `;;;;` for an empty row)."""
+    n = len(columns[0]) if columns else 0
+    candidates = np.arange(n, dtype=np.int64)
+    for column in columns:
+        if len(candidates) == 0:
+            break
+        part = column if len(candidates) == n else column.take(pa.array(candidates))
+        empty = pc.match_substring_regex(part, r'^[\s"\x{A0}]*$').to_numpy(zero_copy_only=False)
+        candidates = candidates[empty]
+    mask = np.zeros(n, dtype=bool)
+    mask[candidates] = True
+    return mask
+
+
+def _preview(names: list[str], columns: list[pa.ChunkedArray], hidden: set[int]) -> pd.DataFrame:
+    seen: Counter = Counter()
+    data = {}
+    for i, (name, column) in enumerate(zip(names, columns)):
+        if i in hidden:
+            continue
+        label = name or f"kolumn {i + 1}"
+        seen[label] += 1
+        if seen[label] > 1:
+            label = f"{label} ({seen[label]})"
+        values = column.slice(0, PREVIEW_ROWS).to_pylist()
+        data[label] = pd.Series([_mask(v.strip()) for v in values], dtype="str")
+    return pd.DataFrame(data)
+
+
+# --- Register extracts -------------------------------------------------------------------
+
+
+def _check_register(columns: dict[str, pa.ChunkedArray], labels: dict[str, str], rownums: np.ndarray,
+                    stadsdel_map: pd.DataFrame | None, problems: _Problems):
+    """Validate every column and combination; return the coded columns and which rows to count.
+
+    Each column is released as soon as it is coded, so only small integer arrays remain.
+    """
+    n = len(rownums)
+    coded: dict[str, _Coded] = {}
+
+    def report(name: str, typ: str, positions: np.ndarray, what: Callable[[str], str],
+               expected: str | None = None) -> None:
+        problems.add_rows(FEL, typ, labels[name], positions, rownums, coded[name].raw,
+                          _ALLOWED.get(name, "") if expected is None else expected,
+                          lambda rad, v: f"{_where(rad, labels[name])}: {what(v)}")
+
+    def report_empty(name: str, fix: str, codes: np.ndarray) -> None:
+        problems.add_rows(FEL, "tomt värde", labels[name], np.flatnonzero(codes == EMPTY), rownums,
+                          lambda p: "", "ett värde",
+                          lambda rad, v: f"{_where(rad, labels[name])}: värdet saknas. {fix}")
+
+    lookups: dict[str, Callable[[str], int]] = {
+        "ar": _year_code,
+        "kon": _code_from(KON_CODES),
+        "alder": _age_code,
+        "jobbtorg": _jobbtorg_code,
+        "nadd": _code_from(NADD_CODES, allow_empty=0),
+        "sysselsattning": _code_from(SYSS_CODES),
+        "inskriven": _code_from(BOOL_CODES),
+        "nyinskriven": _code_from(BOOL_CODES),
+        "verksamhet": _code_from(VERKSAMHET_CODES),
+        "avslutad": _code_from(BOOL_CODES),
+        "avslutsorsak": _code_from(AVSLUT_CODES),
+    }
+    if "stadsdel" in columns:
+        lookups["stadsdel"] = _stadsdel_lookup(stadsdel_map if stadsdel_map is not None else load_stadsdel_map())
+    last = _last_year()
+    for name in REGISTER_NAMES:
+        if name not in columns or name == "person_id":
+            continue
+        coded[name] = _code(columns.pop(name), lookups[name])
+        codes = coded[name].codes
+        bad = np.flatnonzero(codes == BAD)
+        if name == "ar":
+            report_empty(name, "Ange statistikåret, t.ex. 2020.", codes)
+            report(name, "ogiltigt år", bad,
+                   lambda v: f"”{v}” är inget årtal. Ange statistikåret med fyra siffror, t.ex. 2020.",
+                   f"ett årtal mellan {FIRST_YEAR} och {last}")
+            report(name, "år utanför intervallet", np.flatnonzero(codes == OUT_OF_RANGE),
+                   lambda v: f"året {v} ligger utanför {FIRST_YEAR}–{last}. Rätta året.",
+                   f"ett årtal mellan {FIRST_YEAR} och {last}")
+        elif name == "kon":
+            report_empty(name, "Ange Kvinna eller Man.", codes)
+            report(name, "okänd kod", bad, lambda v: f"”{v}” är inget giltigt värde. Förväntat: {_ALLOWED['kon']}.")
+        elif name == "alder":
+            report(name, "ogiltig ålder", bad,
+                   lambda v: f"”{v}” är ingen ålder mellan 15 och 20. Rätta åldern eller lämna cellen tom.")
+        elif name == "stadsdel":
+            report(name, "okänd kod", bad,
+                   lambda v: f"stadsdelen ”{v}” finns inte i data/stadsdel_jobbtorg.csv. Rätta stavningen "
+                             "eller lägg till stadsdelen i den filen.")
+        else:
+            report(name, "okänd kod", bad,
+                   lambda v, name=name: f"”{v}” är inget giltigt värde. Förväntat: {_ALLOWED[name]}.")
+        del codes, bad
+
+    # Impossible combinations.
+    def is_(name: str, value: int) -> np.ndarray | None:
+        return coded[name].codes == value if name in coded else None
+
+    not_inskriven = is_("inskriven", 0)
+    given = {name: is_(name, 1) for name in ("nyinskriven", "avslutad")}
+    given["avslutsorsak"] = coded["avslutsorsak"].codes >= 0 if "avslutsorsak" in coded else None
+    if not_inskriven is not None:
+        for name, mask in given.items():
+            if mask is None:
+                continue
+            report(name, "omöjlig kombination", np.flatnonzero(mask & not_inskriven),
+                   lambda v, name=name: (f"”{v}” men ungdomen är inte inskriven (”{labels['inskriven']}” är nej). "
+                                         f"Sätt inskriven till ja eller rätta ”{labels[name]}”."),
+                   f"{labels['inskriven']} = ja")
+    if given["avslutsorsak"] is not None and "avslutad" in coded:
+        mask = given["avslutsorsak"] & is_("avslutad", 0)
+        if not_inskriven is not None:
+            mask &= ~not_inskriven  # already reported above
+        report("avslutsorsak", "omöjlig kombination", np.flatnonzero(mask),
+               lambda v: (f"avslutsorsak ”{v}” men stödet är inte avslutat (”{labels['avslutad']}” är nej). "
+                          "Sätt avslutad till ja eller töm avslutsorsaken."),
+               f"{labels['avslutad']} = ja")
+    del not_inskriven, given
+
+    keep = np.ones(n, dtype=bool)
+    if "person_id" in columns:
+        person = pc.utf8_trim_whitespace(columns.pop("person_id"))
+        empty_id = pc.equal(pc.binary_length(person), 0).to_numpy(zero_copy_only=False)
+        problems.add_rows(FEL, "tomt värde", labels["person_id"], np.flatnonzero(empty_id), rownums,
+                          lambda p: "", "ett pseudonymt id", lambda rad, v: (
+                              f"{_where(rad, labels['person_id'])}: id saknas. Varje rad måste ha ungdomens "
+                              "pseudonyma id."))
+        if "ar" in coded:
+            person_index, distinct = _factorize(person)
+            del person
+            keep = _check_duplicates(person_index, len(distinct), coded, labels, rownums, empty_id, problems)
+    return coded, keep
+
+
+def _check_duplicates(person_index: np.ndarray, persons: int, coded: dict[str, _Coded],
+                      labels: dict[str, str], rownums: np.ndarray, empty_id: np.ndarray,
+                      problems: _Problems) -> np.ndarray:
+    """The same person twice in a year: identical rows count once (warning), different ones are errors."""
+    n = len(rownums)
+    key = coded["ar"].codes.astype(np.int64)
+    usable = (key >= 0) & ~empty_id
+    key *= persons + 1
+    key += person_index
+    key[~usable] = -1
+    order = np.argsort(key, kind="stable")
+    ordered = key[order]
+    same_as_next = (ordered[1:] == ordered[:-1]) & (ordered[1:] >= 0)
+    repeated_sorted = np.zeros(n, dtype=bool)
+    repeated_sorted[1:] |= same_as_next
+    repeated_sorted[:-1] |= same_as_next
+    where = np.sort(order[repeated_sorted])
+    del order, ordered, same_as_next, repeated_sorted
+    keep = np.ones(n, dtype=bool)
+    if len(where) == 0:
+        return keep
+    content_names = [name for name in coded if name != "ar"]
+    frame = pd.DataFrame({"key": key[where], "position": where})
+    for name in content_names:
+        frame[name] = coded[name].content_at(where)
+    identical = frame.duplicated(subset=["key", *content_names], keep="first").to_numpy()
+    same_as = frame.groupby(["key", *content_names])["position"].transform("first").to_numpy()
+    copies = frame["position"].to_numpy()[identical]
+    keep[copies] = False
+    original = dict(zip(copies.tolist(), same_as[identical].tolist()))
+    distinct_rows = frame[~identical]
+    conflict = distinct_rows["key"].duplicated(keep="first").to_numpy()
+    positions = distinct_rows["position"].to_numpy()[conflict]
+    first_pos = distinct_rows.groupby("key")["position"].transform("first").to_numpy()[conflict]
+    other = dict(zip(positions.tolist(), first_pos.tolist()))
+    position_at = {int(rownums[p]): int(p) for p in np.concatenate([copies, positions])}
+    label_id = labels.get("person_id", "person_id")
+    problems.add_rows(VARNING, "dubblett", label_id, copies, rownums, lambda p: "",
+                      "en rad per ungdom och år", lambda rad, v: (
+                          f"Rad {rad} är en exakt kopia av rad {int(rownums[original[position_at[rad]]])} "
+                          "(samma ungdom och år). Den räknas bara en gång; ta gärna bort den."))
+
+    def differing(position: int) -> str:
+        pair = np.array([position, other[position]])
+        names = [labels[name] for name in content_names if len(set(coded[name].content_at(pair))) > 1]
+        return ", ".join(f"”{x}”" for x in names) or "ett värde"
+
+    problems.add_rows(FEL, "motstridig dubblett", label_id, positions, rownums, lambda p: "",
+                      "en rad per ungdom och år", lambda rad, v: (
+                          f"Rad {rad}: samma ungdom och år som rad {int(rownums[other[position_at[rad]]])}, men "
+                          f"med annat innehåll ({differing(position_at[rad])} skiljer sig). Behåll bara den rad "
+                          "som stämmer."))
+    return keep
+
+
+MEASURE_DEPENDS = {
+    "registrerade": (),
+    "sokta": ("nadd",), "nadda": ("nadd",), "ej_nadda": ("nadd",),
+    "nadda_sysselsatta": ("nadd", "sysselsattning"),
+    "inskrivna": ("inskriven",), "nyinskrivna": ("nyinskriven",),
+    "avslutade": ("avslutad",),
+    "avslut_studier": ("avslutsorsak",), "avslut_arbete": ("avslutsorsak",), "avslut_annan": ("avslutsorsak",),
+}
+
+
+def _register_facts(coded: dict[str, _Coded], keep: np.ndarray, kalla: str) -> pd.DataFrame:
+    """Sum the person rows to facts: one row per (ar, jobbtorg, kön, verksamhet, measure).
+
+    Every (ar, jobbtorg, kön) group with rows gets every measure its columns allow, for
+    Hela KAA and (with a verksamhet column) for Aim, zeros included.
+    """
+    years = coded["ar"].codes
+    first = int(years[keep].min()) if keep.any() else FIRST_YEAR
+    n_jobbtorg, n_kon = len(schema.JOBBTORG_NAMES), len(schema.KON_VALUES)
+    jobbtorg = np.full(len(keep), SAKNAR_INDEX, dtype=np.int32)
+    if "stadsdel" in coded:
+        derived = coded["stadsdel"].codes
+        jobbtorg = np.where(derived >= 0, derived, jobbtorg)
+    if "jobbtorg" in coded:
+        given = coded["jobbtorg"].codes
+        jobbtorg = np.where(given >= 0, given, jobbtorg)
+    group = ((years.astype(np.int32) - first) * n_jobbtorg + jobbtorg) * n_kon + coded["kon"].codes
+    del jobbtorg
+    group[~keep] = -1
+    size = int(group.max()) + 1 if len(group) else 0
+
+    def count(mask: np.ndarray | None, aim: np.ndarray | None) -> np.ndarray:
+        selected = group if mask is None else np.where(mask, group, -1)
+        if aim is not None:
+            selected = np.where(aim, selected, -1)
+        return np.bincount(selected[selected >= 0], minlength=size)
+
+    def codes(name: str) -> np.ndarray | None:
+        return coded[name].codes if name in coded else None
+
+    nadd, syss = codes("nadd"), codes("sysselsattning")
+    orsak = codes("avslutsorsak")
+    masks: dict[str, Callable[[], np.ndarray | None]] = {
+        "registrerade": lambda: None,
+        "sokta": lambda: nadd > 0,
+        "nadda": lambda: nadd == NADD_JA,
+        "ej_nadda": lambda: nadd == NADD_NEJ,
+        "nadda_sysselsatta": lambda: (nadd == NADD_JA) & np.isin(syss, SYSSELSATT),
+        "inskrivna": lambda: codes("inskriven") == 1,
+        "nyinskrivna": lambda: codes("nyinskriven") == 1,
+        "avslutade": lambda: codes("avslutad") == 1,
+        "avslut_studier": lambda: orsak == 0,
+        "avslut_arbete": lambda: orsak == 1,
+        "avslut_annan": lambda: orsak == 2,
+    }
+    measures = [m for m in schema.COUNT_NAMES if m in MEASURE_DEPENDS and set(MEASURE_DEPENDS[m]) <= set(coded)]
+    aim = codes("verksamhet") == AIM_CODE if "verksamhet" in coded else None
+    units = [(schema.HELA_KAA, None)] + ([(schema.AIM, aim)] if aim is not None else [])
+    present = None
+    pieces = []
+    for measure in measures:
+        mask = masks[measure]()
+        for unit, only in units:
+            counts = count(mask, only)
+            if present is None:
+                present = np.flatnonzero(counts > 0)  # the groups with rows (registrerade comes first)
+            pieces.append((unit, measure, counts[present]))
+    present = present if present is not None else np.zeros(0, dtype=np.int64)
+    kon = present % n_kon
+    jobbtorg_index = (present // n_kon) % n_jobbtorg
+    year = present // (n_kon * n_jobbtorg) + first
+    frame = pd.concat([
+        pd.DataFrame({schema.AR: year, "_j": jobbtorg_index, "_k": kon, schema.VERKSAMHET: unit,
+                      "measure": measure, "value": values.astype("float64")})
+        for unit, measure, values in pieces], ignore_index=True)
+    frame["_v"] = frame[schema.VERKSAMHET].map({v: i for i, v in enumerate(schema.VERKSAMHET_VALUES)})
+    frame["_m"] = frame["measure"].map({m: i for i, m in enumerate(schema.COUNT_NAMES)})
+    frame = frame.sort_values([schema.AR, "_j", "_k", "_v", "_m"], kind="stable").reset_index(drop=True)
+    out = pd.DataFrame({
+        schema.AR: frame[schema.AR].astype("int64"),
+        schema.JOBBTORG: pd.array(np.array(schema.JOBBTORG_NAMES, dtype=object)[frame["_j"].to_numpy()], dtype="str"),
+        schema.KON: pd.array(np.array(schema.KON_VALUES, dtype=object)[frame["_k"].to_numpy()], dtype="str"),
+        schema.VERKSAMHET: frame[schema.VERKSAMHET].astype("str"),
+        "measure": frame["measure"].astype("str"),
+        "value": frame["value"].astype("float64"),
+    })
+    for column, value in (("noggrannhet", schema.EXAKT), ("kalla", kalla), ("anmarkning", ""), ("source", "")):
+        out[column] = pd.Series(value, index=out.index, dtype="str")
+    return out[FACT_COLUMNS]
+
+
+# --- Tidy counts -----------------------------------------------------------------------------
+
+
+def _tidy(columns: dict[str, pa.ChunkedArray], labels: dict[str, str], rownums: np.ndarray,
+          problems: _Problems, kalla: str) -> tuple[pd.DataFrame | None, list[int]]:
+    """Check a tidy count file with normalize_facts' rules, reporting per row and column."""
+    df = pd.DataFrame({name: column.to_pandas().astype(str).str.strip() for name, column in columns.items()})
+    for name in TIDY_NAMES:
+        if name not in df:
+            df[name] = ""
+
+    def report(mask: pd.Series, name: str, typ: str, expected: str, what: Callable[[str], str]) -> None:
+        positions = np.flatnonzero(mask.to_numpy())
+        problems.add_rows(FEL, typ, labels.get(name, name), positions, rownums, lambda p: df[name].iat[p],
+                          expected, lambda rad, v: f"{_where(rad, labels.get(name, name))}: {what(v)}")
+
+    year = df[schema.AR].map(_year_code)
+    report(year == EMPTY, schema.AR, "tomt värde", "ett årtal", lambda v: "året saknas. Ange t.ex. 2020.")
+    report(year == BAD, schema.AR, "ogiltigt år", "ett årtal, t.ex. 2020",
+           lambda v: f"”{v}” är inget årtal. Ange statistikåret med fyra siffror.")
+    report(year == OUT_OF_RANGE, schema.AR, "år utanför intervallet", f"{FIRST_YEAR}–{_last_year()}",
+           lambda v: f"året ”{v}” ligger utanför {FIRST_YEAR}–{_last_year()}.")
+    jobbtorg = df[schema.JOBBTORG].map(_jobbtorg_code)
+    report(jobbtorg == BAD, schema.JOBBTORG, "okänd kod", "tomt eller " + ", ".join(schema.JOBBTORG_NAMES),
+           lambda v: f"”{v}” är inget jobbtorg. Förväntat: tomt eller ett av {', '.join(schema.JOBBTORG_NAMES)}.")
+    kon = df[schema.KON].map(_code_from(KON_CODES))
+    report(kon == BAD, schema.KON, "okänd kod", "tomt, Kvinna eller Man",
+           lambda v: f"”{v}” är inget kön. Förväntat: tomt, Kvinna eller Man.")
+    verksamhet = df[schema.VERKSAMHET].map(
+        _code_from({_fold(v): i for i, v in enumerate(schema.VERKSAMHET_VALUES)}))
+    report(verksamhet == BAD, schema.VERKSAMHET, "okänd kod", "tomt, " + " eller ".join(schema.VERKSAMHET_VALUES),
+           lambda v: f"”{v}” är ingen verksamhet. Förväntat: tomt, Hela KAA eller Aim.")
+    measure = df["measure"].str.lower()
+    report(~measure.isin(schema.MEASURE_NAMES), "measure", "okänt mått", "ett mått ur begreppslistan, t.ex. nadda",
+           lambda v: f"”{v}” är inget mått. Använd ett av {', '.join(schema.MEASURE_NAMES)}.")
+    text = df["value"].str.replace(r"[\s\u00a0]", "", regex=True).str.replace(",", ".", regex=False)
+    value = pd.to_numeric(text, errors="coerce")
+    is_share = measure.isin(schema.SHARE_NAMES)
+    bad_value = value.isna() | (value < 0) | (is_share & (value > 1)) | (~is_share & (value % 1 != 0))
+    report(bad_value & ~is_share, "value", "ogiltigt värde", "ett heltal, 0 eller större",
+           lambda v: f"”{v}” är inget antal. Ange ett heltal, 0 eller större.")
+    report(bad_value & is_share, "value", "ogiltigt värde", "en andel mellan 0 och 1",
+           lambda v: f"”{v}” är ingen andel. Ange en andel mellan 0 och 1, t.ex. 0,44.")
+    noggrannhet = df["noggrannhet"].str.lower()
+    report(~noggrannhet.isin(("",) + schema.NOGGRANNHET_VALUES), "noggrannhet", "okänd kod",
+           "tomt eller " + ", ".join(schema.NOGGRANNHET_VALUES),
+           lambda v: f"”{v}” är ingen noggrannhet. Förväntat: tomt eller {', '.join(schema.NOGGRANNHET_VALUES)}.")
+    years = sorted(int(y) for y in year[year >= 0].unique())
+
+    clean = pd.DataFrame({
+        schema.AR: year.astype(str),
+        schema.JOBBTORG: jobbtorg.map(lambda c: schema.JOBBTORG_NAMES[c] if c >= 0 else ""),
+        schema.KON: kon.map(lambda c: schema.KON_VALUES[c] if c >= 0 else ""),
+        schema.VERKSAMHET: verksamhet.map(lambda c: schema.VERKSAMHET_VALUES[c] if c >= 0 else ""),
+        "measure": measure,
+        "value": text,
+        "noggrannhet": noggrannhet,
+        "kalla": df["kalla"].map(lambda k: f"{kalla}, {k}" if k else kalla),
+        "anmarkning": df["anmarkning"],
+        "source": "",
+    })
+    group = [schema.AR, schema.JOBBTORG, schema.KON, schema.VERKSAMHET, "measure"]
+    clean_group = clean.assign(verksamhet=clean[schema.VERKSAMHET].replace("", schema.HELA_KAA),
+                               _value=value)
+    repeated = clean_group.duplicated(subset=group, keep=False)
+    if repeated.any():
+        same = clean_group.duplicated(subset=group + ["_value"], keep="first") & repeated
+        first = clean_group[repeated].groupby(group)["_value"].transform("nunique")
+        conflict = repeated.copy()
+        conflict[:] = False
+        conflict.loc[first.index] = first.to_numpy() > 1
+        conflict &= clean_group.duplicated(subset=group, keep="first")
+        label = labels.get("measure", "measure")
+        problems.add_rows(VARNING, "dubblett", label, np.flatnonzero(same.to_numpy()), rownums,
+                          lambda p: clean["measure"].iat[p], "en rad per grupp och mått",
+                          lambda rad, v: f"Rad {rad}: måttet ”{v}” för samma år och grupp finns redan med samma "
+                                         "värde. Det räknas en gång.")
+        problems.add_rows(FEL, "motstridig dubblett", label, np.flatnonzero(conflict.to_numpy()), rownums,
+                          lambda p: clean["measure"].iat[p], "en rad per grupp och mått",
+                          lambda rad, v: f"Rad {rad}: måttet ”{v}” för samma år och grupp finns redan med ett "
+                                         "annat värde. Behåll bara den rad som stämmer.")
+        clean = clean[~same.to_numpy()]
+    if problems.has_errors:
+        return None, years
+    try:
+        facts = normalize_facts(clean.reset_index(drop=True))
+    except FactsError:
+        problems.add(FEL, "ogiltigt värde", "Filen följer inte formatet för räknade uppgifter. Kontrollera "
+                     "kolumnerna ar, jobbtorg, kon, verksamhet, measure och value.")
+        return None, years
+    return facts, years
+
+
+# --- The whole file ----------------------------------------------------------------------------
+
+
+def _noop(_text: str, _fraction: float) -> None:
+    pass
+
+
+def read_extract(data: bytes, filename: str, *, progress: Callable[[str, float], None] | None = None,
+                 stadsdel_map: pd.DataFrame | None = None) -> ExtractResult:
+    """Read, check and sum an extract (CSV or XLSX bytes). Never raises on bad input.
+
+    On errors (allvarlighet "fel") the facts frame is empty: errors block the import.
+    `progress(text, fraction)` is called as each phase starts.
+    """
+    progress = progress or _noop
+    problems = _Problems()
+    result = ExtractResult(facts=empty_facts(), problems=pd.DataFrame(columns=PROBLEM_COLUMNS),
+                           problem_counts={}, rows_read=0, years=[], preview=pd.DataFrame(),
+                           dropped_columns=[], encoding="", delimiter=None, kind=REGISTER,
+                           filename=str(filename))
+    try:
+        _read_into(result, bytes(data or b""), str(filename), progress, stadsdel_map, problems)
+    except _Stop:
+        pass
+    except Exception as exc:  # never a stack trace, never an exception's text (it may quote a row)
+        problems.add(FEL, "internt fel",
+                     f"Filen kunde inte läsas på grund av ett oväntat fel ({type(exc).__name__}). "
+                     "Kontrollera att det är ett KAA-uttag som CSV eller .xlsx och försök igen; "
+                     "hör av dig till den som förvaltar instrumentpanelen om felet kvarstår.")
+    result.problems = problems.frame()
+    result.problem_counts = dict(problems.counts)
+    if problems.has_errors:
+        result.facts = empty_facts()
+    progress("Klar", 1.0)
+    return result
+
+
+def _read_into(result: ExtractResult, data: bytes, filename: str, progress: Callable[[str, float], None],
+               stadsdel_map: pd.DataFrame | None, problems: _Problems) -> None:
+    progress("Läser filen …", 0.0)
+    if not data.strip(b" \t\r\n\x1a" + codecs.BOM_UTF8):
+        raise _empty_file(problems)
+    name = filename.lower()
+    if data.startswith(b"PK\x03\x04"):
+        result.encoding = "xlsx"
+        raw = _read_xlsx(data, problems, progress)
+    else:
+        for magic, what in _MAGIC:
+            if data.startswith(magic):
+                raise _not_a_table(problems, what)
+        if name.endswith((".xlsx", ".xlsm")):
+            raise _not_a_table(problems, "Filen heter .xlsx men är ingen Excel-arbetsbok.")
+        raw = _read_csv(data, problems)
+    del data
+    result.encoding, result.delimiter = raw.encoding, raw.delimiter
+    progress("Kontrollerar värdena …", 0.35)
+
+    # Which column is which.
+    canonical = [canonical_column(n) if n else None for n in raw.names]
+    kind = TIDY if ({"measure", "value"} <= set(canonical) and "person_id" not in canonical) else REGISTER
+    result.kind = kind
+    wanted = REGISTER_NAMES if kind == REGISTER else TIDY_NAMES
+    columns: dict[str, pa.ChunkedArray] = {}
+    labels: dict[str, str] = {}
+    position_of: dict[str, int] = {}
+    dropped: list[str] = []
+    for i, (header, canon) in enumerate(zip(raw.names, canonical)):
+        if canon in wanted and canon not in position_of:
+            position_of[canon] = i
+            labels[canon] = header
+        elif canon in wanted:
+            problems.add(FEL, "dubbel kolumn",
+                         f"Kolumnerna ”{labels[canon]}” och ”{header}” betyder båda {canon}. "
+                         "Ta bort den ena och ladda upp filen igen.",
+                         kolumn=header, rad=raw.header_row, varde=header, forvantat=f"en kolumn {canon}")
+        elif header or pc.any(pc.not_equal(pc.utf8_trim_whitespace(raw.columns[i]), "")).as_py():
+            dropped.append(header or f"kolumn {i + 1} (utan namn)")
+    result.dropped_columns = dropped
+
+    # Personal identity numbers, in every column, before anything is dropped.
+    found = []
+    for header, column in zip(raw.names, raw.columns):
+        count = _count_personnummer(column)
+        if count:
+            found.append((header or "utan namn", count))
+    if found:
+        where = ", ".join(f"”{h}” ({fmt.count(c)} {'värde' if c == 1 else 'värden'})" for h, c in found)
+        problems.add(VARNING, PNR_TYP,
+                     f"Filen innehåller personnummer eller samordningsnummer i {where}. De sparas aldrig "
+                     "och visas inte, men de ska inte finnas i ett uttag: använd pseudonyma id i person_id "
+                     "och ta bort personnumren ur filen innan den delas vidare.",
+                     kolumn=", ".join(h for h, _ in found), forvantat="inga personnummer")
+
+    # Blank rows (Excel's `;;;;`) are skipped; the others keep their numbers.
+    blank = _blank_rows(raw.columns)
+    rownums = raw.rownums
+    if blank.any():
+        keep_mask = pa.array(~blank)
+        raw.columns = [pc.filter(c, keep_mask) for c in raw.columns]
+        rownums = rownums[~blank]
+    result.rows_read = len(rownums) + raw.invalid_rows
+    hidden = {position_of["person_id"]} if "person_id" in position_of else set()
+    result.preview = _preview(raw.names, raw.columns, hidden)
+    for canon, i in position_of.items():
+        columns[canon] = raw.columns[i]
+    raw.columns = []  # the unused columns go now
+    if len(rownums) == 0:
+        raise _empty_file(problems, "Filen har en rubrikrad men inga datarader.")
+
+    required = REQUIRED if kind == REGISTER else TIDY_REQUIRED
+    missing = [c for c in required if c not in columns]
+    for name in missing:
+        extra = (" Ett uttag ur registret har en rad per ungdom och år med minst kolumnerna ar, person_id och kon; "
+                 "räknade uppgifter har kolumnerna ar, measure och value.")
+        problems.add(FEL, "saknad kolumn", f"Kolumnen ”{name}” saknas i rubrikraden.{extra} Lägg till kolumnen "
+                     "(eller rätta dess namn) och ladda upp filen igen.", kolumn=name,
+                     forvantat=f"en kolumn som heter {name}")
+    kalla = f"Import: {filename}"
+    if kind == TIDY:
+        facts, result.years = _tidy(columns, labels, rownums, problems, kalla)
+        if facts is not None and not problems.has_errors:
+            progress("Summerar …", 0.8)
+            result.facts = facts
+        return
+    for name in EXPECTED:
+        if name not in columns and not missing:
+            measures = [schema.MEASURES[m].label.lower() for m, deps in MEASURE_DEPENDS.items() if name in deps]
+            problems.add(VARNING, "saknad kolumn",
+                         f"Kolumnen ”{name}” saknas, så {', '.join(measures)} redovisas inte för "
+                         f"de här åren (de blir saknade uppgifter, inte 0).", kolumn=name,
+                         forvantat=f"en kolumn som heter {name}")
+    coded, keep = _check_register(columns, labels, rownums, stadsdel_map, problems)
+    columns.clear()
+    pa.default_memory_pool().release_unused()
+    if "ar" in coded:
+        result.years = sorted(int(y) for y in np.unique(coded["ar"].table) if y >= FIRST_YEAR)
+    if problems.has_errors:
+        return
+    progress("Summerar …", 0.8)
+    result.facts = _register_facts(coded, keep, kalla)
+
+
+# --- Reports and the template --------------------------------------------------------------------
+
+_DELIMITER_NAMES = {";": "semikolon", ",": "komma", "\t": "tabb"}
+_ENCODING_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 med BOM", "cp1252": "Windows-1252",
+                   "utf-16": "UTF-16", "xlsx": "Excel"}
+
+
+def _heading(typ: str) -> str:
+    return _TYP_LABELS.get(typ, typ[:1].upper() + typ[1:])
+
+
+def report_lines(result: ExtractResult) -> list[str]:
+    """The check as Swedish lines: what was read, each problem grouped by kind (capped), the verdict."""
+    lines = []
+    described = [x for x in (
+        "räknade uppgifter" if result.kind == TIDY else "registeruttag",
+        _ENCODING_NAMES.get(result.encoding, result.encoding),
+        _DELIMITER_NAMES.get(result.delimiter or "", ""),
+    ) if x]
+    years = ""
+    if result.years:
+        first, last = result.years[0], result.years[-1]
+        years = f", år {first}" if first == last else f", år {first}–{last}"
+    name = result.filename or "filen"
+    lines.append(f"{name} ({', '.join(described)}): {fmt.count(result.rows_read)} "
+                 f"{'datarad' if result.rows_read == 1 else 'datarader'}{years}.")
+    problems = result.problems
+    counts = result.problem_counts
+    for allvarlighet, title in ((FEL, "Fel som stoppar importen"), (VARNING, "Varningar")):
+        keys = list(dict.fromkeys(
+            (a, t) for a, t in zip(problems["allvarlighet"], problems["typ"]) if a == allvarlighet))
+        pnr = [k for k in keys if k[1] == PNR_TYP]
+        for key in pnr:  # prominently, before everything else
+            for text in problems.loc[(problems["allvarlighet"] == key[0]) & (problems["typ"] == key[1]), "meddelande"]:
+                lines.insert(1, f"VARNING – {text}")
+        keys = [k for k in keys if k[1] != PNR_TYP]
+        if not keys:
+            continue
+        total = sum(counts.get(k, 0) for k in keys)
+        lines.append(f"{title} ({fmt.count(total)}):")
+        for key in keys:
+            shown = problems[(problems["allvarlighet"] == key[0]) & (problems["typ"] == key[1])]
+            lines.append(f"  {_heading(key[1])} ({fmt.count(counts.get(key, len(shown)))}):")
+            lines.extend(f"    {text}" for text in shown["meddelande"])
+            rest = counts.get(key, len(shown)) - len(shown)
+            if rest > 0:
+                with_rows = shown["rad"].notna().any()
+                unit = ("rad" if rest == 1 else "rader") if with_rows else ""
+                lines.append(f"    … och {fmt.count(rest)} {unit} till".replace("  ", " "))
+    if result.dropped_columns:
+        lines.append("Kolumner som inte används: " + ", ".join(result.dropped_columns) + ".")
+    if result.has_errors:
+        lines.append("Filen kan inte importeras: rätta felen ovan och ladda upp filen igen.")
+    else:
+        lines.append("Filen kan importeras" + (" (varningarna stoppar inte importen)." if len(problems) else "."))
+    return lines
+
+
+TEMPLATE_ROWS = (
+    ("2020", "DEMO-0001", "Kvinna", "17", "Rinkeby-Kista", "Jobbtorg Kista", "ja", "studier", "ja", "ja",
+     "Jobbtorg", "ja", "studier"),
+    ("2020", "DEMO-0002", "Man", "18", "Skärholmen", "", "nej", "", "ja", "nej", "Aim", "nej", ""),
+    ("2020", "DEMO-0003", "Kvinna", "16", "Södermalm", "", "", "", "nej", "nej", "", "nej", ""),
+)
+
+
+def template_csv() -> bytes:
+    """A template to fill in: the header and three synthetic rows; UTF-8 with BOM and `;`, as Swedish Excel wants."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(REGISTER_NAMES)
+    writer.writerows(TEMPLATE_ROWS)
+    return codecs.BOM_UTF8 + out.getvalue().encode("utf-8")
+
+
+__all__ = [
+    "EXTRACT_COLUMNS", "ExtractColumn", "ExtractResult", "read_extract", "report_lines", "template_csv",
+    "load_stadsdel_map", "contains_personnummer", "canonical_column", "FEL", "VARNING", "REGISTER", "TIDY",
+]

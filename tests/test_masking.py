@@ -1,0 +1,109 @@
+"""Small-cell masking: primary suppression of 1–4, secondary suppression so nothing can be recovered."""
+
+from __future__ import annotations
+
+import itertools
+import random
+
+import pandas as pd
+import pytest
+
+from kaa import metrics, schema
+from kaa.facts import normalize_facts
+from kaa.metrics import Selection
+
+JOBBTORG = schema.JOBBTORG_NAMES
+
+
+def extract_like(values: dict[tuple[str, str], int], measure: str = "inskrivna", year: int = 2021) -> pd.DataFrame:
+    rows = [{"ar": str(year), "jobbtorg": j, "kon": k, "measure": measure, "value": str(v)}
+            for (j, k), v in values.items()]
+    return normalize_facts(pd.DataFrame(rows))
+
+
+def cells(frame: pd.DataFrame, measure: str) -> pd.DataFrame:
+    return frame.set_index([c for c in frame.columns if c in schema.GROUPABLE])[[measure]]
+
+
+def test_counts_from_one_to_four_are_masked_zero_and_five_are_not():
+    facts = extract_like({(JOBBTORG[0], "Kvinna"): 0, (JOBBTORG[1], "Kvinna"): 1, (JOBBTORG[2], "Kvinna"): 4,
+                          (JOBBTORG[3], "Kvinna"): 5, (JOBBTORG[4], "Kvinna"): 40, (JOBBTORG[5], "Kvinna"): 60})
+    table = metrics.table(facts, ["jobbtorg"], measures=["inskrivna"])
+    labels = dict(zip(table["jobbtorg"], table.attrs["maskad"]["inskrivna"]))
+    values = dict(zip(table["jobbtorg"], table["inskrivna"]))
+    assert labels[JOBBTORG[1]] == labels[JOBBTORG[2]] == "<5"
+    assert pd.isna(values[JOBBTORG[1]]) and pd.isna(values[JOBBTORG[2]])
+    assert values[JOBBTORG[0]] == 0 and labels[JOBBTORG[0]] == ""
+    assert values[JOBBTORG[3]] == 5 and labels[JOBBTORG[3]] == ""
+    assert values["Totalt"] == 110
+
+
+def test_a_lone_masked_part_takes_the_smallest_visible_part_with_it():
+    facts = extract_like({(JOBBTORG[0], "Man"): 3, (JOBBTORG[1], "Man"): 50, (JOBBTORG[2], "Man"): 12,
+                          (JOBBTORG[3], "Man"): 30})
+    table = metrics.table(facts, ["jobbtorg"], measures=["inskrivna"])
+    labels = dict(zip(table["jobbtorg"], table.attrs["maskad"]["inskrivna"]))
+    assert labels[JOBBTORG[0]] == "<5"
+    assert labels[JOBBTORG[2]] == ".."  # 12 is the smallest other part; 95 - 50 - 30 would give 15 = 3 + 12
+    assert labels[JOBBTORG[1]] == labels[JOBBTORG[3]] == labels["Totalt"] == ""
+    assert table.loc[table["jobbtorg"] == "Totalt", "inskrivna"].iloc[0] == 95
+
+
+def test_reached_and_not_reached_protect_each_other_through_sokta():
+    rows = [{"ar": "2021", "jobbtorg": JOBBTORG[0], "kon": "Kvinna", "measure": m, "value": v}
+            for m, v in (("sokta", "30"), ("nadda", "2"), ("ej_nadda", "28"))]
+    table = metrics.table(normalize_facts(pd.DataFrame(rows)), ["ar"], measures=["sokta", "nadda", "ej_nadda",
+                                                                                  "andel_nadda"])
+    masked = table.attrs["maskad"].iloc[0]
+    assert masked["nadda"] == "<5"
+    assert masked["ej_nadda"] == ".."
+    assert masked["andel_nadda"] == ".."
+    assert table["sokta"].iloc[0] == 30
+
+
+def test_shares_on_small_bases_are_masked():
+    rows = [{"ar": "2021", "jobbtorg": JOBBTORG[0], "kon": "Man", "measure": m, "value": v}
+            for m, v in (("inskrivna", "40"), ("avslutade", "3"), ("avslut_studier", "2"))]
+    table = metrics.table(normalize_facts(pd.DataFrame(rows)), ["ar"], measures=[
+        "inskrivna", "andel_avslutade", "andel_studier"])
+    masked = table.attrs["maskad"].iloc[0]
+    assert masked["andel_avslutade"] == ".." and masked["andel_studier"] == ".."
+    assert pd.isna(table["andel_avslutade"].iloc[0])
+    assert table["inskrivna"].iloc[0] == 40
+
+
+def test_min_cell_zero_shows_everything():
+    facts = extract_like({(JOBBTORG[0], "Kvinna"): 2, (JOBBTORG[1], "Kvinna"): 50})
+    table = metrics.table(facts, ["jobbtorg"], Selection(min_cell=0), measures=["inskrivna"])
+    assert (table.attrs["maskad"]["inskrivna"] == "").all()
+    assert list(table["inskrivna"][:2]) == [2, 50]
+
+
+def test_change_from_a_masked_year_is_not_shown():
+    facts = pd.concat([extract_like({(JOBBTORG[0], "Kvinna"): 3, (JOBBTORG[1], "Kvinna"): 3,
+                                     (JOBBTORG[2], "Kvinna"): 70}, year=2021),
+                       extract_like({(JOBBTORG[0], "Kvinna"): 30, (JOBBTORG[1], "Kvinna"): 40,
+                                     (JOBBTORG[2], "Kvinna"): 70}, year=2022)], ignore_index=True)
+    table = metrics.table(facts, ["jobbtorg"], Selection(years=(2022,)), measures=["inskrivna"], yoy=True)
+    change = dict(zip(table["jobbtorg"], table["inskrivna_forandring"]))
+    assert pd.isna(change[JOBBTORG[0]])  # 30 - 3 would give the masked 3 away
+    assert change[JOBBTORG[2]] == 0
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_no_masked_cell_can_be_recovered_by_subtraction(seed):
+    rng = random.Random(seed)
+    values = {(j, k): rng.choice([0, 1, 2, 3, 4, 5, 6, 8, 12, 30, 80])
+              for j, k in itertools.product(JOBBTORG, schema.KON_VALUES)}
+    facts = extract_like(values)
+    for by in (["jobbtorg"], ["kon"], ["jobbtorg", "kon"]):
+        table = metrics.table(facts, by, measures=["inskrivna"])
+        labels = table.attrs["maskad"]["inskrivna"]
+        is_total = (table[by] == schema.TOTALT).all(axis=1)
+        total_visible = (labels[is_total] == "").all()
+        hidden = (labels[~is_total] != "").sum()
+        assert not (total_visible and hidden == 1), (by, values)
+        # And every visible value is the true one.
+        for _, row in table[~is_total & (labels == "")].iterrows():
+            if by == ["jobbtorg", "kon"]:
+                assert row["inskrivna"] == values[(row["jobbtorg"], row["kon"])]
