@@ -4,12 +4,11 @@ from dataclasses import replace
 
 import streamlit as st
 
-from kaa import charts, panels, schema
+from kaa import charts, schema
 from kaa.published import target_for
 from ui import blocks, state
 
 state.require_entrypoint()
-facts = state.facts()
 sel = state.selection()
 goal = target_for(state.targets(), "andel_studier")
 
@@ -29,7 +28,7 @@ OUTCOMES = {
 }
 choice = st.segmented_control("Visa andel", list(OUTCOMES), default="Till studier", required=True, key="utfall")
 measure = OUTCOMES[choice]
-shares = panels.figures(facts, [schema.JOBBTORG], sel, [measure], totals=True)
+shares = state.figures([schema.JOBBTORG], sel, [measure], totals=True)
 blocks.panel(
     f"{schema.MEASURES[measure].label} per jobbtorg", shares,
     charts.bar(shares, schema.JOBBTORG, schema.AR, f"{schema.MEASURES[measure].label} per jobbtorg och år",
@@ -38,7 +37,7 @@ blocks.panel(
 )
 
 st.subheader("Antal inskrivna och avslutade")
-counts = panels.figures(facts, [schema.JOBBTORG], sel,
+counts = state.figures([schema.JOBBTORG], sel,
                         ["inskrivna", "avslutade", "avslut_studier", "avslut_arbete"])
 blocks.panel(
     "Inskrivna och avslutade per jobbtorg", counts,
@@ -49,7 +48,7 @@ blocks.panel(
 
 st.subheader("Insatser per kön")
 st.caption("Ungdomar som tagit emot stöd eller en åtgärd inom KAA (inklusive Skolslussen).")
-insatser = panels.figures(facts, [schema.KON], sel, ["inskrivna"], totals=not sel.kon)
+insatser = state.figures([schema.KON], sel, ["inskrivna"], totals=not sel.kon)
 blocks.panel(
     "Inskrivna per kön", insatser,
     charts.bar(insatser, schema.KON, schema.AR, "Inskrivna (tagit del av insatser) per kön och år"),
@@ -60,13 +59,13 @@ st.subheader("Aim – fördjupat stöd")
 st.markdown("Aim är KAA:s verksamhet för unga som behöver mer och längre stöd. Aims ungdomar ingår också i "
             "siffrorna ovan.")
 aim_sel = replace(sel, verksamhet=schema.AIM)
-aim_counts = panels.figures(facts, [schema.AR], aim_sel, ["inskrivna", "nyinskrivna", "avslutade"])
+aim_counts = state.figures([schema.AR], aim_sel, ["inskrivna", "nyinskrivna", "avslutade"])
 blocks.panel(
     "Aim – inskrivna och avslutade", aim_counts,
     charts.bar(aim_counts, "matt", schema.AR, "Aim: inskrivna, nyinskrivna och avslutade per år"),
     ["ar", "matt", "varde", "noggrannhet", "kalla", "orsak"], key="aim-counts",
 )
-aim_shares = panels.figures(facts, [schema.AR], aim_sel, ["andel_studier", "andel_arbete", "andel_annan"])
+aim_shares = state.figures([schema.AR], aim_sel, ["andel_studier", "andel_arbete", "andel_annan"])
 blocks.panel(
     "Aim – vart de avslutade gick", aim_shares,
     charts.bar(aim_shares, "matt", schema.AR, "Aim: andel av de avslutade till studier, arbete och annan "

@@ -2,12 +2,11 @@
 
 import streamlit as st
 
-from kaa import charts, panels, schema
+from kaa import charts, schema
 from kaa.published import target_for
 from ui import blocks, state
 
 state.require_entrypoint()
-facts = state.facts()
 sel = state.selection()
 years = state.chosen_years(sel)
 
@@ -23,7 +22,7 @@ measure = right.selectbox("Mått", MEASURES, format_func=lambda m: schema.MEASUR
 if sel.kon:
     st.info("Jobbtorgens resultat redovisas inte per kön i källan. Välj ”Alla” under Kön.", icon=":material/info:")
 
-frame = panels.compare_jobbtorg(facts, sel, year, measure)
+frame = state.compare_jobbtorg(sel, year, measure)
 label = schema.MEASURES[measure].label
 goal = target_for(state.targets(), measure)
 blocks.panel(

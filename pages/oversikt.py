@@ -19,7 +19,7 @@ st.markdown(
 )
 st.page_link("pages/om.py", label="Så räknas siffrorna – Om statistiken", icon=":material/info:")
 
-cards = panels.headline(facts, sel, year)
+cards = state.headline(sel, year)
 previous = cards["jamfort_med_ar"].iloc[0]
 st.subheader(f"Statistikår {year}" + (f", jämfört med {previous}" if previous else ""))
 st.caption(schema.STATISTIKAR_TEXT)
@@ -31,7 +31,7 @@ met, sentence = panels.target_gap(studier["varde"], goal, year)
 if sentence:
     (st.success if met else st.warning if met is False else st.info)(sentence, icon=":material/flag:")
 
-trend = panels.figures(facts, [schema.AR], sel, ["andel_studier", "andel_arbete"])
+trend = state.figures([schema.AR], sel, ["andel_studier", "andel_arbete"])
 blocks.panel(
     "Andel avslutade till studier och arbete per år", trend,
     charts.bar(trend, schema.AR, "matt", "Andel av de avslutade som gick till studier respektive arbete, per år",

@@ -2,11 +2,10 @@
 
 import streamlit as st
 
-from kaa import charts, panels, schema
+from kaa import charts, schema
 from ui import blocks, state
 
 state.require_entrypoint()
-facts = state.facts()
 sel = state.selection()
 
 st.title("Uppsök")
@@ -19,7 +18,7 @@ if sel.filter_for(schema.JOBBTORG):
             "för att se siffrorna.", icon=":material/info:")
 
 st.subheader("Från register till nådda")
-funnel = panels.figures(facts, [schema.AR], sel, ["registrerade", "sokta", "nadda", "ej_nadda"])
+funnel = state.figures([schema.AR], sel, ["registrerade", "sokta", "nadda", "ej_nadda"])
 blocks.panel(
     "Från register till nådda", funnel,
     charts.bar(funnel, "matt", schema.AR, "Registrerade, sökta, nådda och ej nådda per år"),
@@ -30,7 +29,7 @@ st.caption("Registret är alltid större än gruppen under uppsök: många finns
            "ungefär två veckor.")
 
 st.subheader("Nådda och ej nådda per kön")
-by_kon = panels.figures(facts, [schema.KON], sel, ["nadda", "ej_nadda"], totals=not sel.kon)
+by_kon = state.figures([schema.KON], sel, ["nadda", "ej_nadda"], totals=not sel.kon)
 blocks.panel(
     "Nådda och ej nådda per kön", by_kon,
     charts.bar(by_kon, schema.KON, "matt", "Nådda och ej nådda per kön och år", facet=schema.AR,
@@ -39,7 +38,7 @@ blocks.panel(
 )
 
 st.subheader("Andel nådda")
-reach = panels.figures(facts, [schema.KON], sel, ["andel_nadda"], totals=not sel.kon)
+reach = state.figures([schema.KON], sel, ["andel_nadda"], totals=not sel.kon)
 blocks.panel(
     "Andel nådda av de sökta", reach,
     charts.bar(reach, schema.KON, schema.AR, "Andel av de sökta som nåddes, per kön och år"),
@@ -49,7 +48,7 @@ blocks.panel(
 st.subheader("Vad gör de som nås?")
 st.markdown("När en ungdom nås noteras vad hen gör. Många studerar redan i någon form som inte syns i "
             "registret, arbetar eller är utomlands.")
-occupied = panels.figures(facts, [schema.AR], sel, ["andel_sysselsatta"])
+occupied = state.figures([schema.AR], sel, ["andel_sysselsatta"])
 blocks.panel(
     "Andel nådda som redan hade sysselsättning", occupied,
     charts.bar(occupied, "matt", schema.AR, "Andel av de nådda som redan hade sysselsättning, per år"),
@@ -58,7 +57,7 @@ blocks.panel(
 st.caption("Rapporten anger bara andelen (publicerad andel); antalet sysselsatta nådda saknas.")
 
 st.subheader("Kontaktförsök per kanal")
-contacts = panels.figures(facts, [schema.AR], sel, list(schema.KONTAKT_MEASURES))
+contacts = state.figures([schema.AR], sel, list(schema.KONTAKT_MEASURES))
 blocks.panel(
     "Kontaktförsök per kanal", contacts,
     charts.bar(contacts, "matt", schema.AR, "Kontaktförsök per kanal och år"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from kaa import schema, store
+from kaa import panels, schema, store
 from kaa.metrics import Selection
 from kaa.published import load_notes, load_targets
 
@@ -36,6 +36,24 @@ def _facts(version: str) -> pd.DataFrame:
 def facts() -> pd.DataFrame:
     """All figures, cached until the data on disk changes."""
     return _facts(store.version())
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _panel(version: str, name: str, args: tuple) -> pd.DataFrame:
+    return getattr(panels, name)(_facts(version), *args)
+
+
+def figures(by, sel: Selection, measures, totals: bool = False) -> pd.DataFrame:
+    """`kaa.panels.figures` on the current data, cached until the data on disk changes."""
+    return _panel(store.version(), "figures", (tuple(by), sel, tuple(measures), totals))
+
+
+def headline(sel: Selection, year: int) -> pd.DataFrame:
+    return _panel(store.version(), "headline", (sel, year))
+
+
+def compare_jobbtorg(sel: Selection, year: int, measure: str) -> pd.DataFrame:
+    return _panel(store.version(), "compare_jobbtorg", (sel, year, measure))
 
 
 @st.cache_data(show_spinner=False)
