@@ -110,6 +110,15 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
+def _sweep(directory: Path) -> None:
+    """Remove what an interrupted write left behind: temporary files and unlisted source files."""
+    listed = {s.file for s in _read_manifest(directory)}
+    for path in directory.iterdir():
+        if path.name.startswith(".tmp-") or (path.suffix == ".parquet" and path.name not in listed):
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+
+
 @contextlib.contextmanager
 def _locked() -> Iterator[Path]:
     """Hold the store's exclusive lock; concurrent writers wait their turn."""
@@ -118,6 +127,7 @@ def _locked() -> Iterator[Path]:
     with open(directory / LOCK, "a+b") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
+            _sweep(directory)  # safe: nobody else writes while we hold the lock
             yield directory
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
