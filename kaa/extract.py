@@ -36,7 +36,7 @@ import unicodedata
 import warnings
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -106,13 +106,14 @@ EXTRACT_COLUMNS = (
                   "ja = nådd, nej = sökt men inte nådd, tomt = inte under uppsök", ("nådd", "reached")),
     ExtractColumn("sysselsattning", False, "Sysselsättning när ungdomen nåddes",
                   "studier, arbete, utlandsstudier, annan, ingen, okänd", ("sysselsättning", "occupation")),
-    ExtractColumn("inskriven", False, "Fick stöd eller en åtgärd under året", "ja/nej",
+    ExtractColumn("inskriven", False, "Fick stöd eller en åtgärd under året", "ja/nej (även j/n, 1/0, x/tomt)",
                   ("enrolled",)),
-    ExtractColumn("nyinskriven", False, "Skrevs in för första gången under året", "ja/nej",
+    ExtractColumn("nyinskriven", False, "Skrevs in för första gången under året", "ja/nej (även j/n, 1/0, x/tomt)",
                   ("newly_enrolled",)),
     ExtractColumn("verksamhet", False, "Verksamhet som gav stödet", "Jobbtorg, Aim, Skolslussen",
                   ("unit", "enhet")),
-    ExtractColumn("avslutad", False, "Stödet avslutades under året", "ja/nej", ("exited", "ended")),
+    ExtractColumn("avslutad", False, "Stödet avslutades under året", "ja/nej (även j/n, 1/0, x/tomt)",
+                  ("exited", "ended")),
     ExtractColumn("avslutsorsak", False, "Vart ungdomen gick när stödet avslutades (om avslutad)",
                   "studier, arbete, annan sysselsättning, vidare till jobbtorg 20–29, flyttat, fyllt 20, okänd",
                   ("orsak", "exit_reason", "reason")),
@@ -333,6 +334,11 @@ def _looks_like_personnummer(text: str) -> bool:
     return any(_plausible_date(m.group(1) + m.group(2)) for m in _PNR_PY.finditer(str(text)))
 
 
+def _mask_inside(text: str) -> str:
+    """The text with anything shaped like a personnummer replaced by •••, e.g. in a file name."""
+    return _PNR_PY.sub(lambda m: MASK if _plausible_date(m.group(1) + m.group(2)) else m.group(0), str(text))
+
+
 def _mask(text) -> str:
     text = "" if text is None else str(text)
     return MASK if _looks_like_personnummer(text) else text
@@ -359,7 +365,10 @@ def _valid_pnr_vectorized(values: pa.ChunkedArray | pa.Array) -> np.ndarray:
 
 
 def _count_personnummer(column: pa.ChunkedArray) -> int:
-    """How many cells of a text column hold a valid personnummer. Vectorised; free text is checked per distinct candidate."""
+    """How many cells of a text column hold a valid personnummer.
+
+    Vectorised: whole-cell numbers are checked in numpy; numbers inside free text per distinct candidate.
+    """
     if len(column) == 0:
         return 0
     longest = pc.max(pc.binary_length(column)).as_py()
@@ -404,7 +413,7 @@ class _Problems:
         self.counts[key] += 1
         per_column = self._examples.setdefault(key, {}).setdefault(kolumn, [])
         if len(per_column) < MAX_PER_TYP:
-            per_column.append({"allvarlighet": allvarlighet, "typ": typ, "rad": rad, "kolumn": kolumn,
+            per_column.append({"allvarlighet": allvarlighet, "typ": typ, "rad": rad, "kolumn": _mask(kolumn),
                                "varde": _mask(varde), "forvantat": forvantat, "meddelande": meddelande})
 
     def add_rows(self, allvarlighet: str, typ: str, kolumn: str, positions: np.ndarray,
@@ -600,7 +609,8 @@ def _read_csv(data: bytes, problems: _Problems) -> _Raw:
             break
         body_start = found + 1
     end = len(data)
-    while end > body_start and data[end - 1] in b" \t\r\n\x1a":
+    trailing = b" \r\n\x1a" if delimiter == "\t" else b" \t\r\n\x1a"  # never a delimiter: it ends empty fields
+    while end > body_start and data[end - 1] in trailing:
         end -= 1
     if end <= body_start:
         raise _empty_file(problems, "Filen har en rubrikrad men inga datarader.")
@@ -669,8 +679,8 @@ def _read_csv(data: bytes, problems: _Problems) -> _Raw:
             rad = number + header_row
             problems.add(FEL, "fel antal fält",
                          f"Rad {rad} har {actual} fält men rubrikraden har {len(names)}. Kontrollera "
-                         "avgränsaren och citattecknen på raden (ett värde med semikolon eller komma "
-                         "måste stå inom citattecken).",
+                         f"raden: ett värde som innehåller avgränsaren ({_DELIMITER_NAMES[delimiter]}) måste stå "
+                         "inom citattecken, och raden får inte ha fler eller färre avgränsare än rubrikraden.",
                          rad=rad, forvantat=f"{len(names)} fält som på rubrikraden")
     else:
         rownums = np.arange(header_row + 1, header_row + 1 + n, dtype=np.int64)
@@ -1119,7 +1129,7 @@ def _tidy(columns: dict[str, pa.ChunkedArray], labels: dict[str, str], rownums: 
     report(year == BAD, schema.AR, "ogiltigt år", "ett årtal, t.ex. 2020",
            lambda v: f"”{v}” är inget årtal. Ange statistikåret med fyra siffror.")
     report(year == OUT_OF_RANGE, schema.AR, "år utanför intervallet", f"{FIRST_YEAR}–{_last_year()}",
-           lambda v: f"året ”{v}” ligger utanför {FIRST_YEAR}–{_last_year()}.")
+           lambda v: f"året {v} ligger utanför {FIRST_YEAR}–{_last_year()}. Rätta året.")
     jobbtorg = df[schema.JOBBTORG].map(_jobbtorg_code)
     report(jobbtorg == BAD, schema.JOBBTORG, "okänd kod", "tomt eller " + ", ".join(schema.JOBBTORG_NAMES),
            lambda v: f"”{v}” är inget jobbtorg. Förväntat: tomt eller ett av {', '.join(schema.JOBBTORG_NAMES)}.")
@@ -1155,8 +1165,9 @@ def _tidy(columns: dict[str, pa.ChunkedArray], labels: dict[str, str], rownums: 
         "measure": measure,
         "value": text,
         "noggrannhet": noggrannhet,
-        "kalla": df["kalla"].map(lambda k: f"{kalla}, {k}" if k else kalla),
-        "anmarkning": df["anmarkning"],
+        # Free text is stored: nothing shaped like a personnummer may go with it.
+        "kalla": df["kalla"].map(lambda k: f"{kalla}, {_mask_inside(k)}" if k else kalla),
+        "anmarkning": df["anmarkning"].map(_mask_inside),
         "source": "",
     })
     group = [schema.AR, schema.JOBBTORG, schema.KON, schema.VERKSAMHET, "measure"]
@@ -1164,12 +1175,8 @@ def _tidy(columns: dict[str, pa.ChunkedArray], labels: dict[str, str], rownums: 
                                _value=value)
     repeated = clean_group.duplicated(subset=group, keep=False)
     if repeated.any():
-        same = clean_group.duplicated(subset=group + ["_value"], keep="first") & repeated
-        first = clean_group[repeated].groupby(group)["_value"].transform("nunique")
-        conflict = repeated.copy()
-        conflict[:] = False
-        conflict.loc[first.index] = first.to_numpy() > 1
-        conflict &= clean_group.duplicated(subset=group, keep="first")
+        same = clean_group.duplicated(subset=group + ["_value"], keep="first")
+        conflict = clean_group.duplicated(subset=group, keep="first") & ~same
         label = labels.get("measure", "measure")
         problems.add_rows(VARNING, "dubblett", label, np.flatnonzero(same.to_numpy()), rownums,
                           lambda p: clean["measure"].iat[p], "en rad per grupp och mått",
@@ -1194,8 +1201,16 @@ def _tidy(columns: dict[str, pa.ChunkedArray], labels: dict[str, str], rownums: 
 # --- The whole file ----------------------------------------------------------------------------
 
 
-def _noop(_text: str, _fraction: float) -> None:
-    pass
+def _guarded(progress: Callable[[str, float], None] | None) -> Callable[[str, float], None]:
+    """The caller's progress callback; its failures must not stop the check (Streamlit's rerun
+    and stop signals are BaseExceptions and pass through)."""
+    def report(text: str, fraction: float) -> None:
+        if progress is not None:
+            try:
+                progress(text, fraction)
+            except Exception:
+                pass
+    return report
 
 
 def read_extract(data: bytes, filename: str, *, progress: Callable[[str, float], None] | None = None,
@@ -1205,12 +1220,12 @@ def read_extract(data: bytes, filename: str, *, progress: Callable[[str, float],
     On errors (allvarlighet "fel") the facts frame is empty: errors block the import.
     `progress(text, fraction)` is called as each phase starts.
     """
-    progress = progress or _noop
+    progress = _guarded(progress)
     problems = _Problems()
     result = ExtractResult(facts=empty_facts(), problems=pd.DataFrame(columns=PROBLEM_COLUMNS),
                            problem_counts={}, rows_read=0, years=[], preview=pd.DataFrame(),
                            dropped_columns=[], encoding="", delimiter=None, kind=REGISTER,
-                           filename=str(filename))
+                           filename=_mask_inside(str(filename)))
     try:
         _read_into(result, bytes(data or b""), str(filename), progress, stadsdel_map, problems)
     except _Stop:
@@ -1248,6 +1263,10 @@ def _read_into(result: ExtractResult, data: bytes, filename: str, progress: Call
     result.encoding, result.delimiter = raw.encoding, raw.delimiter
     progress("Kontrollerar värdena …", 0.35)
 
+    # Header names are shown everywhere: a headerless file has data (maybe a personnummer) in them.
+    header_pnr = sum(contains_personnummer(n) for n in raw.names)
+    raw.names = [_mask(n) for n in raw.names]
+
     # Which column is which.
     canonical = [canonical_column(n) if n else None for n in raw.names]
     kind = TIDY if ({"measure", "value"} <= set(canonical) and "person_id" not in canonical) else REGISTER
@@ -1273,6 +1292,8 @@ def _read_into(result: ExtractResult, data: bytes, filename: str, progress: Call
     # Personal identity numbers, in every column, before anything is dropped.
     counts = _parallel(_count_personnummer, raw.columns)
     found = [(header or "utan namn", count) for header, count in zip(raw.names, counts) if count]
+    if header_pnr:
+        found.append(("rubrikraden", header_pnr))
     if found:
         where = ", ".join(f"”{h}” ({fmt.count(c)} {'värde' if c == 1 else 'värden'})" for h, c in found)
         problems.add(VARNING, PNR_TYP,
@@ -1294,31 +1315,45 @@ def _read_into(result: ExtractResult, data: bytes, filename: str, progress: Call
     for canon, i in position_of.items():
         columns[canon] = raw.columns[i]
     raw.columns = []  # the unused columns go now
-    if len(rownums) == 0:
+    if result.rows_read == 0:
         raise _empty_file(problems, "Filen har en rubrikrad men inga datarader.")
 
     required = REQUIRED if kind == REGISTER else TIDY_REQUIRED
     missing = [c for c in required if c not in columns]
+    headerless = bool(missing) and not any(canonical)
+    if headerless:
+        problems.add(FEL, "saknad kolumn",
+                     "Filen verkar sakna rubrikrad: ingen kolumn har ett känt namn. Första raden ska innehålla "
+                     "kolumnnamnen, minst ar, person_id och kon (ladda ner mallen för att se formatet).",
+                     kolumn=", ".join(missing), rad=raw.header_row, forvantat="en rubrikrad med kolumnnamn")
+        missing = []
     for name in missing:
         extra = (" Ett uttag ur registret har en rad per ungdom och år med minst kolumnerna ar, person_id och kon; "
                  "räknade uppgifter har kolumnerna ar, measure och value.")
         problems.add(FEL, "saknad kolumn", f"Kolumnen ”{name}” saknas i rubrikraden.{extra} Lägg till kolumnen "
                      "(eller rätta dess namn) och ladda upp filen igen.", kolumn=name,
                      forvantat=f"en kolumn som heter {name}")
-    kalla = f"Import: {filename}"
+    if headerless:
+        return
+    kalla = f"Import: {_mask_inside(filename)}"
     if kind == TIDY:
+        if missing:
+            return
         facts, result.years = _tidy(columns, labels, rownums, problems, kalla)
         if facts is not None and not problems.has_errors:
             progress("Summerar …", 0.8)
             result.facts = facts
         return
-    for name in EXPECTED:
-        if name not in columns and not missing:
-            measures = [schema.MEASURES[m].label.lower() for m, deps in MEASURE_DEPENDS.items() if name in deps]
-            problems.add(VARNING, "saknad kolumn",
-                         f"Kolumnen ”{name}” saknas, så {', '.join(measures)} redovisas inte för "
-                         f"de här åren (de blir saknade uppgifter, inte 0).", kolumn=name,
-                         forvantat=f"en kolumn som heter {name}")
+    absent = [name for name in EXPECTED if name not in columns]
+    if absent and not missing:
+        measures = [schema.MEASURES[m].label.lower() for m, deps in MEASURE_DEPENDS.items()
+                    if set(deps) & set(absent)]
+        names = ", ".join(f"”{name}”" for name in absent)
+        problems.add(VARNING, "saknad kolumn",
+                     f"{'Kolumnen' if len(absent) == 1 else 'Kolumnerna'} {names} saknas, så "
+                     f"{', '.join(measures)} redovisas inte för de här åren (de blir saknade uppgifter, "
+                     "inte 0). Lägg till kolumnerna om uppgifterna finns.",
+                     kolumn=", ".join(absent), forvantat="kolumnerna " + ", ".join(EXPECTED))
     coded, keep = _check_register(columns, labels, rownums, stadsdel_map, problems)
     columns.clear()
     pa.default_memory_pool().release_unused()
@@ -1353,9 +1388,12 @@ def report_lines(result: ExtractResult) -> list[str]:
     if result.years:
         first, last = result.years[0], result.years[-1]
         years = f", år {first}" if first == last else f", år {first}–{last}"
-    name = result.filename or "filen"
-    lines.append(f"{name} ({', '.join(described)}): {fmt.count(result.rows_read)} "
-                 f"{'datarad' if result.rows_read == 1 else 'datarader'}{years}.")
+    name = result.filename or "Filen"
+    if not result.encoding:  # not read as a table at all
+        lines.append(f"{name}: inga rader kunde läsas.")
+    else:
+        lines.append(f"{name} ({', '.join(described)}): {fmt.count(result.rows_read)} "
+                     f"{'datarad' if result.rows_read == 1 else 'datarader'}{years}.")
     problems = result.problems
     counts = result.problem_counts
     for allvarlighet, title in ((FEL, "Fel som stoppar importen"), (VARNING, "Varningar")):
@@ -1376,16 +1414,38 @@ def report_lines(result: ExtractResult) -> list[str]:
             lines.extend(f"    {text}" for text in shown["meddelande"])
             rest = counts.get(key, len(shown)) - len(shown)
             if rest > 0:
-                with_rows = shown["rad"].notna().any()
-                unit = ("rad" if rest == 1 else "rader") if with_rows else ""
-                lines.append(f"    … och {fmt.count(rest)} {unit} till".replace("  ", " "))
+                unit = (" rad" if rest == 1 else " rader") if shown["rad"].notna().any() else ""
+                lines.append(f"    … och {fmt.count(rest)}{unit} till")
     if result.dropped_columns:
         lines.append("Kolumner som inte används: " + ", ".join(result.dropped_columns) + ".")
     if result.has_errors:
-        lines.append("Filen kan inte importeras: rätta felen ovan och ladda upp filen igen.")
+        lines.append("Filen kan inte importeras: rätta felen ovan och försök igen.")
     else:
         lines.append("Filen kan importeras" + (" (varningarna stoppar inte importen)." if len(problems) else "."))
     return lines
+
+
+#: Swedish headings for the problems frame, for tables on the page.
+PROBLEM_LABELS = {
+    "allvarlighet": "Allvarlighet", "typ": "Typ", "rad": "Rad", "kolumn": "Kolumn", "varde": "Värde",
+    "forvantat": "Förväntat", "meddelande": "Meddelande",
+}
+
+
+def columns_table() -> pd.DataFrame:
+    """EXTRACT_COLUMNS as a Swedish documentation table (the upload page and the README)."""
+    return pd.DataFrame({
+        "Kolumn": [c.name for c in EXTRACT_COLUMNS],
+        "Krävs": ["ja" if c.required else "nej" for c in EXTRACT_COLUMNS],
+        "Betydelse": [c.meaning for c in EXTRACT_COLUMNS],
+        "Värden": [c.allowed for c in EXTRACT_COLUMNS],
+        "Andra rubriker som godtas": [", ".join(c.aliases) for c in EXTRACT_COLUMNS],
+    })
+
+
+def summary(result: ExtractResult) -> str:
+    """One line on what was read: file, kind, encoding, delimiter, rows and years."""
+    return report_lines(result)[0]
 
 
 TEMPLATE_ROWS = (
@@ -1407,5 +1467,6 @@ def template_csv() -> bytes:
 
 __all__ = [
     "EXTRACT_COLUMNS", "ExtractColumn", "ExtractResult", "read_extract", "report_lines", "template_csv",
+    "columns_table", "summary", "PROBLEM_LABELS",
     "load_stadsdel_map", "contains_personnummer", "canonical_column", "FEL", "VARNING", "REGISTER", "TIDY",
 ]

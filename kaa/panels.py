@@ -169,3 +169,25 @@ def sources_by_year(facts: pd.DataFrame, years: Sequence[int]) -> str:
         ys = sorted(rows[schema.AR].unique())
         parts.append(f"{source} ({', '.join(map(str, ys))})")
     return "; ".join(parts)
+
+
+IMPORT_PREVIEW_MEASURES = ("registrerade", "sokta", "nadda", "inskrivna", "avslutade", "andel_studier")
+
+
+def import_changes(current: pd.DataFrame, incoming: pd.DataFrame, min_cell: int = metrics.DEFAULT_MIN_CELL,
+                   measures: Sequence[str] = IMPORT_PREVIEW_MEASURES) -> pd.DataFrame:
+    """What an import would change: per year its headline figures before → after.
+
+    The incoming source will back every year it covers (the newest import wins),
+    so `after` is the current facts with those years replaced.
+    """
+    years = sorted(int(y) for y in incoming[schema.AR].unique())
+    after = pd.concat([current[~current[schema.AR].isin(years)], incoming], ignore_index=True)
+    sel = Selection(years=tuple(years), min_cell=min_cell)
+    before_long, after_long = (figures(f, [schema.AR], sel, measures) for f in (current, after))
+    keys = [schema.AR, "measure", "matt"]
+    merged = before_long[keys + ["varde", "text"]].merge(after_long[keys + ["varde", "text"]], on=keys,
+                                                         suffixes=("_fore", "_efter"))
+    sources = current.groupby(schema.AR)["source"].first()
+    merged["kalla_fore"] = merged[schema.AR].map(sources).fillna("Inga uppgifter")
+    return merged

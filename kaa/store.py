@@ -183,7 +183,9 @@ def import_extract(result, data: bytes, filnamn: str, name: str | None = None) -
     if result.has_errors:
         raise StoreError("Filen har fel och importerades inte. Rätta felen och försök igen.")
     warnings = [f"{typ}: {count} st." for (level, typ), count in result.problem_counts.items() if level == "varning"]
-    return add_source(result.facts, digest=sha256(data), filnamn=filnamn, name=name, rader=result.rows_read,
+    # The reader's copy of the file name has any personnummer in it masked.
+    return add_source(result.facts, digest=sha256(data), filnamn=result.filename or filnamn, name=name,
+                      rader=result.rows_read,
                       varningar=warnings, typ=result.kind)
 
 

@@ -1,0 +1,103 @@
+"""Ladda upp: an analyst imports a register extract, sees what is wrong or what will change, and confirms."""
+
+import streamlit as st
+
+from kaa import extract, fmt, panels, store
+from ui import state
+
+state.require_entrypoint()
+
+st.title("Ladda upp registeruttag")
+st.markdown(
+    "Här lägger du in ett nytt eller rättat uttag ur KAA-registret (en rad per ungdom och statistikår). "
+    "Filen kontrolleras först; du ser vad som är fel och vad importen skulle ändra innan du bekräftar. "
+    "**Bara summerade antal sparas** – aldrig rader om enskilda ungdomar, och aldrig person-id eller "
+    "personnummer."
+)
+
+with st.expander("Filformat och mall"):
+    st.markdown("CSV (semikolon, komma eller tabb; UTF-8 eller Windows-1252) eller Excel (.xlsx, första "
+                "bladet). Rubrikerna får stå med eller utan å, ä, ö och i valfri skiftläge.")
+    st.dataframe(extract.columns_table(), hide_index=True)
+    st.download_button("Ladda ner mall (CSV)", extract.template_csv(), file_name="kaa-mall.csv",
+                       mime="text/csv", icon=":material/download:", on_click="ignore")
+
+uploaded = st.file_uploader("Registeruttag (CSV eller XLSX)", type=["csv", "txt", "tsv", "xlsx"], key="upload")
+
+if uploaded is not None:
+    data = uploaded.getvalue()
+    digest = store.sha256(data)
+    # The read result lives in this session's memory only; nothing row-level is cached or written.
+    if st.session_state.get("extract_digest") != digest:
+        with st.status("Läser filen …", expanded=False) as status:
+            bar = st.progress(0.0)
+
+            def progress(phase: str, fraction: float) -> None:
+                bar.progress(min(max(fraction, 0.0), 1.0), text=phase)
+
+            result = extract.read_extract(data, uploaded.name, progress=progress)
+            status.update(label="Filen är läst och kontrollerad.", state="complete")
+        st.session_state["extract_digest"] = digest
+        st.session_state["extract_result"] = result
+    result = st.session_state["extract_result"]
+
+    st.subheader("Kontroll")
+    st.caption(extract.summary(result))
+    lines = extract.report_lines(result)
+    if result.has_errors:
+        st.error("Filen har fel och kan inte importeras. Rätta felen i filen och ladda upp den igen.",
+                 icon=":material/error:")
+    elif any(level == "varning" for level, _ in result.problem_counts):
+        st.warning("Filen kan importeras, men läs varningarna.", icon=":material/warning:")
+    else:
+        st.success("Inga fel eller varningar.", icon=":material/check_circle:")
+    if ("varning", "personnummer") in result.problem_counts:
+        st.warning("Filen innehåller personnummer eller samordningsnummer. De visas inte, sparas inte och "
+                   "används inte – men ta bort dem ur uttaget innan det skickas vidare.", icon=":material/shield:")
+    if len(result.problems):
+        st.markdown("\n".join(f"- {line}" for line in lines))
+        st.dataframe(result.problems.rename(columns=extract.PROBLEM_LABELS), hide_index=True)
+
+    if len(result.preview):
+        with st.expander("Förhandsvisning av de första raderna (utan person-id)"):
+            st.dataframe(result.preview, hide_index=True)
+
+    if not result.has_errors and len(result.facts):
+        st.subheader("Det här ändras")
+        changes = panels.import_changes(state.facts(), result.facts, store.min_cell())
+        st.dataframe(
+            changes.rename(columns={"ar": "År", "matt": "Mått", "text_fore": "Före", "text_efter": "Efter",
+                                    "kalla_fore": "Källa i dag"})[["År", "Mått", "Före", "Efter", "Källa i dag"]],
+            hide_index=True,
+        )
+        name = st.text_input("Namn på källan", value=result.filename.rsplit(".", 1)[0], key="source_name")
+        if st.button("Importera", type="primary", icon=":material/upload:", key="confirm_import"):
+            try:
+                outcome = store.import_extract(result, data, uploaded.name, name)
+            except store.StoreError as error:
+                st.error(str(error))
+            else:
+                (st.success if outcome.new else st.info)(outcome.message + " Alla sidor visar nu de nya siffrorna.")
+
+st.header("Importerade källor")
+current = store.sources()
+if not current:
+    st.info("Inga importerade källor. Alla år kommer från årsrapporten.")
+backs = store.backing()
+for source in current:
+    used = [str(y) for y, sid in sorted(backs.items()) if sid == source.id]
+    with st.container(border=True):
+        st.markdown(f"**{source.name}** · {source.filnamn} · importerad {source.importerad.replace('T', ' ')} · "
+                    f"år {', '.join(map(str, source.ar))} · {fmt.count(source.rader)} rader · "
+                    f"{'aktiv' if source.aktiv else 'inaktiv'}"
+                    + (f" · gäller för {', '.join(used)}" if used else " · gäller för inget år just nu"))
+        if source.varningar:
+            st.caption("Varningar vid import: " + " ".join(source.varningar))
+        left, right = st.columns(2)
+        if left.button("Inaktivera" if source.aktiv else "Aktivera", key=f"toggle-{source.id}"):
+            store.set_active(source.id, not source.aktiv)
+            st.rerun()
+        if right.toggle("Ta bort …", key=f"ask-{source.id}"):
+            if right.button(f"Ja, ta bort ”{source.name}” för gott", type="primary", key=f"delete-{source.id}"):
+                store.remove(source.id)
+                st.rerun()

@@ -1,0 +1,709 @@
+"""kaa.extract: messy register extracts in, facts and Swedish problems out, nothing identifying kept."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+
+from kaa import fmt, metrics, schema
+from kaa.extract import (
+    EXTRACT_COLUMNS,
+    PROBLEM_LABELS,
+    columns_table,
+    summary,
+    ExtractResult,
+    contains_personnummer,
+    read_extract,
+    report_lines,
+    template_csv,
+)
+from kaa.facts import FACT_COLUMNS, normalize_facts
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "extracts"
+REGISTER_HEADER = "ar;person_id;kon;alder;stadsdel;jobbtorg;nadd;sysselsattning;inskriven;nyinskriven;verksamhet;avslutad;avslutsorsak"
+NBSP = "\u00a0"
+
+
+def read(name: str, **kwargs) -> ExtractResult:
+    return read_extract((FIXTURES / name).read_bytes(), name, **kwargs)
+
+
+def read_text(text: str, name: str = "uttag.csv", encoding: str = "utf-8", **kwargs) -> ExtractResult:
+    return read_extract(text.encode(encoding), name, **kwargs)
+
+
+def comparable(facts: pd.DataFrame) -> pd.DataFrame:
+    """Facts without the file name in kalla, in a fixed order."""
+    return facts.drop(columns="kalla").sort_values(FACT_COLUMNS[:5]).reset_index(drop=True)
+
+
+def problems_of(result: ExtractResult, typ: str, allvarlighet: str | None = None) -> pd.DataFrame:
+    p = result.problems
+    mask = p["typ"] == typ
+    if allvarlighet:
+        mask &= p["allvarlighet"] == allvarlighet
+    return p[mask]
+
+
+def where(result: ExtractResult, typ: str) -> list[tuple]:
+    """(allvarlighet, rad, kolumn) of every problem of a kind, in order."""
+    rows = problems_of(result, typ)
+    return [(a, None if pd.isna(r) else int(r), k) for a, r, k in zip(rows["allvarlighet"], rows["rad"], rows["kolumn"])]
+
+
+@pytest.fixture(scope="module")
+def reference() -> ExtractResult:
+    return read("referens.csv")
+
+
+def reference_rows() -> list[list[str]]:
+    with open(FIXTURES / "referens.csv", encoding="utf-8", newline="") as f:
+        return list(csv.reader(f, delimiter=";"))
+
+
+def xlsx_bytes(title_rows: bool = True, bad_kon_at: int | None = None) -> bytes:
+    """The reference as Excel would keep it: numbers as numbers, ja/nej as TRUE/FALSE, empty cells empty,
+    a title above the header and a second sheet that must be ignored."""
+    rows = reference_rows()
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Uttag"
+    if title_rows:
+        sheet.append(["KAA-uttag, statistikår 2020–2021"])
+        sheet.append([])
+    sheet.append([h.capitalize() for h in rows[0]])
+    for row in rows[1:]:
+        cells: list = [int(row[0]), row[1], row[2], float(row[3]), *row[4:8],
+                       row[8] == "ja", row[9] == "ja", row[10], 1 if row[11] == "ja" else 0, row[12]]
+        sheet.append([None if c == "" else c for c in cells])
+    if bad_kon_at:
+        sheet.cell(row=bad_kon_at, column=3, value="Annat")
+    other = book.create_sheet("Anteckningar")
+    other.append(["Det här bladet ska inte läsas"])
+    other.append(["ar", "person_id", "kon"])
+    other.append([1999, "X", "?"])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+# --- The clean reference and every messy variant give the same facts ------------------------------
+
+def test_reference_reads_cleanly(reference):
+    assert reference.kind == "register"
+    assert reference.encoding == "utf-8"
+    assert reference.delimiter == ";"
+    assert reference.rows_read == 13
+    assert reference.years == [2020, 2021]
+    assert reference.problems.empty and reference.problem_counts == {}
+    assert not reference.has_errors
+    assert reference.dropped_columns == []
+    assert list(reference.problems.columns) == ["allvarlighet", "typ", "rad", "kolumn", "varde", "forvantat",
+                                                "meddelande"]
+    facts = reference.facts
+    assert list(facts.columns) == FACT_COLUMNS
+    assert set(facts["kalla"]) == {"Import: referens.csv"}
+    assert set(facts["noggrannhet"]) == {"exakt"}
+    assert set(facts["source"]) == {""} and set(facts["anmarkning"]) == {""}
+    assert facts["ar"].dtype == "int64" and facts["value"].dtype == "float64"
+
+
+VARIANTS = {
+    # file: (encoding, delimiter, dropped columns)
+    "utf8_bom_semikolon_crlf.csv": ("utf-8-sig", ";", []),
+    "cp1252_semikolon.csv": ("cp1252", ";", ["Anteckning"]),
+    "engelska_komma_citat.csv": ("utf-8", ",", ["comment"]),
+    "tabb_mellanslag.tsv": ("utf-8", "\t", []),
+}
+
+
+@pytest.mark.parametrize("name", list(VARIANTS))
+def test_messy_variant_gives_the_reference_facts(name, reference):
+    result = read(name)
+    encoding, delimiter, dropped = VARIANTS[name]
+    assert not result.has_errors, report_lines(result)
+    assert result.problems.empty, report_lines(result)
+    assert (result.encoding, result.delimiter, result.dropped_columns) == (encoding, delimiter, dropped)
+    assert result.rows_read == 13  # blank trailing lines and Excel's ;;;; rows are not rows
+    assert result.years == [2020, 2021]
+    pd.testing.assert_frame_equal(comparable(result.facts), comparable(reference.facts))
+    assert set(result.facts["kalla"]) == {f"Import: {name}"}
+
+
+def test_variant_fixtures_really_are_messy():
+    """Guard the fixtures themselves: each variant has the quirk it is named for."""
+    bom = (FIXTURES / "utf8_bom_semikolon_crlf.csv").read_bytes()
+    assert bom.startswith(b"\xef\xbb\xbf") and b"\r\n" in bom and "Kön;Ålder".encode() in bom and b";JA;" in bom
+    cp = (FIXTURES / "cp1252_semikolon.csv").read_bytes()
+    assert "Södermalm".encode("cp1252") in cp and b"flicka" in cp and b";j;" in cp
+    assert cp.endswith(b";;;;\r\n\r\n\r\n")
+    with pytest.raises(UnicodeDecodeError):
+        cp.decode("utf-8")
+    english = (FIXTURES / "engelska_komma_citat.csv").read_text(encoding="utf-8")
+    assert english.startswith("year,id,gender,age,district,job_center,reached")
+    assert '"ringt, inget svar"' in english and ",true," in english and ",female," in english
+    tab = (FIXTURES / "tabb_mellanslag.tsv").read_text(encoding="utf-8")
+    assert "\t x \t" not in tab and "\tx\t" in tab and " KVINNA " in tab and tab.endswith("\n\n\n")
+
+
+def test_xlsx_first_sheet_gives_the_reference_facts(reference):
+    result = read_extract(xlsx_bytes(), "uttag.xlsx")
+    assert not result.has_errors, report_lines(result)
+    assert (result.encoding, result.delimiter, result.rows_read) == ("xlsx", None, 13)
+    pd.testing.assert_frame_equal(comparable(result.facts), comparable(reference.facts))
+    assert "Ar" in result.preview.columns and "Person_id" not in result.preview.columns
+
+
+def test_xlsx_problems_carry_the_sheet_row():
+    # Title on row 1, empty row 2, header on row 3: the fourth data row is sheet row 7.
+    result = read_extract(xlsx_bytes(bad_kon_at=7), "uttag.xlsx")
+    assert where(result, "okänd kod") == [("fel", 7, "Kon")]
+    assert problems_of(result, "okänd kod")["varde"].tolist() == ["Annat"]
+
+
+def test_xlsx_without_title_rows():
+    result = read_extract(xlsx_bytes(title_rows=False, bad_kon_at=3), "uttag.xlsx")
+    assert where(result, "okänd kod") == [("fel", 3, "Kon")]
+
+
+def test_cp1252_after_a_plain_ascii_start_is_still_read():
+    """The encoding is sniffed on the first 64 KB; Swedish letters further down must still work."""
+    rows = [f"2020;ID{i:06d};Kvinna;;;;;;nej;nej;;nej;" for i in range(3000)]
+    rows.append("2020;ID999999;Man;;Södermalm;;;;nej;nej;;nej;")
+    data = "\n".join([REGISTER_HEADER, *rows, ""]).encode("cp1252")
+    assert len(data) > 64 * 1024 and data[:64 * 1024].isascii()
+    result = read_extract(data, "lang.csv")
+    assert not result.has_errors, report_lines(result)
+    assert result.encoding == "cp1252"
+    assert fact(result.facts, 2020, "Jobbtorg City", "Man", "Hela KAA", "registrerade") == 1
+
+
+def test_mixed_encodings_are_an_error():
+    rows = [f"2020;ID{i:06d};Kvinna;;Södermalm;;;;nej;nej;;nej;" for i in range(3000)]
+    data = "\n".join([REGISTER_HEADER, *rows]).encode("utf-8") + "\n2020;X;Man;;Södermalm;;;;nej;nej;;nej;\n".encode("cp1252")
+    result = read_extract(data, "blandad.csv")
+    assert where(result, "teckenkodning") == [("fel", None, "")]
+    assert result.facts.empty
+
+
+def test_utf16_from_excel_unicode_text():
+    data = ("ar\tperson_id\tkon\n2020\tP1\tKvinna\n").encode("utf-16")
+    result = read_extract(data, "unicode.txt")
+    assert not result.has_errors
+    assert (result.encoding, result.delimiter) == ("utf-16", "\t")
+
+
+# --- Aggregation, checked against a hand computation -------------------------------------------------
+
+# Worked out by hand from tests/fixtures/extracts/referens.csv (see the comments there per person):
+# 2020: P01..P08, 2021: P01, P09..P12. Aim = verksamhet Aim.
+HAND_TOTALS = {
+    (2020, "Hela KAA"): dict(registrerade=8, sokta=6, nadda=4, ej_nadda=2, nadda_sysselsatta=3, inskrivna=6,
+                             nyinskrivna=3, avslutade=4, avslut_studier=1, avslut_arbete=1, avslut_annan=1),
+    (2020, "Aim"): dict(registrerade=3, sokta=3, nadda=2, ej_nadda=1, nadda_sysselsatta=1, inskrivna=3,
+                        nyinskrivna=1, avslutade=2, avslut_studier=0, avslut_arbete=1, avslut_annan=0),
+    (2021, "Hela KAA"): dict(registrerade=5, sokta=4, nadda=3, ej_nadda=1, nadda_sysselsatta=2, inskrivna=3,
+                             nyinskrivna=2, avslutade=3, avslut_studier=1, avslut_arbete=0, avslut_annan=1),
+    (2021, "Aim"): dict(registrerade=2, sokta=2, nadda=2, ej_nadda=0, nadda_sysselsatta=2, inskrivna=2,
+                        nyinskrivna=1, avslutade=2, avslut_studier=1, avslut_arbete=0, avslut_annan=1),
+}
+# jobbtorg from the column, else from stadsdel, else Saknar stadsdel.
+HAND_GROUPS = {
+    2020: {("Jobbtorg Kista", "Kvinna"), ("Jobbtorg Kista", "Man"), ("Jobbtorg City", "Kvinna"),
+           ("Jobbtorg Globen", "Man"), ("Saknar stadsdel", "Kvinna"), ("Jobbtorg Skärholmen", "Man"),
+           ("Jobbtorg Globen", "Kvinna")},
+    2021: {("Jobbtorg Kista", "Kvinna"), ("Jobbtorg Vällingby", "Man"), ("Jobbtorg City", "Kvinna"),
+           ("Jobbtorg Kista", "Man"), ("Saknar stadsdel", "Kvinna")},
+}
+
+
+def fact(facts, ar, jobbtorg, kon, verksamhet, measure) -> float:
+    hit = facts[(facts["ar"] == ar) & (facts["jobbtorg"] == jobbtorg) & (facts["kon"] == kon)
+                & (facts["verksamhet"] == verksamhet) & (facts["measure"] == measure)]
+    assert len(hit) == 1, (ar, jobbtorg, kon, verksamhet, measure, len(hit))
+    return float(hit["value"].iloc[0])
+
+
+def test_totals_match_the_hand_computation(reference):
+    totals = reference.facts.groupby(["ar", "verksamhet", "measure"])["value"].sum()
+    for (year, verksamhet), expected in HAND_TOTALS.items():
+        for measure, value in expected.items():
+            assert totals[(year, verksamhet, measure)] == value, (year, verksamhet, measure)
+
+
+def test_every_group_with_rows_gets_every_measure_zeros_included(reference):
+    facts = reference.facts
+    for year, groups in HAND_GROUPS.items():
+        assert set(map(tuple, facts.loc[facts["ar"] == year, ["jobbtorg", "kon"]].drop_duplicates().values)) == groups
+    assert len(facts) == (7 + 5) * 11 * 2  # groups × measures × (Hela KAA, Aim)
+    assert set(facts["verksamhet"]) == {"Hela KAA", "Aim"}
+    assert set(facts["measure"]) == set(HAND_TOTALS[(2020, "Hela KAA")])
+    assert facts["kon"].notna().all() and facts["jobbtorg"].notna().all()
+
+
+def test_single_groups_match_the_hand_computation(reference):
+    f = reference.facts
+    # P06 (Skärholmen) and P07 (Hägersten-Älvsjö) are both Jobbtorg Skärholmen, Man, 2020.
+    skarholmen = {m: fact(f, 2020, "Jobbtorg Skärholmen", "Man", "Hela KAA", m) for m in HAND_TOTALS[(2020, "Aim")]}
+    assert skarholmen == dict(registrerade=2, sokta=2, nadda=1, ej_nadda=1, nadda_sysselsatta=1, inskrivna=2,
+                              nyinskrivna=0, avslutade=2, avslut_studier=0, avslut_arbete=0, avslut_annan=1)
+    assert fact(f, 2020, "Jobbtorg Skärholmen", "Man", "Aim", "registrerade") == 1  # P07 only
+    # P05 has neither stadsdel nor jobbtorg.
+    assert fact(f, 2020, "Saknar stadsdel", "Kvinna", "Hela KAA", "registrerade") == 1
+    assert fact(f, 2020, "Saknar stadsdel", "Kvinna", "Hela KAA", "sokta") == 0
+    # P11 lives in Kungsholmen (City) but the jobbtorg column says Kista: the column wins.
+    assert fact(f, 2021, "Jobbtorg Kista", "Man", "Hela KAA", "avslut_studier") == 1
+    # A group without any Aim person still gets Aim rows, all 0.
+    assert fact(f, 2020, "Saknar stadsdel", "Kvinna", "Aim", "registrerade") == 0
+
+
+def test_facts_fit_the_facts_frame_and_roll_up(reference):
+    again = normalize_facts(reference.facts.astype({"ar": str, "value": str}))
+    pd.testing.assert_frame_equal(again.reset_index(drop=True), reference.facts.reset_index(drop=True),
+                                  check_dtype=False)
+    long = metrics.rollup(reference.facts, ["ar"])
+    andel = long[(long["ar"] == 2020) & (long["measure"] == "andel_nadda")]["value"].iloc[0]
+    assert andel == pytest.approx(4 / 6)
+    by_jobbtorg = metrics.rollup(reference.facts, ["jobbtorg"], metrics.Selection(years=(2021,)))
+    vallingby = by_jobbtorg[(by_jobbtorg["jobbtorg"] == "Jobbtorg Vällingby") & (by_jobbtorg["measure"] == "registrerade")]
+    assert vallingby["value"].tolist() == [1.0]
+
+
+def test_many_rows_match_an_independent_pandas_computation():
+    """Large enough for several pyarrow blocks; checked against plain pandas on the same rows."""
+    rng = np.random.default_rng(7)
+    n = 60_000
+    frame = pd.DataFrame({
+        "ar": rng.choice(["2019", "2020", "2021"], n),
+        "person_id": [f"DEMO-{i:06d}" for i in range(n)],
+        "kon": rng.choice(["Kvinna", "Man", "k", "M"], n),
+        "stadsdel": rng.choice(["Farsta", "Bromma", "Rinkeby-Kista", "Södermalm", ""], n),
+        "nadd": rng.choice(["ja", "nej", ""], n),
+        "inskriven": rng.choice(["ja", "nej"], n),
+    })
+    frame["avslutad"] = np.where(frame["inskriven"] == "ja", rng.choice(["ja", "nej"], n), "nej")
+    frame["verksamhet"] = np.where(frame["inskriven"] == "ja", rng.choice(["Aim", "Jobbtorg"], n), "")
+    data = frame.to_csv(sep=";", index=False).encode("cp1252")
+    result = read_extract(data, "stor.csv")
+    assert not result.has_errors, report_lines(result)
+    assert result.rows_read == n
+
+    jobbtorg_of = {"Farsta": "Jobbtorg Globen", "Bromma": "Jobbtorg Vällingby", "Rinkeby-Kista": "Jobbtorg Kista",
+                   "Södermalm": "Jobbtorg City", "": "Saknar stadsdel"}
+    expected = pd.DataFrame({
+        "ar": frame["ar"].astype(int),
+        "jobbtorg": frame["stadsdel"].map(jobbtorg_of),
+        "kon": frame["kon"].str[0].str.upper().map({"K": "Kvinna", "M": "Man"}),
+        "registrerade": 1,
+        "sokta": frame["nadd"].isin(["ja", "nej"]).astype(int),
+        "nadda": (frame["nadd"] == "ja").astype(int),
+        "inskrivna": (frame["inskriven"] == "ja").astype(int),
+        "avslutade": (frame["avslutad"] == "ja").astype(int),
+        "aim": frame["verksamhet"] == "Aim",
+    })
+    for verksamhet, rows in (("Hela KAA", expected), ("Aim", expected[expected["aim"]])):
+        sums = rows.groupby(["ar", "jobbtorg", "kon"])[["registrerade", "sokta", "nadda", "inskrivna", "avslutade"]].sum()
+        got = result.facts[result.facts["verksamhet"] == verksamhet].pivot_table(
+            index=["ar", "jobbtorg", "kon"], columns="measure", values="value", aggfunc="sum")
+        got = got[sums.columns].loc[sums.index]
+        np.testing.assert_array_equal(got.to_numpy(), sums.to_numpy())
+    assert "nadda_sysselsatta" not in set(result.facts["measure"])  # no sysselsattning column
+    assert "nyinskrivna" not in set(result.facts["measure"])
+
+
+# --- Optional columns ------------------------------------------------------------------------------------
+
+def test_absent_optional_columns_make_their_measures_absent_not_zero():
+    result = read_text("ar;person_id;kon;nadd\n2020;P1;Kvinna;ja\n2020;P2;Man;\n")
+    assert not result.has_errors
+    assert set(result.facts["measure"]) == {"registrerade", "sokta", "nadda", "ej_nadda"}
+    assert set(result.facts["verksamhet"]) == {"Hela KAA"}  # no verksamhet column: no Aim facts
+    assert set(result.facts["jobbtorg"]) == {"Saknar stadsdel"}
+    warning = problems_of(result, "saknad kolumn", "varning")
+    assert len(warning) == 1
+    assert warning["kolumn"].iloc[0] == "inskriven, avslutad, avslutsorsak"
+    assert "inte 0" in warning["meddelande"].iloc[0]
+
+
+def test_sysselsattning_and_nyinskriven_only_when_present():
+    with_them = read_text("ar;person_id;kon;nadd;sysselsattning;inskriven;nyinskriven;avslutad;avslutsorsak\n"
+                          "2020;P1;Kvinna;ja;studier;ja;ja;nej;\n")
+    assert {"nadda_sysselsatta", "nyinskrivna"} <= set(with_them.facts["measure"])
+    without = read_text("ar;person_id;kon;nadd;inskriven;avslutad;avslutsorsak\n2020;P1;Kvinna;ja;ja;nej;\n")
+    assert not without.problems["allvarlighet"].eq("fel").any()
+    assert {"nadda_sysselsatta", "nyinskrivna"}.isdisjoint(set(without.facts["measure"]))
+    assert "sokta" in set(without.facts["measure"])
+
+
+def test_stadsdel_map_can_be_given():
+    custom = pd.DataFrame({"stadsdel": ["Farsta"], "jobbtorg": ["Jobbtorg City"], "anmarkning": [""]})
+    result = read_text("ar;person_id;kon;stadsdel\n2020;P1;Kvinna;farsta\n2020;P2;Man;Bromma\n",
+                       stadsdel_map=custom)
+    assert where(result, "okänd kod") == [("fel", 3, "stadsdel")]
+    result = read_text("ar;person_id;kon;stadsdel\n2020;P1;Kvinna;FARSTA\n", stadsdel_map=custom)
+    assert set(result.facts["jobbtorg"]) == {"Jobbtorg City"}
+
+
+def test_stadsdel_spelled_without_aao_and_jobbtorg_aliases():
+    result = read_text("ar;person_id;kon;stadsdel;jobbtorg\n"
+                       "2020;P1;Kvinna;Hagersten-Alvsjo;\n"
+                       "2020;P2;Man;;Jobbtorg Unga Kista\n"
+                       "2020;P3;Man;;vallingby\n")
+    assert not result.has_errors, report_lines(result)
+    assert set(result.facts["jobbtorg"]) == {"Jobbtorg Skärholmen", "Jobbtorg Kista", "Jobbtorg Vällingby"}
+
+
+# --- Errors and warnings ---------------------------------------------------------------------------------
+
+ERRORS = {
+    # fixture: [(typ, allvarlighet, rad, kolumn), ...] — every problem the file must give
+    "fel_saknade_kolumner.csv": [("saknad kolumn", "fel", None, "person_id"),
+                                 ("saknad kolumn", "fel", None, "kon")],
+    "fel_okanda_koder.csv": [("okänd kod", "fel", 2, "kon"), ("okänd kod", "fel", 3, "stadsdel"),
+                             ("okänd kod", "fel", 4, "nadd"), ("okänd kod", "fel", 5, "jobbtorg"),
+                             ("okänd kod", "fel", 5, "sysselsattning"), ("okänd kod", "fel", 5, "verksamhet"),
+                             ("okänd kod", "fel", 5, "avslutsorsak"), ("okänd kod", "fel", 7, "inskriven"),
+                             ("ogiltig ålder", "fel", 6, "alder")],
+    "fel_ar.csv": [("år utanför intervallet", "fel", 2, "ar"), ("år utanför intervallet", "fel", 3, "ar"),
+                   ("ogiltigt år", "fel", 4, "ar"), ("tomt värde", "fel", 5, "ar"),
+                   ("tomt värde", "fel", 6, "kon"), ("tomt värde", "fel", 6, "person_id")],
+    "fel_kombinationer.csv": [("omöjlig kombination", "fel", 2, "nyinskriven"),
+                              ("omöjlig kombination", "fel", 3, "avslutad"),
+                              ("omöjlig kombination", "fel", 4, "avslutsorsak"),
+                              ("omöjlig kombination", "fel", 5, "avslutsorsak")],
+    "fel_dubbletter.csv": [("motstridig dubblett", "fel", 6, "person_id"), ("dubblett", "varning", 3, "person_id")],
+    "fel_tom.csv": [("tom fil", "fel", None, "")],
+    "fel_bara_rubrik.csv": [("tom fil", "fel", None, "")],
+    "fel_pdf_omdopt.csv": [("inte en tabell", "fel", None, "")],
+    "fel_binar.csv": [("inte en tabell", "fel", None, "")],
+    "fel_teckenkodning.csv": [("teckenkodning", "fel", None, "")],
+    "fel_antal_falt.csv": [("fel antal fält", "fel", 4, ""), ("okänd kod", "fel", 8, "kon")],
+    "radnummer.csv": [("okänd kod", "fel", 6, "kon")],
+}
+
+
+@pytest.mark.parametrize("name", list(ERRORS))
+def test_each_error_kind_names_row_and_column(name):
+    result = read(name)
+    expected = ERRORS[name]
+    got = [(t, a, None if pd.isna(r) else int(r), k)
+           for t, a, r, k in zip(result.problems["typ"], result.problems["allvarlighet"], result.problems["rad"],
+                                 result.problems["kolumn"])
+           if t != "saknad kolumn" or a == "fel"]
+    assert sorted(got, key=str) == sorted(expected, key=str), report_lines(result)
+    assert result.has_errors
+    assert result.facts.empty and list(result.facts.columns) == FACT_COLUMNS
+    for message, rad in zip(result.problems["meddelande"], result.problems["rad"]):
+        assert message and message[0].isupper()
+        if not pd.isna(rad):
+            assert f"Rad {rad}" in message  # where
+    assert report_lines(result)[-1].startswith("Filen kan inte importeras")
+
+
+def test_unknown_code_problem_says_value_and_expectation():
+    result = read("fel_okanda_koder.csv")
+    kon = result.problems[result.problems["kolumn"] == "kon"].iloc[0]
+    assert kon["varde"] == "Annat"
+    assert "Kvinna" in kon["forvantat"] and "Man" in kon["forvantat"]
+    assert kon["meddelande"].startswith("Rad 2, kolumn ”kon”: ”Annat”")
+    stadsdel = result.problems[result.problems["kolumn"] == "stadsdel"].iloc[0]
+    assert "stadsdel_jobbtorg.csv" in stadsdel["meddelande"]
+
+
+def test_identical_duplicate_is_a_warning_counted_once():
+    result = read("dubblett_identisk.csv")
+    assert not result.has_errors
+    assert where(result, "dubblett") == [("varning", 3, "person_id")]
+    assert "rad 2" in problems_of(result, "dubblett")["meddelande"].iloc[0]
+    registrerade = result.facts[(result.facts["measure"] == "registrerade") & (result.facts["verksamhet"] == "Hela KAA")]
+    assert registrerade["value"].sum() == 2
+    assert report_lines(result)[-1].startswith("Filen kan importeras")
+
+
+def test_conflicting_duplicate_names_the_differing_column():
+    message = problems_of(read("fel_dubbletter.csv"), "motstridig dubblett")["meddelande"].iloc[0]
+    assert "rad 4" in message and "”nadd”" in message
+
+
+def test_duplicate_header_is_an_error():
+    result = read_text("år;year;person_id;kon\n2020;2020;P1;K\n")
+    assert where(result, "dubbel kolumn") == [("fel", 1, "year")]
+
+
+def test_tidy_format_reports_row_and_column():
+    result = read("tidy_fel.csv")
+    assert result.kind == "tidy"
+    got = sorted((t, int(r), k) for t, r, k in zip(result.problems["typ"], result.problems["rad"],
+                                                  result.problems["kolumn"]))
+    assert got == sorted([("okänt mått", 2, "mått"), ("ogiltigt värde", 3, "värde"), ("okänd kod", 4, "kön"),
+                          ("år utanför intervallet", 5, "år"), ("motstridig dubblett", 7, "mått")])
+    assert result.facts.empty
+
+
+def test_tidy_counts_pass_through():
+    result = read("tidy_kontakter.csv")
+    assert result.kind == "tidy" and not result.has_errors, report_lines(result)
+    facts = result.facts
+    assert list(facts.columns) == FACT_COLUMNS
+    brev = facts[facts["measure"] == "kontakt_brev"].iloc[0]
+    assert brev["value"] == 1200 and brev["kalla"] == "Import: tidy_kontakter.csv, Uppsöksloggen"
+    assert pd.isna(brev["jobbtorg"]) and pd.isna(brev["kon"]) and brev["verksamhet"] == "Hela KAA"
+    assert facts.loc[facts["measure"] == "andel_studier", "value"].iloc[0] == 0.5
+    assert set(schema.KONTAKT_MEASURES) & set(facts["measure"]) == {"kontakt_brev", "kontakt_sms", "kontakt_telefon"}
+    assert result.years == [2021]
+
+
+def test_title_lines_and_excel_sep_line_before_the_header():
+    result = read_text("sep=;\nKAA-uttag 2020\n\n" + REGISTER_HEADER + "\n"
+                       "2020;P1;Kvinna;;;;;;nej;nej;;nej;\n2020;P2;Annat;;;;;;nej;nej;;nej;\n")
+    assert result.delimiter == ";"
+    assert where(result, "okänd kod") == [("fel", 6, "kon")]  # header on row 4
+
+
+def test_headerless_file_gets_one_clear_error_and_masks_its_first_row():
+    result = read_text("2020;19900101-1239;Kvinna\n2020;121212-1212;Man\n")
+    missing = problems_of(result, "saknad kolumn")
+    assert len(missing) == 1 and "sakna rubrikrad" in missing["meddelande"].iloc[0]
+    assert "1239" not in repr(result.preview.columns.tolist()) + repr(result.dropped_columns)
+    assert "rubrikraden" in problems_of(result, "personnummer")["meddelande"].iloc[0]
+
+
+def test_personnummer_in_file_name_and_tidy_free_text_is_never_stored():
+    result = read_text("ar,measure,value,anmarkning\n2021,kontakt_brev,3,gällde 19900101-1239\n",
+                       name="uttag 19900101-1239.csv")
+    assert not result.has_errors
+    stored = repr(result.facts.to_dict())
+    assert "1239" not in stored and "•••" in stored
+    assert result.facts["kalla"].iloc[0] == "Import: uttag •••.csv"
+    assert "1239" not in "\n".join(report_lines(result))
+
+
+def test_tidy_identical_duplicate_is_a_warning():
+    result = read_text("ar,measure,value\n2021,kontakt_brev,3\n2021,kontakt_brev,3\n2021,kontakt_sms,4\n")
+    assert where(result, "dubblett") == [("varning", 3, "measure")]
+    assert not result.has_errors and len(result.facts) == 2
+
+
+# --- Never raises ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("data", [
+    b"", b"\xef\xbb\xbf", b"   \r\n\r\n  ", b"x", b"ar;person_id;kon\r\n", b"PK\x03\x04not a workbook",
+    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1old excel", b"\x89PNG\r\n\x1a\n", "ar;person_id;kon\n2020;\"P1;K\n".encode(),
+    bytes(range(1, 32)) * 50, b"\x00" * 100,
+])
+def test_bad_input_never_raises(data):
+    result = read_extract(data, "konstig.csv")
+    assert result.has_errors
+    assert result.facts.empty
+    assert report_lines(result)
+
+
+def test_random_bytes_never_raise():
+    rng = np.random.default_rng(3)
+    for size in (1, 10, 1000, 70_000):
+        result = read_extract(rng.integers(0, 256, size, dtype=np.uint8).tobytes(), "slump.csv")
+        assert isinstance(result, ExtractResult)
+        assert report_lines(result)
+
+
+def test_xlsx_name_on_a_text_file_is_not_a_table():
+    result = read_extract(b"ar;person_id;kon\n2020;P1;K\n", "uttag.xlsx")
+    assert where(result, "inte en tabell") == [("fel", None, "")]
+
+
+def test_a_failing_progress_callback_does_not_stop_the_check(reference):
+    def progress(text, fraction):
+        raise RuntimeError("progress bar is gone")
+
+    result = read("referens.csv", progress=progress)
+    assert result.problems.empty
+    pd.testing.assert_frame_equal(result.facts, reference.facts)
+
+
+def test_an_unexpected_failure_becomes_a_problem_without_its_text(monkeypatch):
+    from kaa import extract
+
+    def broken(*args, **kwargs):
+        raise ValueError("19900101-1239 HEMLIG")
+
+    monkeypatch.setattr(extract, "_register_facts", broken)
+    result = read("referens.csv")
+    assert where(result, "internt fel") == [("fel", None, "")]
+    assert "ValueError" in result.problems["meddelande"].iloc[0]
+    assert "HEMLIG" not in repr(result.problems.to_dict()) and "1239" not in repr(result.problems.to_dict())
+    assert result.facts.empty
+
+
+# --- Personnummer ----------------------------------------------------------------------------------------
+
+PERSONNUMMER = ["19900101-1239", "199001011239", "9001011239", "121212-1212", "1212121212",
+                "20010263-4565", "010263-4565", "0102634565", "8507098765", "850709-8765"]
+
+
+def test_personnummer_warning_and_nothing_leaks():
+    result = read("personnummer.csv")
+    warning = problems_of(result, "personnummer")
+    assert len(warning) == 1 and warning["allvarlighet"].iloc[0] == "varning"
+    assert warning["kolumn"].iloc[0] == "person_id, anteckning"
+    message = warning["meddelande"].iloc[0]
+    assert "”person_id” (2 värden)" in message and "”anteckning” (2 värden)" in message
+    assert result.problems.iloc[0]["typ"] == "personnummer"  # prominent: first
+    assert report_lines(result)[1].startswith("VARNING – ")
+    assert not result.has_errors  # a warning, not an error
+
+    assert "person_id" not in result.preview.columns
+    assert "•••" in set(result.preview["anteckning"])
+    assert (result.preview["anteckning"] == "•••").sum() == 3  # the one that only looks like one is masked too
+    texts = [repr(result.problems.to_dict()), result.problems.to_string(), repr(result.preview.to_dict()),
+             result.preview.to_string(), repr(result.facts.to_dict()), "\n".join(report_lines(result)),
+             repr(result.problem_counts), repr(result.dropped_columns)]
+    for text in texts:
+        digits = re.sub(r"\D", "", text)
+        for number in PERSONNUMMER + ["9001011234"]:
+            assert number not in text
+            assert re.sub(r"\D", "", number) not in digits or len(re.sub(r"\D", "", number)) < 10
+
+
+def test_personnummer_in_a_bad_value_is_masked():
+    result = read_text(REGISTER_HEADER + "\n2020;P1;19900101-1239;;;;;;nej;nej;;nej;\n")
+    bad = problems_of(result, "okänd kod")
+    assert bad["varde"].tolist() == ["•••"]
+    assert "1239" not in bad["meddelande"].iloc[0]
+    assert len(problems_of(result, "personnummer")) == 1
+
+
+def test_person_id_never_in_problems():
+    result = read_text(REGISTER_HEADER + "\n2020;HEMLIG-ID-77;Kvinna;;;;ja;;nej;nej;;nej;\n"
+                                         "2020;HEMLIG-ID-77;Kvinna;;;;nej;;nej;nej;;nej;\n"
+                                         "2020;HEMLIG-ID-88;Kvinna;;;;ja;;nej;nej;;nej;\n"
+                                         "2020;HEMLIG-ID-88;Kvinna;;;;ja;;nej;nej;;nej;\n")
+    assert where(result, "motstridig dubblett") == [("fel", 3, "person_id")]
+    assert where(result, "dubblett") == [("varning", 5, "person_id")]
+    assert "HEMLIG" not in repr(result.problems.to_dict()) + "\n".join(report_lines(result))
+    assert "HEMLIG" not in repr(result.preview.to_dict())
+
+
+def test_contains_personnummer():
+    for number in PERSONNUMMER + ["19121212+1212", "ringde 121212-1212 igår"]:
+        assert contains_personnummer(number), number
+    for other in ["900101-1234", "DEMO-0001", "1234567890", "2020", "199013011239", "20200101", "",
+                  "12345678901234"]:
+        assert not contains_personnummer(other), other
+
+
+def test_nothing_written_to_disk(monkeypatch, kaa_data_dir):
+    def forbidden(*args, **kwargs):
+        raise AssertionError("no temp files")
+
+    for name in ("mkstemp", "mkdtemp", "NamedTemporaryFile", "TemporaryFile", "SpooledTemporaryFile"):
+        monkeypatch.setattr(tempfile, name, forbidden)
+    for name in ("personnummer.csv", "referens.csv", "fel_dubbletter.csv"):
+        result = read(name)
+        assert problems_of(result, "internt fel").empty
+    result = read_extract(xlsx_bytes(), "uttag.xlsx")
+    assert problems_of(result, "internt fel").empty
+    assert list(kaa_data_dir.iterdir()) == []
+
+
+# --- Capping and the report ----------------------------------------------------------------------------
+
+def bad_kon_file(n: int, extra: str = "") -> ExtractResult:
+    rows = [f"2020;P{i};Annat;;;;;;nej;nej;;nej;" for i in range(n)]
+    return read_text("\n".join([REGISTER_HEADER, *rows, *([extra] if extra else [])]) + "\n")
+
+
+def test_problems_are_capped_per_kind_and_counted_in_full():
+    result = bad_kon_file(30)
+    assert len(problems_of(result, "okänd kod")) == 20
+    assert result.problem_counts[("fel", "okänd kod")] == 30
+    assert problems_of(result, "okänd kod")["rad"].tolist() == list(range(2, 22))
+    lines = report_lines(result)
+    assert "    … och 10 rader till" in lines
+    assert any(line.strip() == "Okänd kod (30):" for line in lines)
+
+
+def test_report_uses_swedish_thousands():
+    result = bad_kon_file(1300)
+    assert f"    … och 1{NBSP}280 rader till" in report_lines(result)
+    assert fmt.count(1280) == f"1{NBSP}280"
+    assert f"1{NBSP}300" in report_lines(result)[0]
+
+
+def test_cap_leaves_room_for_every_column():
+    result = bad_kon_file(25, extra="2020;Q1;Kvinna;;;;kanske;;nej;nej;;nej;")
+    kinds = problems_of(result, "okänd kod")
+    assert len(kinds) == 20 and "nadd" in set(kinds["kolumn"])
+    assert result.problem_counts[("fel", "okänd kod")] == 26
+
+
+def test_report_lines_for_a_clean_file(reference):
+    lines = report_lines(reference)
+    assert lines[0] == "referens.csv (registeruttag, UTF-8, semikolon): 13 datarader, år 2020–2021."
+    assert lines[-1] == "Filen kan importeras."
+
+
+def test_report_lists_dropped_columns():
+    lines = report_lines(read("cp1252_semikolon.csv"))
+    assert "Kolumner som inte används: Anteckning." in lines
+    assert "Windows-1252" in lines[0]
+
+
+def test_progress_phases():
+    calls = []
+    read("referens.csv", progress=lambda text, fraction: calls.append((text, fraction)))
+    texts = [t for t, _ in calls]
+    assert [t.split()[0] for t in texts] == ["Läser", "Kontrollerar", "Summerar", "Klar"]
+    fractions = [f for _, f in calls]
+    assert fractions == sorted(fractions) and fractions[0] == 0.0 and fractions[-1] == 1.0
+
+
+def test_preview_shows_first_rows_without_person_id():
+    result = bad_kon_file(30)
+    assert len(result.preview) == 20
+    assert "person_id" not in result.preview.columns
+    assert result.preview["kon"].iloc[0] == "Annat"
+    english = read("engelska_komma_citat.csv").preview
+    assert "id" not in english.columns and "comment" in english.columns
+    assert english["district"].iloc[0] == "Rinkeby-Kista"
+
+
+# --- Template and documentation ----------------------------------------------------------------------------
+
+def test_template_is_a_valid_extract():
+    data = template_csv()
+    assert data.startswith(b"\xef\xbb\xbf")
+    text = data.decode("utf-8-sig")
+    lines = text.splitlines()
+    assert lines[0] == REGISTER_HEADER and len(lines) == 4
+    assert [line.split(";")[1] for line in lines[1:]] == ["DEMO-0001", "DEMO-0002", "DEMO-0003"]
+    result = read_extract(data, "mall.csv")
+    assert result.problems.empty, report_lines(result)
+    assert result.rows_read == 3 and result.encoding == "utf-8-sig"
+    assert set(result.facts["verksamhet"]) == {"Hela KAA", "Aim"}
+
+
+def test_extract_columns_document_the_format():
+    names = [c.name for c in EXTRACT_COLUMNS]
+    assert names == REGISTER_HEADER.split(";")
+    assert [c.name for c in EXTRACT_COLUMNS if c.required] == ["ar", "person_id", "kon"]
+    for column in EXTRACT_COLUMNS:
+        assert column.meaning and column.allowed
+    table = pd.DataFrame(EXTRACT_COLUMNS)
+    assert list(table.columns[:4]) == ["name", "required", "meaning", "allowed"]
+    swedish = columns_table()
+    assert swedish["Kolumn"].tolist() == names
+    assert swedish.loc[swedish["Kolumn"] == "kon", "Krävs"].item() == "ja"
+    assert "kön" in swedish.loc[swedish["Kolumn"] == "kon", "Andra rubriker som godtas"].item()
+
+
+def test_summary_and_problem_labels(reference):
+    assert summary(reference) == report_lines(reference)[0]
+    assert set(PROBLEM_LABELS) == set(reference.problems.columns)
