@@ -1,0 +1,113 @@
+"""A real dashboard server and a real headless Chromium for the browser tests.
+
+The browser is Debian's chromium (scripts/test.sh installs it); Playwright drives it
+through `executable_path`, so nothing is downloaded. A missing browser fails the
+tests: they are never skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+CHROMIUM = os.environ.get("KAA_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def store_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("browser_store")
+
+
+@pytest.fixture(scope="session")
+def server(store_dir):
+    """`streamlit run dashboard.py` on a free localhost port, with its own empty KAA_DATA_DIR."""
+    port = _free_port()
+    env = {**os.environ, "KAA_DATA_DIR": str(store_dir)}
+    log = open(store_dir.parent / "streamlit.log", "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            assert proc.poll() is None, "streamlit exited: " + (store_dir.parent / "streamlit.log").read_text()
+            assert time.time() < deadline, "streamlit did not start within 60 s"
+            time.sleep(0.3)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    assert Path(CHROMIUM).exists(), (
+        f"Chromium saknas ({CHROMIUM}). Kör bash scripts/test.sh, som installerar Debians chromium.")
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser) -> Page:
+    context = browser.new_context(viewport={"width": 1400, "height": 4200}, locale="sv-SE",
+                                  accept_downloads=True)
+    tab = context.new_page()
+    tab.set_default_timeout(30_000)
+    yield tab
+    context.close()
+
+
+def wait_until_idle(page: Page) -> None:
+    """Wait until Streamlit has finished running the script and the page has settled."""
+    page.wait_for_selector("[data-testid=stApp]")
+    page.wait_for_timeout(300)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=stStatusWidget]') && "
+        "!document.querySelector('[data-testid=stSkeleton]')", timeout=30_000)
+    page.wait_for_timeout(300)
+
+
+def open_page(page: Page, url: str) -> Page:
+    page.goto(url)
+    wait_until_idle(page)
+    return page
+
+
+def screenshot(page: Page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

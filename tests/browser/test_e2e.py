@@ -1,0 +1,140 @@
+"""The dashboard in a real browser: every page renders, filters and links work, an upload shows everywhere."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from kaa import demo
+
+from .conftest import open_page, screenshot, wait_until_idle
+
+PAGES = {  # url path: (title, charts on the page with the embedded data); Översikt is the root
+    "": ("KAA i Stockholm – översikt", 1),
+    "uppsok": ("Uppsök", 5),
+    "avslut": ("Avslut", 5),
+    "jamfor": ("Jämför jobbtorg", 2),
+    "ladda-upp": ("Ladda upp registeruttag", 0),
+    "om": ("Om statistiken", 0),
+}
+
+
+def assert_no_errors(page: Page) -> None:
+    assert page.locator("[data-testid=stException]").count() == 0
+    assert page.locator("[data-testid=stAlertContentError]").count() == 0
+    assert "Traceback" not in page.content()
+
+
+def rendered_charts(page: Page, expected: int | None = None) -> list[dict]:
+    """Every Plotly chart on the page with how many marks it drew (all tabs, visible or not)."""
+    if expected:
+        page.wait_for_function(
+            f"() => [...document.querySelectorAll('.js-plotly-plot')].filter(p => p.querySelector('.trace'))"
+            f".length >= {expected}", timeout=30_000)
+    return page.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot')].map(plot => ({
+        svg: !!plot.querySelector('.main-svg'),
+        marks: plot.querySelectorAll('.trace .point, .trace path.point, .barlayer .point').length,
+        title: (plot.querySelector('.gtitle') || {}).textContent || '',
+        ticks: [...plot.querySelectorAll('.ytick text, .xtick text')].map(t => t.textContent),
+        labels: [...plot.querySelectorAll('.textpoint text, .bartext')].map(t => t.textContent),
+    }))""")
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_renders_its_charts_in_swedish(page, server, path):
+    title, charts = PAGES[path]
+    open_page(page, f"{server}/{path}")
+    expect(page.get_by_role("heading", name=title, level=1)).to_be_visible()
+    # The shared filters are in the sidebar on every page.
+    expect(page.get_by_test_id("stSidebar").get_by_text("Urval")).to_be_visible()
+    assert_no_errors(page)
+    drawn = rendered_charts(page, charts)
+    assert len(drawn) == charts
+    for chart in drawn:
+        assert chart["svg"] and chart["marks"] > 0, chart
+        assert chart["title"], chart
+        # Swedish number formatting on axes and labels: no decimal points, no thousands commas.
+        for text in chart["ticks"] + chart["labels"]:
+            assert not re.search(r"\d\.\d|\d,\d{3}\b", text), (chart["title"], text)
+    assert "Page not found" not in page.content()
+    screenshot(page, path or "oversikt")
+
+
+def test_oversikt_first_screen_explains_itself(page, server):
+    open_page(page, f"{server}/")
+    body = page.get_by_test_id("stMain").inner_text()
+    assert "Årsrapport 2020" in body and "2019–2020" in body
+    expect(page.get_by_text("Så räknas siffrorna – Om statistiken")).to_be_visible()
+    nadda = page.get_by_test_id("stMetric").filter(has_text="Nådda").first
+    expect(nadda).to_contain_text("2\u00a0635")
+    expect(nadda).to_contain_text("\u2212688")
+
+
+def wait_for_labels(page: Page, present: str | None = None, absent: str | None = None) -> None:
+    """Wait until the charts have redrawn after a filter change (bounded by the page timeout)."""
+    page.wait_for_function(
+        """([present, absent]) => {
+            const labels = [...document.querySelectorAll('.js-plotly-plot .textpoint text, .js-plotly-plot .bartext')]
+                .map(t => t.textContent);
+            return (!present || labels.includes(present)) && (!absent || !labels.includes(absent));
+        }""", arg=[present, absent], timeout=30_000)
+
+
+def bar_labels(page: Page) -> list[str]:
+    return [label for chart in rendered_charts(page, 1) for label in chart["labels"]]
+
+
+def test_year_filter_changes_the_charts(page, server):
+    open_page(page, f"{server}/avslut")
+    before = bar_labels(page)
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_test_id("stMultiSelect").first.click()
+    page.get_by_role("option", name="2019").click()
+    page.keyboard.press("Escape")
+    wait_until_idle(page)
+    # Jobbtorg Kista's 2019 share to studies is drawn, its 2020 share no longer is.
+    wait_for_labels(page, present="57,8\u00a0%", absent="49,6\u00a0%")
+    after = bar_labels(page)
+    assert after and after != before
+    assert "ar=2019" in page.url
+
+
+def test_jobbtorg_filter_changes_the_charts(page, server):
+    open_page(page, f"{server}/avslut")
+    before = bar_labels(page)
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_test_id("stMultiSelect").nth(1).click()
+    page.get_by_role("option", name="Jobbtorg Kista").click()
+    page.keyboard.press("Escape")
+    wait_until_idle(page)
+    wait_for_labels(page, absent="39,9\u00a0%")  # Jobbtorg Globen's 2020 share is gone
+    after = bar_labels(page)
+    assert after != before
+    assert "Kista" in page.url
+
+
+def test_a_shared_link_restores_the_view(page, server):
+    open_page(page, f"{server}/?ar=2019&kon=Man")
+    nadda = page.get_by_test_id("stMetric").filter(has_text="Nådda").first
+    expect(nadda).to_contain_text("1\u00a0809")
+    expect(page.get_by_test_id("stSidebar").get_by_text("2019")).to_be_visible()
+    assert_no_errors(page)
+
+
+def test_uploading_a_demo_extract_shows_its_year_on_oversikt(page, server, tmp_path):
+    extract = tmp_path / "demo-2023.csv"
+    demo.write(demo.generate(3000, [2023], seed=7), extract, encoding="cp1252", delimiter=";")
+    open_page(page, f"{server}/ladda-upp")
+    page.locator("input[type=file]").set_input_files(str(extract))
+    expect(page.get_by_text("Det här ändras")).to_be_visible(timeout=60_000)
+    wait_until_idle(page)
+    screenshot(page, "ladda-upp-kontroll")
+    page.get_by_role("button", name="Importera").click()
+    expect(page.get_by_text(re.compile("Importerad som"))).to_be_visible(timeout=60_000)
+    open_page(page, f"{server}/")
+    expect(page.get_by_role("heading", name=re.compile("Statistikår 2023"))).to_be_visible()
+    assert "Import: demo-2023" in page.get_by_test_id("stMain").inner_text()
+    expect(page.get_by_test_id("stMetric").filter(has_text="Registrerade").first).to_contain_text("3\u00a0000")
+    screenshot(page, "oversikt-efter-import")
