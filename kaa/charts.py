@@ -29,7 +29,11 @@ MEASURE_COLORS = {
     "Andel till studier": "#0072B2", "Andel till arbete": "#E69F00",
     "Andel till studier eller arbete": "#009E73", "Andel till annan sysselsättning": "#CC79A7",
     "Andel avslutade": "#56B4E9",
+    "Inskrivna": "#8C8C8C", "Nyinskrivna": "#009E73", "Avslutade": "#56B4E9",
+    "Avslutade till studier": "#0072B2", "Avslutade till arbete": "#E69F00",
 }
+#: Fill patterns, so that no series is told apart by colour alone.
+PATTERNS = ["", "/", ".", "x", "\\", "+", "-", "|"]
 YEAR_COLORS = ["#9ECAE1", "#4292C6", "#08519C", "#08306B", "#6BAED6", "#2171B5"]
 FONT = "Source Sans Pro, Arial, sans-serif"
 TARGET_COLOR = "#B2182B"
@@ -92,7 +96,8 @@ def bar(frame: pd.DataFrame, x: str, color: str, title: str, *, facet: str | Non
     orders = {d: list(schema.DIMENSION_ORDER[d]) + [schema.TOTALT] for d in (schema.JOBBTORG, schema.KON)}
     orders["matt"] = list(dict.fromkeys(data["matt"]))
     fig = px.bar(
-        data, x=x, y="y", color=color, text="text", barmode=barmode,
+        data, x=x, y="y", color=color, text="text", barmode=barmode, pattern_shape=color,
+        pattern_shape_sequence=PATTERNS,
         facet_col=None if facet_rows else facet, facet_row=facet if facet_rows else None,
         color_discrete_map=color_map(data, color), category_orders=orders,
         custom_data=["matt", "text", "bakom", "serie"],
@@ -106,9 +111,20 @@ def bar(frame: pd.DataFrame, x: str, color: str, title: str, *, facet: str | Non
     if facet:
         fig.for_each_annotation(lambda a: a.update(text=a.text.split("=")[-1]))
         fig.for_each_xaxis(lambda axis: axis.update(title=None))
+    if x == schema.JOBBTORG:
+        set_apart_unknown_district(fig, [v for v in orders[schema.JOBBTORG] if v in set(data[x])])
     if target is not None:
         add_target(fig, target)
     return style(fig, title, percent, height)
+
+
+def set_apart_unknown_district(fig: go.Figure, categories: list[str]) -> None:
+    """Shade `Saknar stadsdel` so it never reads as a jobbtorg of its own."""
+    if schema.SAKNAR_STADSDEL in categories:
+        i = categories.index(schema.SAKNAR_STADSDEL)
+        fig.add_vrect(x0=i - 0.5, x1=i + 0.5, fillcolor="#8C8C8C", opacity=0.12, line_width=0, layer="below",
+                      annotation_text="stadsdel okänd", annotation_position="top",
+                      annotation_font={"size": 12, "color": "#555555"}, row="all", col="all")
 
 
 def add_target(fig: go.Figure, target: float) -> None:

@@ -10,6 +10,7 @@ from ui import blocks, state
 
 state.require_entrypoint()
 sel = state.selection()
+years = state.span(sel)
 goal = target_for(state.targets(), "andel_studier")
 
 st.title("Avslut")
@@ -31,7 +32,7 @@ measure = OUTCOMES[choice]
 shares = state.figures([schema.JOBBTORG], sel, [measure], totals=True)
 blocks.panel(
     f"{schema.MEASURES[measure].label} per jobbtorg", shares,
-    charts.bar(shares, schema.JOBBTORG, schema.AR, f"{schema.MEASURES[measure].label} per jobbtorg och år",
+    charts.bar(shares, schema.JOBBTORG, schema.AR, f"{schema.MEASURES[measure].label} per jobbtorg, {years}",
                target=goal if measure == "andel_studier" else None, height=460),
     ["ar", "jobbtorg", "matt", "varde", "taljare", "namnare", "kalla", "orsak"], key="shares",
 )
@@ -41,8 +42,9 @@ counts = state.figures([schema.JOBBTORG], sel,
                         ["inskrivna", "avslutade", "avslut_studier", "avslut_arbete"])
 blocks.panel(
     "Inskrivna och avslutade per jobbtorg", counts,
-    charts.bar(counts, schema.JOBBTORG, "matt", "Inskrivna, avslutade och avslut till studier och arbete per "
-               "jobbtorg", facet=schema.AR, facet_rows=True, height=260 + 260 * counts[schema.AR].nunique()),
+    charts.bar(counts, schema.JOBBTORG, "matt",
+               f"Inskrivna, avslutade och avslut till studier och arbete per jobbtorg, {years}",
+               facet=schema.AR, facet_rows=True, height=260 + 260 * counts[schema.AR].nunique()),
     ["ar", "jobbtorg", "matt", "varde", "kalla", "orsak"], key="counts",
 )
 
@@ -51,7 +53,7 @@ st.caption("Ungdomar som tagit emot stöd eller en åtgärd inom KAA (inklusive 
 insatser = state.figures([schema.KON], sel, ["inskrivna"], totals=not sel.kon)
 blocks.panel(
     "Inskrivna per kön", insatser,
-    charts.bar(insatser, schema.KON, schema.AR, "Inskrivna (tagit del av insatser) per kön och år"),
+    charts.bar(insatser, schema.KON, schema.AR, f"Inskrivna (tagit del av insatser) per kön, {years}"),
     ["ar", "kon", "matt", "varde", "kalla", "orsak"], key="insatser",
 )
 
@@ -62,14 +64,13 @@ aim_sel = replace(sel, verksamhet=schema.AIM)
 aim_counts = state.figures([schema.AR], aim_sel, ["inskrivna", "nyinskrivna", "avslutade"])
 blocks.panel(
     "Aim – inskrivna och avslutade", aim_counts,
-    charts.bar(aim_counts, "matt", schema.AR, "Aim: inskrivna, nyinskrivna och avslutade per år"),
+    charts.bar(aim_counts, "matt", schema.AR, f"Aim: inskrivna, nyinskrivna och avslutade, {years}"),
     ["ar", "matt", "varde", "noggrannhet", "kalla", "orsak"], key="aim-counts",
 )
 aim_shares = state.figures([schema.AR], aim_sel, ["andel_studier", "andel_arbete", "andel_annan"])
 blocks.panel(
     "Aim – vart de avslutade gick", aim_shares,
-    charts.bar(aim_shares, "matt", schema.AR, "Aim: andel av de avslutade till studier, arbete och annan "
-               "sysselsättning"),
+    charts.bar(aim_shares, "matt", schema.AR, f"Aim: andel av de avslutade till studier, arbete och annan sysselsättning, {years}"),
     ["ar", "matt", "varde", "noggrannhet", "kalla", "orsak"], key="aim-shares",
 )
 st.caption("Aims andelar är publicerade som procent i källan; antalen bakom dem saknas.")

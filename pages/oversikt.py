@@ -34,7 +34,7 @@ if sentence:
 trend = state.figures([schema.AR], sel, ["andel_studier", "andel_arbete"])
 blocks.panel(
     "Andel avslutade till studier och arbete per år", trend,
-    charts.bar(trend, schema.AR, "matt", "Andel av de avslutade som gick till studier respektive arbete, per år",
+    charts.bar(trend, schema.AR, "matt", f"Andel av de avslutade som gick till studier respektive arbete, {state.span(sel)}",
                target=goal),
     ["ar", "matt", "varde", "taljare", "namnare", "kalla", "orsak"], key="trend",
 )

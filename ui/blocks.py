@@ -18,9 +18,9 @@ PLOTLY_CONFIG = {
 }
 
 
-def _file_name(title: str) -> str:
+def _file_name(title: str, suffix: str = "csv") -> str:
     slug = re.sub(r"[^a-z0-9åäö]+", "-", title.lower()).strip("-")
-    return f"kaa-{slug}.csv"
+    return f"kaa-{slug}.{suffix}"
 
 
 def missing_note(frame: pd.DataFrame) -> None:
@@ -43,9 +43,14 @@ def panel(title: str, frame: pd.DataFrame, figure: go.Figure | None,
             st.plotly_chart(figure, config=PLOTLY_CONFIG, key=f"chart-{key}")
     with table_tab:
         st.dataframe(panels.table_for_display(frame, columns), hide_index=True, key=f"table-{key}")
-    st.download_button("Ladda ner tabellen (CSV för Excel)", export.excel_csv(frame, columns),
-                       file_name=_file_name(title), mime="text/csv", key=f"download-{key}",
-                       icon=":material/download:", on_click="ignore")
+    buttons = st.container(horizontal=True)
+    buttons.download_button("Ladda ner CSV", export.excel_csv(frame, columns), file_name=_file_name(title),
+                               mime="text/csv", key=f"download-{key}", icon=":material/download:",
+                               on_click="ignore", help="Semikolon och decimalkomma, öppnas rätt i svenska Excel.")
+    buttons.download_button(
+        "Ladda ner Excel", export.xlsx(frame, columns, title), file_name=_file_name(title, "xlsx"),
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"xlsx-{key}",
+        icon=":material/table_view:", on_click="ignore")
     missing_note(frame)
 
 

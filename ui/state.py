@@ -93,10 +93,15 @@ def chosen_years(sel: Selection) -> list[int]:
     return list(sel.years) if sel.years else store.available_years(facts())
 
 
+def span(sel: Selection) -> str:
+    """The chosen years in words: `2020`, `2019–2020`."""
+    years = chosen_years(sel)
+    return str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}" if years else "inga år"
+
+
 def describe(sel: Selection) -> str:
     """The selection in words, for captions and file names."""
-    years = chosen_years(sel)
-    span = str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}" if years else "inga år"
+    span_text = span(sel)
     jobbtorg = ", ".join(sel.jobbtorg) if sel.filter_for(schema.JOBBTORG) else "alla jobbtorg"
     kon = {"Kvinna": "kvinnor", "Man": "män"}[sel.kon[0]] if sel.kon else "båda könen"
-    return f"{span} · {jobbtorg} · {kon}"
+    return f"{span_text} · {jobbtorg} · {kon}"
