@@ -128,10 +128,10 @@ def set_apart_unknown_district(fig: go.Figure, categories: list[str]) -> None:
 
 
 def add_target(fig: go.Figure, target: float) -> None:
-    """A labelled dashed line at a share target (given as a fraction)."""
-    fig.add_hline(y=target * 100, line_dash="dash", line_color=TARGET_COLOR, line_width=2,
-                  annotation_text=f"Mål: minst {fmt.percent(target, 0)}", annotation_position="top left",
-                  annotation_font_color=TARGET_COLOR)
+    """A dashed line at a share target (given as a fraction), labelled in the legend so it covers no bar."""
+    fig.add_hline(y=target * 100, line_dash="dash", line_color=TARGET_COLOR, line_width=2)
+    fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=f"Mål: minst {fmt.percent(target, 0)}",
+                             line={"dash": "dash", "color": TARGET_COLOR, "width": 2}, hoverinfo="skip"))
 
 
 def ranking(frame: pd.DataFrame, title: str, target: float | None = None) -> go.Figure:

@@ -33,8 +33,8 @@ COLUMN_LABELS = {
 }
 
 HEADLINE_MEASURES = (
-    "registrerade", "sokta", "nadda", "andel_nadda", "inskrivna", "nyinskrivna",
-    "avslutade", "andel_studier", "andel_arbete",
+    "registrerade", "sokta", "nadda", "inskrivna", "nyinskrivna", "avslutade",
+    "andel_nadda", "andel_studier", "andel_arbete",
 )
 
 

@@ -57,12 +57,17 @@ def panel(title: str, frame: pd.DataFrame, figure: go.Figure | None,
 _DELTA = {"bra": "green", "dåligt": "red", "neutralt": "gray"}
 
 
-def metric_cards(cards: pd.DataFrame, per_row: int = 5) -> None:
-    """Headline figures as metric cards; the delta's colour says whether the change is good news."""
-    rows = cards.to_dict("records")
-    for start in range(0, len(rows), per_row):
-        columns = st.columns(per_row)
-        for column, card in zip(columns, rows[start:start + per_row]):
+def metric_cards(cards: pd.DataFrame) -> None:
+    """Headline figures as metric cards; the delta's colour says whether the change is good news.
+
+    Counts share a row; shares get wider cards, so `−4,3 procentenheter` fits.
+    """
+    is_share = cards["measure"].isin(schema.SHARE_NAMES)
+    for group in (cards[~is_share], cards[is_share]):
+        if group.empty:
+            continue
+        columns = st.columns(len(group))
+        for column, card in zip(columns, group.to_dict("records")):
             definition = schema.MEASURES[card["measure"]].definition
             extra = card["orsak"] or card["kalla"]
             has_delta = not pd.isna(card["forandring"])
