@@ -71,7 +71,8 @@ def figures(facts: pd.DataFrame, by: Sequence[str], sel: Selection, measures: Se
                             s.map(lambda v, c=s.name: schema.order_key(c, v)), kind="stable")
     long = long.sort_values(schema.AR, kind="stable")
     return long.rename(columns={"value": "varde"}).reset_index(drop=True)[
-        cols + ["measure", "matt", "varde", "text", "taljare", "namnare", "noggrannhet", "kalla", "orsak"]]
+        cols + ["measure", "matt", "varde", "text", "taljare", "namnare", "noggrannhet", "kalla", "orsak",
+                metrics.MASKED]]
 
 
 def missing_reasons(frame: pd.DataFrame) -> list[str]:
