@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from kaa import charts, schema
+from kaa import schema
 from kaa.published import target_for
 from ui import blocks, state
 
@@ -32,7 +32,7 @@ measure = OUTCOMES[choice]
 shares = state.figures([schema.JOBBTORG], sel, [measure], totals=True)
 blocks.panel(
     f"{schema.MEASURES[measure].label} per jobbtorg", shares,
-    charts.bar(shares, schema.JOBBTORG, schema.AR, f"{schema.MEASURES[measure].label} per jobbtorg, {years}",
+    state.chart("bar", shares, schema.JOBBTORG, schema.AR, f"{schema.MEASURES[measure].label} per jobbtorg, {years}",
                target=goal if measure == "andel_studier" else None, height=460),
     ["ar", "jobbtorg", "matt", "varde", "taljare", "namnare", "kalla", "orsak"], key="shares",
 )
@@ -42,7 +42,7 @@ counts = state.figures([schema.JOBBTORG], sel,
                         ["inskrivna", "avslutade", "avslut_studier", "avslut_arbete"])
 blocks.panel(
     "Inskrivna och avslutade per jobbtorg", counts,
-    charts.bar(counts, schema.JOBBTORG, "matt",
+    state.chart("bar", counts, schema.JOBBTORG, "matt",
                f"Inskrivna, avslutade och avslut till studier och arbete per jobbtorg, {years}",
                facet=schema.AR, facet_rows=True, height=260 + 260 * counts[schema.AR].nunique()),
     ["ar", "jobbtorg", "matt", "varde", "kalla", "orsak"], key="counts",
@@ -53,7 +53,7 @@ st.caption("Ungdomar som tagit emot stöd eller en åtgärd inom KAA (inklusive 
 insatser = state.figures([schema.KON], sel, ["inskrivna"], totals=not sel.kon)
 blocks.panel(
     "Inskrivna per kön", insatser,
-    charts.bar(insatser, schema.KON, schema.AR, f"Inskrivna (tagit del av insatser) per kön, {years}"),
+    state.chart("bar", insatser, schema.KON, schema.AR, f"Inskrivna (tagit del av insatser) per kön, {years}"),
     ["ar", "kon", "matt", "varde", "kalla", "orsak"], key="insatser",
 )
 
@@ -64,13 +64,13 @@ aim_sel = replace(sel, verksamhet=schema.AIM)
 aim_counts = state.figures([schema.AR], aim_sel, ["inskrivna", "nyinskrivna", "avslutade"])
 blocks.panel(
     "Aim – inskrivna och avslutade", aim_counts,
-    charts.bar(aim_counts, "matt", schema.AR, f"Aim: inskrivna, nyinskrivna och avslutade, {years}"),
+    state.chart("bar", aim_counts, "matt", schema.AR, f"Aim: inskrivna, nyinskrivna och avslutade, {years}"),
     ["ar", "matt", "varde", "noggrannhet", "kalla", "orsak"], key="aim-counts",
 )
 aim_shares = state.figures([schema.AR], aim_sel, ["andel_studier", "andel_arbete", "andel_annan"])
 blocks.panel(
     "Aim – vart de avslutade gick", aim_shares,
-    charts.bar(aim_shares, "matt", schema.AR, f"Aim: andel av de avslutade till studier, arbete och annan sysselsättning, {years}"),
+    state.chart("bar", aim_shares, "matt", schema.AR, f"Aim: andel av de avslutade till studier, arbete och annan sysselsättning, {years}"),
     ["ar", "matt", "varde", "noggrannhet", "kalla", "orsak"], key="aim-shares",
 )
 st.caption("Aims andelar är publicerade som procent i källan; antalen bakom dem saknas.")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kaa import charts, schema
+from kaa import schema
 from kaa.published import target_for
 from ui import blocks, state
 
@@ -27,13 +27,13 @@ label = schema.MEASURES[measure].label
 goal = target_for(state.targets(), measure)
 blocks.panel(
     f"{label} per jobbtorg {year}", frame,
-    charts.ranking(frame, f"{label} per jobbtorg {year}, rangordnat", target=goal),
+    state.chart("ranking", frame, f"{label} per jobbtorg {year}, rangordnat", target=goal),
     ["ar", "jobbtorg", "matt", "varde", "taljare", "namnare", "forandring", "jamfort_med_ar",
      "skillnad_mot_staden", "rang", "kalla", "orsak"], key="jamfor",
 )
 previous = frame["jamfort_med_ar"].dropna()
 if len(previous):
-    st.plotly_chart(charts.change(frame, f"{label}: förändring sedan {int(previous.iloc[0])}"),
+    st.plotly_chart(state.chart("change", frame, f"{label}: förändring sedan {int(previous.iloc[0])}"),
                     config=blocks.PLOTLY_CONFIG, key="chart-change")
 else:
     st.info(f"Det finns inget tidigare år att jämföra {year} med.", icon=":material/info:")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kaa import charts, panels, schema
+from kaa import panels, schema
 from kaa.published import target_for
 from ui import blocks, state
 
@@ -34,7 +34,7 @@ if sentence:
 trend = state.figures([schema.AR], sel, ["andel_studier", "andel_arbete"])
 blocks.panel(
     "Andel avslutade till studier och arbete per år", trend,
-    charts.bar(trend, schema.AR, "matt", f"Andel av de avslutade som gick till studier respektive arbete, {state.span(sel)}",
+    state.chart("bar", trend, schema.AR, "matt", f"Andel av de avslutade som gick till studier respektive arbete, {state.span(sel)}",
                target=goal),
     ["ar", "matt", "varde", "taljare", "namnare", "kalla", "orsak"], key="trend",
 )

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kaa import charts, schema
+from kaa import schema
 from ui import blocks, state
 
 state.require_entrypoint()
@@ -22,7 +22,7 @@ st.subheader("Från register till nådda")
 funnel = state.figures([schema.AR], sel, ["registrerade", "sokta", "nadda", "ej_nadda"])
 blocks.panel(
     "Från register till nådda", funnel,
-    charts.bar(funnel, "matt", schema.AR, f"Registrerade, sökta, nådda och ej nådda, {years}"),
+    state.chart("bar", funnel, "matt", schema.AR, f"Registrerade, sökta, nådda och ej nådda, {years}"),
     ["ar", "matt", "varde", "noggrannhet", "kalla", "orsak"], key="funnel",
 )
 st.caption("Registret är alltid större än gruppen under uppsök: många finns där bara kort, t.ex. vid byte av "
@@ -33,7 +33,7 @@ st.subheader("Nådda och ej nådda per kön")
 by_kon = state.figures([schema.KON], sel, ["nadda", "ej_nadda"], totals=not sel.kon)
 blocks.panel(
     "Nådda och ej nådda per kön", by_kon,
-    charts.bar(by_kon, schema.KON, "matt", f"Nådda och ej nådda per kön, {years}", facet=schema.AR,
+    state.chart("bar", by_kon, schema.KON, "matt", f"Nådda och ej nådda per kön, {years}", facet=schema.AR,
                barmode="stack"),
     ["ar", "kon", "matt", "varde", "kalla", "orsak"], key="kon",
 )
@@ -42,7 +42,7 @@ st.subheader("Andel nådda")
 reach = state.figures([schema.KON], sel, ["andel_nadda"], totals=not sel.kon)
 blocks.panel(
     "Andel nådda av de sökta", reach,
-    charts.bar(reach, schema.KON, schema.AR, f"Andel av de sökta som nåddes, per kön, {years}"),
+    state.chart("bar", reach, schema.KON, schema.AR, f"Andel av de sökta som nåddes, per kön, {years}"),
     ["ar", "kon", "matt", "varde", "taljare", "namnare", "kalla", "orsak"], key="reach",
 )
 
@@ -52,7 +52,7 @@ st.markdown("När en ungdom nås noteras vad hen gör. Många studerar redan i n
 occupied = state.figures([schema.AR], sel, ["andel_sysselsatta"])
 blocks.panel(
     "Andel nådda som redan hade sysselsättning", occupied,
-    charts.bar(occupied, "matt", schema.AR, f"Andel av de nådda som redan hade sysselsättning, {years}"),
+    state.chart("bar", occupied, "matt", schema.AR, f"Andel av de nådda som redan hade sysselsättning, {years}"),
     ["ar", "matt", "varde", "noggrannhet", "kalla", "orsak"], key="occupied",
 )
 st.caption("Rapporten anger bara andelen (publicerad andel); antalet sysselsatta nådda saknas.")
@@ -61,7 +61,7 @@ st.subheader("Kontaktförsök per kanal")
 contacts = state.figures([schema.AR], sel, list(schema.KONTAKT_MEASURES))
 blocks.panel(
     "Kontaktförsök per kanal", contacts,
-    charts.bar(contacts, "matt", schema.AR, f"Kontaktförsök per kanal, {years}"),
+    state.chart("bar", contacts, "matt", schema.AR, f"Kontaktförsök per kanal, {years}"),
     ["ar", "matt", "varde", "noggrannhet", "kalla", "orsak"], key="contacts",
 )
 st.caption("Tal markerade ”minst” eller ”≈” är ungefärliga i källan (t.ex. ”över 6800 brev”).")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from kaa import panels, schema, store
+from kaa import charts, panels, schema, store
 from kaa.metrics import Selection
 from kaa.published import load_notes, load_targets
 
@@ -54,6 +54,15 @@ def headline(sel: Selection, year: int) -> pd.DataFrame:
 
 def compare_jobbtorg(sel: Selection, year: int, measure: str) -> pd.DataFrame:
     return _panel(store.version(), "compare_jobbtorg", (sel, year, measure))
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def chart(name: str, frame: pd.DataFrame, *args, **kwargs):
+    """A `kaa.charts` figure, cached by its frame's content and arguments (aggregates only).
+
+    Shared rather than copied per call: nothing changes a figure after it is built.
+    """
+    return getattr(charts, name)(frame, *args, **kwargs)
 
 
 @st.cache_data(show_spinner=False)

@@ -138,3 +138,17 @@ def test_uploading_a_demo_extract_shows_its_year_on_oversikt(page, server, tmp_p
     assert "Import: demo-2023" in page.get_by_test_id("stMain").inner_text()
     expect(page.get_by_test_id("stMetric").filter(has_text="Registrerade").first).to_contain_text("3\u00a0000")
     screenshot(page, "oversikt-efter-import")
+
+
+def test_csv_download_is_what_the_chart_shows_for_swedish_excel(page, server):
+    open_page(page, f"{server}/avslut")
+    with page.expect_download() as info:
+        page.get_by_test_id("stDownloadButton").filter(has_text="Ladda ner CSV").first.click()
+    download = info.value
+    assert download.suggested_filename.endswith(".csv")
+    data = open(download.path(), "rb").read()
+    assert data.startswith(b"\xef\xbb\xbf")
+    text = data.decode("utf-8")
+    assert "År;Jobbtorg;Mått;Värde" in text
+    assert "2020;Jobbtorg Kista;Andel till studier;0,4960;62;125" in text
+    assert "Jobbtorg Skärholmen" in text and "Jobbtorg Vällingby" in text
