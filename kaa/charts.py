@@ -37,6 +37,20 @@ PATTERNS = ["", "/", ".", "x", "\\", "+", "-", "|"]
 YEAR_COLORS = ["#9ECAE1", "#4292C6", "#08519C", "#08306B", "#6BAED6", "#2171B5"]
 FONT = "Source Sans Pro, Arial, sans-serif"
 TARGET_COLOR = "#B2182B"
+#: Up to this many years a chart groups bars by year; beyond it, it draws lines over the years.
+MAX_BAR_YEARS = 4
+
+
+def _orders(data: pd.DataFrame) -> dict[str, list]:
+    """Category orders as in the report (Totalt last), limited to the values present."""
+    orders = {}
+    for d in (schema.JOBBTORG, schema.KON):
+        if d in data:
+            present = set(data[d])
+            orders[d] = [v for v in list(schema.DIMENSION_ORDER[d]) + [schema.TOTALT] if v in present]
+    orders["matt"] = list(dict.fromkeys(data["matt"]))
+    orders[schema.AR] = sorted(data[schema.AR].unique())
+    return orders
 
 
 def color_map(frame: pd.DataFrame, column: str) -> dict:
@@ -89,12 +103,18 @@ def style(fig: go.Figure, title: str, percent: bool, height: int = 420) -> go.Fi
 def bar(frame: pd.DataFrame, x: str, color: str, title: str, *, facet: str | None = None,
         target: float | None = None, height: int = 420, barmode: str = "group",
         facet_rows: bool = False) -> go.Figure:
-    """Bars of a panel frame: value on y, labelled with its Swedish text, counts on hover."""
+    """Bars of a panel frame: value on y, labelled with its Swedish text, counts on hover.
+
+    Over more than MAX_BAR_YEARS years, grouped bars stop being readable; the same
+    frame is then drawn as lines over the years instead (see `trend`).
+    """
+    if frame[schema.AR].nunique() > MAX_BAR_YEARS and schema.AR in (color, facet):
+        series = x if color == schema.AR else color
+        return trend(frame, series, title, panels=None if color == schema.AR else x, target=target)
     data = _hover_frame(frame)
     data["serie"] = data[color].astype(str)
     percent = bool(len(data)) and data["measure"].isin(schema.SHARE_NAMES).all()
-    orders = {d: list(schema.DIMENSION_ORDER[d]) + [schema.TOTALT] for d in (schema.JOBBTORG, schema.KON)}
-    orders["matt"] = list(dict.fromkeys(data["matt"]))
+    orders = _orders(data)
     fig = px.bar(
         data, x=x, y="y", color=color, text="text", barmode=barmode, pattern_shape=color,
         pattern_shape_sequence=PATTERNS,
@@ -112,10 +132,38 @@ def bar(frame: pd.DataFrame, x: str, color: str, title: str, *, facet: str | Non
         fig.for_each_annotation(lambda a: a.update(text=a.text.split("=")[-1]))
         fig.for_each_xaxis(lambda axis: axis.update(title=None))
     if x == schema.JOBBTORG:
-        set_apart_unknown_district(fig, [v for v in orders[schema.JOBBTORG] if v in set(data[x])])
+        set_apart_unknown_district(fig, orders[schema.JOBBTORG])
     if target is not None:
         add_target(fig, target)
     return style(fig, title, percent, height)
+
+
+def trend(frame: pd.DataFrame, series: str, title: str, *, panels: str | None = None,
+          target: float | None = None) -> go.Figure:
+    """Lines over the years, one per series (jobbtorg, kön or measure), markers shaped per series."""
+    data = _hover_frame(frame)
+    data["serie"] = data[series].astype(str)
+    percent = bool(len(data)) and data["measure"].isin(schema.SHARE_NAMES).all()
+    orders = _orders(data)
+    fig = px.line(
+        data, x=schema.AR, y="y", color=series, symbol=series, line_dash=series if series == schema.JOBBTORG
+        and schema.SAKNAR_STADSDEL in set(data[series]) else None, markers=True,
+        facet_col=panels, facet_col_wrap=3 if panels else 0, facet_row_spacing=0.16,
+        color_discrete_map=color_map(data, series),
+        category_orders=orders, custom_data=["matt", "text", "bakom", "serie"],
+        labels={**schema.DIMENSION_LABELS, "y": "Andel" if percent else "Antal", "matt": "Mått"},
+    )
+    fig.update_traces(hovertemplate="<b>%{x}</b> · %{customdata[3]}<br>%{customdata[0]}: %{customdata[1]}"
+                                    "<br>%{customdata[2]}<extra></extra>", line={"width": 2.5})
+    if panels:
+        fig.for_each_annotation(lambda a: a.update(text=a.text.split("=")[-1]))
+        fig.for_each_xaxis(lambda axis: axis.update(title=None))
+    fig.update_xaxes(type="category", showticklabels=True)
+    fig.update_yaxes(rangemode="tozero")
+    if target is not None:
+        add_target(fig, target)
+    rows = -(-data[panels].nunique() // 3) if panels else 1
+    return style(fig, title, percent, height=140 + 300 * rows)
 
 
 def set_apart_unknown_district(fig: go.Figure, categories: list[str]) -> None:

@@ -1,0 +1,51 @@
+"""Chart builders: Swedish separators, one palette, no bars for missing figures, lines over many years."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from kaa import charts, fmt, metrics, panels, schema
+from kaa.facts import normalize_facts
+from kaa.metrics import Selection
+
+
+def test_bars_use_swedish_separators_labels_and_the_jobbtorg_palette(facts):
+    frame = panels.figures(facts, [schema.JOBBTORG], Selection(), ["andel_studier"], totals=True)
+    fig = charts.bar(frame, schema.JOBBTORG, schema.AR, "Andel till studier per jobbtorg, 2019–2020", target=0.5)
+    assert fig.layout.separators == fmt.PLOTLY_SEPARATORS
+    assert fig.layout.yaxis.ticksuffix == "\u00a0%"
+    texts = [t for trace in fig.data if trace.type == "bar" for t in trace.text]
+    assert "49,6\u00a0%" in texts and "57,8\u00a0%" in texts
+    assert any(trace.name == "Mål: minst 50\u00a0%" for trace in fig.data)
+    assert any(shape.y0 == 50 for shape in fig.layout.shapes)  # the target line
+    # Saknar stadsdel is shaded apart from the jobbtorg.
+    assert any(getattr(a, "text", "") == "stadsdel okänd" for a in fig.layout.annotations)
+
+
+def test_missing_figures_are_not_drawn(facts):
+    frame = panels.figures(facts, [schema.AR], Selection(), ["kontakt_brev", "kontakt_hembesok"])
+    fig = charts.bar(frame, "matt", schema.AR, "Kontaktförsök")
+    drawn = {(trace.name, x) for trace in fig.data for x in trace.x}
+    assert ("2019", "Brev") not in drawn  # no letters are reported for 2019: no bar, not a 0 bar
+    assert ("2019", "Hembesök") in drawn and ("2020", "Brev") in drawn
+
+
+def test_hover_shows_the_counts_behind_a_share(facts):
+    frame = panels.figures(facts, [schema.JOBBTORG], Selection(years=(2020,)), ["andel_studier"], totals=True)
+    fig = charts.bar(frame, schema.JOBBTORG, schema.AR, "t")
+    custom = [tuple(row) for trace in fig.data for row in trace.customdata]
+    assert ("Andel till studier", "49,6\u00a0%", "62 av 125", "2020") in custom
+
+
+def test_many_years_are_drawn_as_lines():
+    rows = [{"ar": str(y), "jobbtorg": j, "kon": "Kvinna", "measure": m, "value": str(v)}
+            for y in range(2016, 2026) for j in schema.JOBBTORG_NAMES
+            for m, v in (("avslutade", 40 + y % 7), ("avslut_studier", 18 + y % 5))]
+    facts = normalize_facts(pd.DataFrame(rows))
+    frame = panels.figures(facts, [schema.JOBBTORG], Selection(), ["andel_studier"], totals=True)
+    fig = charts.bar(frame, schema.JOBBTORG, schema.AR, "t", target=0.5)
+    lines = [trace for trace in fig.data if trace.type == "scatter" and trace.x[0] is not None]
+    assert {trace.name for trace in lines} == set(schema.JOBBTORG_NAMES) | {schema.TOTALT}
+    assert all(len(trace.x) == 10 for trace in lines)
+    few = panels.figures(facts, [schema.JOBBTORG], Selection(years=(2024, 2025)), ["andel_studier"])
+    assert all(trace.type == "bar" for trace in charts.bar(few, schema.JOBBTORG, schema.AR, "t").data)
