@@ -96,7 +96,8 @@ def style(fig: go.Figure, title: str, percent: bool, height: int = 420) -> go.Fi
     )
     if percent:
         fig.update_yaxes(ticksuffix=fmt.NBSP + "%", rangemode="tozero")
-        fig.update_xaxes(ticksuffix="")
+    else:
+        fig.update_yaxes(tickformat=",d")  # 30 000, never 30k
     return fig
 
 
@@ -204,7 +205,8 @@ def ranking(frame: pd.DataFrame, title: str, target: float | None = None) -> go.
                       annotation_font_color=TARGET_COLOR)
     style(fig, title, False, height=120 + 55 * max(len(units), 1))
     reach = max([units["y"].max() if len(units) else 0] + [target * 100 if target is not None else 0])
-    fig.update_xaxes(range=[0, reach * 1.12 or 1], ticksuffix=fmt.NBSP + "%" if percent else "")
+    fig.update_xaxes(range=[0, reach * 1.12 or 1], ticksuffix=fmt.NBSP + "%" if percent else "",
+                     tickformat="" if percent else ",d")
     return fig
 
 
