@@ -85,3 +85,15 @@ def value(measure: str, val, noggrannhet: str = "") -> str:
 def change(measure: str, val) -> str:
     """Any measure's year-over-year change, formatted by its kind."""
     return points(val) if measure in schema.SHARE_NAMES else signed_count(val)
+
+
+def years(values) -> str:
+    """A set of years in words, runs joined: [2016, …, 2020, 2023] → `2016–2020, 2023`."""
+    ordered = sorted({int(v) for v in values})
+    runs: list[list[int]] = []
+    for year in ordered:
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)

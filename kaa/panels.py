@@ -167,8 +167,7 @@ def sources_by_year(facts: pd.DataFrame, years: Sequence[int]) -> str:
         return "inga uppgifter för valda år"
     parts = []
     for source, rows in here.groupby("source", sort=False):
-        ys = sorted(rows[schema.AR].unique())
-        parts.append(f"{source} ({', '.join(map(str, ys))})")
+        parts.append(f"{source} ({fmt.years(rows[schema.AR].unique())})")
     return "; ".join(parts)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from kaa import charts, panels, schema, store
+from kaa import charts, fmt, panels, schema, store
 from kaa.metrics import Selection
 from kaa.published import load_notes, load_targets
 
@@ -104,8 +104,8 @@ def chosen_years(sel: Selection) -> list[int]:
 
 def span(sel: Selection) -> str:
     """The chosen years in words: `2020`, `2019–2020`."""
-    years = chosen_years(sel)
-    return str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}" if years else "inga år"
+    chosen = chosen_years(sel)
+    return fmt.years(chosen) if chosen else "inga år"
 
 
 def describe(sel: Selection) -> str:
