@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from kaa import store
 from ui import state
 
 st.set_page_config(page_title="KAA-statistik", page_icon=":material/query_stats:", layout="wide")
@@ -15,5 +16,13 @@ pages = [
     st.Page("pages/om.py", title="Om statistiken", icon=":material/info:", url_path="om"),
 ]
 page = st.navigation(pages)
-state.sidebar_filters()
-page.run()
+try:
+    state.sidebar_filters()
+    page.run()
+except store.StoreError as error:
+    st.error(f"Siffrorna kan inte visas: {error}", icon=":material/error:")
+except Exception as error:  # noqa: BLE001 - a user never sees a traceback, only what to do
+    if type(error).__module__.startswith("streamlit"):  # rerun/stop signals and Streamlit's own errors
+        raise
+    st.error("Något gick fel när sidan skulle visas. Ladda om sidan; om felet står kvar, kontakta "
+             f"förvaltningens statistiker och nämn felkoden ”{type(error).__name__}”.", icon=":material/error:")

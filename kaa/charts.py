@@ -61,8 +61,8 @@ def color_map(frame: pd.DataFrame, column: str) -> dict:
     if column == "matt":
         return MEASURE_COLORS
     if column == schema.AR:
-        years = sorted(frame[schema.AR].unique())
-        return {str(y): YEAR_COLORS[i % len(YEAR_COLORS)] for i, y in enumerate(years)}
+        # By the year itself, so a year keeps its colour whatever else is selected.
+        return {str(y): YEAR_COLORS[int(y) % len(YEAR_COLORS)] for y in frame[schema.AR].unique()}
     return {}
 
 
@@ -196,7 +196,7 @@ def ranking(frame: pd.DataFrame, title: str, target: float | None = None) -> go.
     fig.update_traces(textposition="inside", insidetextanchor="end", showlegend=False,
                       hovertemplate="<b>%{y}</b><br>%{customdata[0]}: %{customdata[1]}"
                                     "<br>%{customdata[2]}<extra></extra>")
-    if len(total):
+    if len(total) and percent:  # a city total is comparable with a jobbtorg only as a share
         fig.add_vline(x=total["y"].iloc[0], line_dash="dot", line_color="#333333",
                       annotation_text=f"Staden: {total['text'].iloc[0]}", annotation_position="top")
     if target is not None:

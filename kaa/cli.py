@@ -189,10 +189,10 @@ def run_sources() -> int:
     backs = store.backing()
     lines = ["| Id | Namn | Fil | Importerad | År | Rader | Status | Gäller för år |", "|---|---|---|---|---|---|---|---|"]
     for s in current:
-        used = [str(y) for y, sid in sorted(backs.items()) if sid == s.id]
+        used = backs.get(s.id, [])
         lines.append(f"| {s.id} | {s.name} | {s.filnamn} | {s.importerad.replace('T', ' ')} | "
                      f"{', '.join(map(str, s.ar))} | {fmt.count(s.rader)} | {'aktiv' if s.aktiv else 'inaktiv'} | "
-                     f"{', '.join(used) or '–'} |")
+                     f"{fmt.years(used) if used else '–'} |")
     print("\n".join(lines))
     return 0
 
@@ -270,9 +270,8 @@ def _table_request(args, facts: pd.DataFrame) -> tuple[list[str], metrics.Select
     return by, sel, measures
 
 
-def _typed(frame: pd.DataFrame, fmt_name: str) -> pd.DataFrame:
-    """Counts as integers, shares as 4-decimal fractions, masked cells as `<N`, missing as empty."""
-    masked = frame.attrs.get(metrics.MASKED)
+def _typed(frame: pd.DataFrame, masked: pd.DataFrame, fmt_name: str) -> pd.DataFrame:
+    """Counts as integers, shares as 4-decimal fractions, masked cells as `<N` or `..`, missing as empty."""
     out = frame.copy()
     for column in out.columns:
         if column in schema.GROUPABLE:
@@ -285,7 +284,7 @@ def _typed(frame: pd.DataFrame, fmt_name: str) -> pd.DataFrame:
             out[column] = out[column].round().astype("Int64")
         elif fmt_name == "csv":
             out[column] = [f"{v:.4f}" if pd.notna(v) else "" for v in out[column]]
-        if masked is not None and column in masked and (masked[column] != "").any():
+        if column in masked and (masked[column] != "").any():
             labels = masked[column].to_numpy()
             out[column] = out[column].astype(object).where(labels == "", labels)
     return out
@@ -316,11 +315,9 @@ def _column_label(column: str) -> str:
 def run_table(args) -> str:
     facts = store.load_facts()
     by, sel, measures = _table_request(args, facts)
-    frame = metrics.table(facts, by, sel, measures, yoy=args.yoy)
-    masked = frame.attrs[metrics.MASKED]
+    frame, masked = metrics.table(facts, by, sel, measures, yoy=args.yoy, masks=True)
     frame = frame.drop(columns="jamfort_med_ar", errors="ignore")
-    frame.attrs[metrics.MASKED] = masked
-    return render(_typed(frame, args.format), args.format)
+    return render(_typed(frame, masked, args.format), args.format)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -345,4 +342,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as error:
         print(f"fel: {error}", file=sys.stderr)
         return EXIT_USAGE
+    except store.StoreError as error:
+        print(f"fel: {error}", file=sys.stderr)
+        return 1
+    except Exception as error:  # noqa: BLE001 - one Swedish line, never a traceback
+        print(f"fel: oväntat fel ({type(error).__name__}). Kontakta förvaltningens statistiker.", file=sys.stderr)
+        return 1
     return 0

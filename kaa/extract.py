@@ -364,11 +364,19 @@ def _valid_pnr_vectorized(values: pa.ChunkedArray | pa.Array) -> np.ndarray:
     return date_ok & (check == d[:, 9])
 
 
-def _count_personnummer(column: pa.ChunkedArray) -> int:
+def _count_personnummer(column: pa.ChunkedArray,
+                        factorized: tuple[np.ndarray, pa.Array] | None = None) -> int:
     """How many cells of a text column hold a valid personnummer.
 
     Vectorised: whole-cell numbers are checked in numpy; numbers inside free text per distinct candidate.
+    Given the column factorized (see `_factorize`), only its distinct values are scanned.
     """
+    if factorized is not None:
+        indices, dictionary = factorized
+        flags = _personnummer_flags(dictionary)
+        if not flags.any():
+            return 0
+        return int(np.bincount(indices, minlength=len(dictionary))[flags].sum())
     if len(column) == 0:
         return 0
     longest = pc.max(pc.binary_length(column)).as_py()
@@ -386,6 +394,22 @@ def _count_personnummer(column: pa.ChunkedArray) -> int:
         if hits:
             found += int(pc.sum(pc.is_in(in_text, value_set=pa.array(hits, pa.string()))).as_py() or 0)
     return found
+
+
+def _personnummer_flags(values: pa.Array) -> np.ndarray:
+    """For each of a column's distinct values: does it hold a valid personnummer."""
+    flags = np.zeros(len(values), dtype=bool)
+    if len(values) == 0 or (pc.max(pc.binary_length(values)).as_py() or 0) < 10:
+        return flags
+    candidates = np.flatnonzero(pc.match_substring_regex(values, _PNR_ARROW_ANY).to_numpy(zero_copy_only=False))
+    if len(candidates) == 0:
+        return flags
+    texts = values.take(pa.array(candidates))
+    whole = pc.match_substring_regex(texts, _PNR_ARROW_FULL).to_numpy(zero_copy_only=False)
+    flags[candidates[whole]] = _valid_pnr_vectorized(texts.filter(pa.array(whole)))
+    in_text = candidates[~whole]  # distinct values with a number inside other text: few, checked one by one
+    flags[in_text] = [contains_personnummer(v) for v in values.take(pa.array(in_text)).to_pylist()]
+    return flags
 
 
 def _parallel(function: Callable, items: list) -> list:
@@ -617,6 +641,9 @@ def _read_csv(data: bytes, problems: _Problems) -> _Raw:
 
     column_names = [f"c{i}" for i in range(len(names))]
     ascii_sample = sample.isascii()
+    # Only a quoted value can span lines; without a quote character anywhere pyarrow may split the
+    # data into blocks at any newline, which is faster.
+    quoted = data.find(b'"', body_start, end) >= 0
 
     def parse(enc: str, threads: bool, on_invalid) -> pa.Table:
         return pacsv.read_csv(
@@ -624,7 +651,7 @@ def _read_csv(data: bytes, problems: _Problems) -> _Raw:
             read_options=pacsv.ReadOptions(column_names=column_names, use_threads=threads,
                                            encoding="utf8" if enc in ("utf-8", "utf-8-sig", "utf-16") else enc),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char='"', double_quote=True,
-                                             newlines_in_values=True, ignore_empty_lines=False,
+                                             newlines_in_values=quoted, ignore_empty_lines=False,
                                              invalid_row_handler=on_invalid),
             convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in column_names},
                                                  strings_can_be_null=False, quoted_strings_can_be_null=False),
@@ -789,6 +816,11 @@ def _factorize(column: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
     return pc.index_in(column, value_set=distinct).to_numpy(zero_copy_only=False), distinct
 
 
+def _factorize_ids(column: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
+    """person_id factorized, ignoring surrounding spaces (`_factorize` of the trimmed ids)."""
+    return _factorize(pc.utf8_trim_whitespace(column))
+
+
 @dataclass
 class _Coded:
     """A coded column: per row an index into its distinct values, per distinct value a code.
@@ -816,8 +848,9 @@ class _Coded:
         return self.distinct[self.indices[position]]
 
 
-def _code(column: pa.ChunkedArray, lookup: Callable[[str], int]) -> _Coded:
-    indices, dictionary = _factorize(column)
+def _code(column: pa.ChunkedArray, lookup: Callable[[str], int],
+          factorized: tuple[np.ndarray, pa.Array] | None = None) -> _Coded:
+    indices, dictionary = factorized if factorized is not None else _factorize(column)
     distinct = dictionary.to_pylist()
     table = np.array([lookup(v) for v in distinct], dtype=np.int32)
     if len(table) and table.min() >= -(2 ** 15) and table.max() < 2 ** 15:
@@ -859,11 +892,14 @@ def _preview(names: list[str], columns: list[pa.ChunkedArray], hidden: set[int])
 
 
 def _check_register(columns: dict[str, pa.ChunkedArray], labels: dict[str, str], rownums: np.ndarray,
-                    stadsdel_map: pd.DataFrame | None, problems: _Problems):
+                    stadsdel_map: pd.DataFrame | None, problems: _Problems,
+                    factorized: dict[str, tuple[np.ndarray, pa.Array]] | None = None):
     """Validate every column and combination; return the coded columns and which rows to count.
 
-    Each column is released as soon as it is coded, so only small integer arrays remain.
+    Each column is released as soon as it is coded, so only small integer arrays remain. `factorized`
+    holds columns already factorized (by the personnummer scan), by name.
     """
+    factorized = factorized or {}
     n = len(rownums)
     coded: dict[str, _Coded] = {}
 
@@ -895,7 +931,8 @@ def _check_register(columns: dict[str, pa.ChunkedArray], labels: dict[str, str],
         lookups["stadsdel"] = _stadsdel_lookup(stadsdel_map if stadsdel_map is not None else load_stadsdel_map())
     last = _last_year()
     names = [name for name in REGISTER_NAMES if name in columns and name != "person_id"]
-    coded.update(zip(names, _parallel(lambda name: _code(columns.pop(name), lookups[name]), names)))
+    coded.update(zip(names, _parallel(
+        lambda name: _code(columns.pop(name), lookups[name], factorized.pop(name, None)), names)))
     for name in names:
         codes = coded[name].codes
         bad = np.flatnonzero(codes == BAD)
@@ -949,15 +986,15 @@ def _check_register(columns: dict[str, pa.ChunkedArray], labels: dict[str, str],
 
     keep = np.ones(n, dtype=bool)
     if "person_id" in columns:
-        person = pc.utf8_trim_whitespace(columns.pop("person_id"))
-        empty_id = pc.equal(pc.binary_length(person), 0).to_numpy(zero_copy_only=False)
+        person = columns.pop("person_id")
+        person_index, distinct = factorized.pop("person_id", None) or _factorize_ids(person)
+        del person
+        empty_id = (pc.binary_length(distinct).to_numpy(zero_copy_only=False) == 0)[person_index]
         problems.add_rows(FEL, "tomt värde", labels["person_id"], np.flatnonzero(empty_id), rownums,
                           lambda p: "", "ett pseudonymt id", lambda rad, v: (
                               f"{_where(rad, labels['person_id'])}: id saknas. Varje rad måste ha ungdomens "
                               "pseudonyma id."))
         if "ar" in coded:
-            person_index, distinct = _factorize(person)
-            del person
             keep = _check_duplicates(person_index, len(distinct), coded, labels, rownums, empty_id, problems)
     return coded, keep
 
@@ -1048,11 +1085,14 @@ def _register_facts(coded: dict[str, _Coded], keep: np.ndarray, kalla: str) -> p
     group[~keep] = -1
     size = int(group.max()) + 1 if len(group) else 0
 
+    counted = group + 1  # bin 0 collects the rows not counted
+    del group
+
     def count(mask: np.ndarray | None, aim: np.ndarray | None) -> np.ndarray:
-        selected = group if mask is None else np.where(mask, group, -1)
         if aim is not None:
-            selected = np.where(aim, selected, -1)
-        return np.bincount(selected[selected >= 0], minlength=size)
+            mask = aim if mask is None else mask & aim
+        selected = counted if mask is None else counted[mask]
+        return np.bincount(selected, minlength=size + 1)[1:]
 
     def codes(name: str) -> np.ndarray | None:
         return coded[name].codes if name in coded else None
@@ -1289,8 +1329,22 @@ def _read_into(result: ExtractResult, data: bytes, filename: str, progress: Call
             dropped.append(header or f"kolumn {i + 1} (utan namn)")
     result.dropped_columns = dropped
 
-    # Personal identity numbers, in every column, before anything is dropped.
-    counts = _parallel(_count_personnummer, raw.columns)
+    # Personal identity numbers, in every column, before anything is dropped. The register's columns
+    # are factorized here, once and in parallel: the scan then looks at the coded columns' distinct
+    # values only (person_id's are all different: its cells are scanned).
+    coded_at = {i for canon, i in position_of.items() if kind == REGISTER and canon != "person_id"}
+    ids_at = position_of.get("person_id") if kind == REGISTER else None
+
+    def scan(i: int) -> tuple[int, tuple[np.ndarray, pa.Array] | None]:
+        factorized = _factorize(raw.columns[i]) if i in coded_at else None
+        count = _count_personnummer(raw.columns[i], factorized)
+        return count, (_factorize_ids(raw.columns[i]) if i == ids_at else factorized)
+
+    scanned = _parallel(scan, list(range(len(raw.columns))))
+    counts = [count for count, _ in scanned]
+    factorized_at = {i: f for i, (_, f) in enumerate(scanned) if f is not None}
+    del scanned
+    pa.default_memory_pool().release_unused()  # the hash tables of the factorizing: back to the system
     found = [(header or "utan namn", count) for header, count in zip(raw.names, counts) if count]
     if header_pnr:
         found.append(("rubrikraden", header_pnr))
@@ -1308,6 +1362,7 @@ def _read_into(result: ExtractResult, data: bytes, filename: str, progress: Call
     if blank.any():
         keep_mask = pa.array(~blank)
         raw.columns = [pc.filter(c, keep_mask) for c in raw.columns]
+        factorized_at = {i: (indices[~blank], dictionary) for i, (indices, dictionary) in factorized_at.items()}
         rownums = rownums[~blank]
     result.rows_read = len(rownums) + raw.invalid_rows
     hidden = {position_of["person_id"]} if "person_id" in position_of else set()
@@ -1354,7 +1409,9 @@ def _read_into(result: ExtractResult, data: bytes, filename: str, progress: Call
                      f"{', '.join(measures)} redovisas inte för de här åren (de blir saknade uppgifter, "
                      "inte 0). Lägg till kolumnerna om uppgifterna finns.",
                      kolumn=", ".join(absent), forvantat="kolumnerna " + ", ".join(EXPECTED))
-    coded, keep = _check_register(columns, labels, rownums, stadsdel_map, problems)
+    factorized = {canon: factorized_at.pop(i) for canon, i in position_of.items() if i in factorized_at}
+    coded, keep = _check_register(columns, labels, rownums, stadsdel_map, problems, factorized)
+    del factorized
     columns.clear()
     pa.default_memory_pool().release_unused()
     if "ar" in coded:

@@ -12,16 +12,16 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from kaa import schema
+from kaa import masking, schema
+from kaa.masking import MASKED
 
 BREAKDOWNS = (schema.JOBBTORG, schema.KON)
 _BITS = {schema.JOBBTORG: 1, schema.KON: 2}
 _POPCOUNT = np.array([0, 1, 1, 2])
-LONG_COLUMNS = ["measure", "value", "noggrannhet", "kalla", "orsak"]
+LONG_COLUMNS = ["measure", "value", "noggrannhet", "kalla", "orsak", MASKED]
 CHANGE_SUFFIX = "_forandring"
 #: Counts from 1 up to this minus one are masked (`<5`); 0 turns masking off.
 DEFAULT_MIN_CELL = 5
-MASKED = "maskad"
 
 
 @dataclass(frozen=True)
@@ -91,6 +91,8 @@ def rollup(facts: pd.DataFrame, by: Sequence[str], sel: Selection = Selection())
     answers, the figure is missing with its reason.
     """
     cols = grouping(by)
+    if MASKED not in facts:  # unprotected facts: nothing hidden (with_totals and table protect first)
+        facts = facts.assign(**{MASKED: ""})
     filters = {d: sel.filter_for(d) for d in BREAKDOWNS}
     needed = {d for d in BREAKDOWNS if d in cols or filters[d]}
     need_bits = sum(_BITS[d] for d in needed)
@@ -120,6 +122,7 @@ def rollup(facts: pd.DataFrame, by: Sequence[str], sel: Selection = Selection())
     counts.loc[empty, "value"] = 0.0
     counts.loc[empty, "noggrannhet"] = schema.EXAKT
     counts.loc[empty, "kalla"] = counts.loc[empty, "_kalla"]
+    counts.loc[empty, MASKED] = ""
     counts = counts.drop(columns="_kalla")
 
     shares = rows[~is_count]
@@ -128,7 +131,11 @@ def rollup(facts: pd.DataFrame, by: Sequence[str], sel: Selection = Selection())
     else:
         single = shares.groupby([schema.AR, "measure"])["value"].transform("size") == 1
         shares = shares[single]
-    found = pd.concat([counts, shares[cols + ["measure", "value", "noggrannhet", "kalla"]]], ignore_index=True)
+    found = pd.concat([counts, shares[cols + ["measure", "value", "noggrannhet", "kalla", MASKED]]],
+                      ignore_index=True)
+    hidden = found[MASKED] != ""
+    found.loc[hidden, "value"] = np.nan
+    found.loc[hidden, "orsak"] = [masking.reason(label, sel.min_cell) for label in found.loc[hidden, MASKED]]
 
     grid = expected.merge(pd.DataFrame({"measure": schema.COUNT_NAMES}), how="cross")
     missing = grid.merge(found[cols + ["measure"]], on=cols + ["measure"], how="left", indicator=True)
@@ -136,8 +143,8 @@ def rollup(facts: pd.DataFrame, by: Sequence[str], sel: Selection = Selection())
     missing["orsak"] = [_missing_reason((year, measure) in in_source, year, measure, needed)
                         for year, measure in zip(missing[schema.AR], missing["measure"])]
     long = pd.concat([found, missing], ignore_index=True)
-    long = _add_shares(long, cols)
-    for column in ("noggrannhet", "kalla", "orsak"):
+    long = _add_shares(long, cols, sel.min_cell)
+    for column in ("noggrannhet", "kalla", "orsak", MASKED):
         long[column] = long[column].fillna("").astype(str) if column in long else ""
     long["value"] = long["value"].astype("float64")
     return _sort(long[cols + LONG_COLUMNS], cols)
@@ -147,17 +154,21 @@ def _aggregate(rows: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
     """Sum counts per group, keeping how exact they are and where they come from."""
     keys = cols + ["measure"]
     if rows.empty:
-        return pd.DataFrame(columns=keys + ["value", "noggrannhet", "kalla"])
-    grouped = rows.groupby(keys, sort=False)
+        return pd.DataFrame(columns=keys + ["value", "noggrannhet", "kalla", MASKED])
+    grouped = rows.assign(_hidden=rows[MASKED] != "").groupby(keys, sort=False)
     out = grouped.agg(value=("value", "sum"), noggrannhet=("noggrannhet", "first"),
                       _kinds=("noggrannhet", "nunique"), kalla=("kalla", "first"),
-                      _sources=("kalla", "nunique")).reset_index()
+                      _sources=("kalla", "nunique"), _hidden=("_hidden", "sum"), _size=("value", "size"),
+                      **{MASKED: (MASKED, "max")}).reset_index()
     out.loc[out["_kinds"] > 1, "noggrannhet"] = "ungefär"
+    # A sum shows only when all its parts do; a lone part keeps its own label (<5 or ..).
+    out.loc[out["_hidden"] == 0, MASKED] = ""
+    out.loc[(out["_hidden"] > 0) & (out["_size"] > 1), MASKED] = masking.SECONDARY
     several = out["_sources"] > 1
     if several.any():
         joined = rows.groupby(keys, sort=False)["kalla"].agg(_join_unique).reset_index()
         out.loc[several, "kalla"] = out[keys].merge(joined, on=keys, how="left")["kalla"][several].to_numpy()
-    return out.drop(columns=["_kinds", "_sources"])
+    return out.drop(columns=["_kinds", "_sources", "_hidden", "_size"])
 
 
 def _missing_reason(in_source: bool, year: int, measure: str, needed: set[str]) -> str:
@@ -167,20 +178,32 @@ def _missing_reason(in_source: bool, year: int, measure: str, needed: set[str]) 
     return f"Källan redovisar inte {label} per {_dims_phrase(sorted(needed))} för {year}."
 
 
-def _add_shares(long: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
-    """Compute every share from its counts; fall back to a published share where counts are missing."""
+def _add_shares(long: pd.DataFrame, cols: list[str], min_cell: int) -> pd.DataFrame:
+    """Compute every share from its counts; fall back to a published share where counts are missing.
+
+    A share inherits how exact its counts are, and is hidden (`..`) when a count behind it is.
+    """
     counts = long[long["measure"].isin(schema.COUNT_NAMES)]
-    wide_counts = counts.pivot_table(index=cols, columns="measure", values="value", aggfunc="first",
-                                     dropna=False).reindex(columns=list(schema.COUNT_NAMES))
+    indexed = counts.set_index(cols + ["measure"])
+
+    def pivot(column: str) -> pd.DataFrame:
+        return indexed[column].unstack("measure").reindex(columns=list(schema.COUNT_NAMES))
+
+    wide_counts, labels, accuracy = pivot("value"), pivot(MASKED).fillna(""), pivot("noggrannhet").fillna("")
     published = long[long["measure"].isin(schema.SHARE_NAMES)].set_index(cols + ["measure"])
     frames = [counts]
     for spec in schema.SHARES:
-        inputs = wide_counts[list(spec.numerators) + [spec.denominator]]
+        names = list(spec.numerators) + [spec.denominator]
+        inputs = wide_counts[names]
         value = share(inputs[list(spec.numerators)].sum(axis=1, min_count=len(spec.numerators)),
                       inputs[spec.denominator])
         frame = pd.DataFrame({"value": value, "measure": spec.name, "noggrannhet": schema.EXAKT,
-                              "kalla": f"Beräknad: {_formula(spec)}",
-                              "orsak": ""}, index=wide_counts.index)
+                              "kalla": f"Beräknad: {_formula(spec)}", "orsak": "", MASKED: ""},
+                             index=wide_counts.index)
+        rough = accuracy[names].isin(("minst", "ungefär")).any(axis=1)
+        derived = accuracy[names].eq("härledd").any(axis=1)
+        frame.loc[derived, "noggrannhet"] = "härledd"
+        frame.loc[rough, "noggrannhet"] = "ungefär"
         frame.loc[value.isna(), ["kalla", "noggrannhet"]] = ""
         if len(published):
             pub = published.xs(spec.name, level="measure", drop_level=True) if spec.name in \
@@ -190,8 +213,12 @@ def _add_shares(long: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
             frame.loc[use, "value"] = pub.loc[use, "value"]
             frame.loc[use, "kalla"] = pub.loc[use, "kalla"]
             frame.loc[use, "noggrannhet"] = "publicerad andel"
-        gone = frame["value"].isna()
+        hidden = (labels[names] != "").any(axis=1)
+        gone = frame["value"].isna() & ~hidden
         frame.loc[gone, "orsak"] = [_share_reason(spec, row) for row in inputs[gone].to_dict("records")]
+        frame.loc[hidden, ["value", "noggrannhet", "kalla"]] = [np.nan, "", ""]
+        frame.loc[hidden, MASKED] = masking.SECONDARY
+        frame.loc[hidden, "orsak"] = masking.reason(masking.SECONDARY, min_cell)
         frames.append(frame.reset_index())
     return pd.concat(frames, ignore_index=True)
 
@@ -228,78 +255,15 @@ def wide(long: pd.DataFrame, measures: Sequence[str] | None = None, values: str 
 
 
 def with_totals(facts: pd.DataFrame, by: Sequence[str], sel: Selection = Selection()) -> pd.DataFrame:
-    """The long roll-up for `by`, followed by a Totalt row per year when it breaks down, small cells masked."""
+    """The long roll-up for `by`, followed by a Totalt row per year when it breaks down."""
     cols = grouping(by)
+    if MASKED not in facts:
+        facts = masking.protect(facts, sel.min_cell)
     long = rollup(facts, cols, sel)
     if len(cols) > 1:
         total = rollup(facts, [schema.AR], sel).assign(**{d: schema.TOTALT for d in cols[1:]})
         long = _sort(pd.concat([long, total[long.columns]], ignore_index=True), cols)
-    return mask_small_cells(long, sel.min_cell)
-
-
-SECONDARY = ".."
-
-
-def _mask_one_more(parts: pd.DataFrame, masked: pd.Series) -> bool:
-    """Mask the smallest still-visible positive part, so a lone masked cell can't be recovered."""
-    visible = parts[~masked.loc[parts.index] & (parts["value"] > 0)]
-    if visible.empty:
-        return False
-    masked.loc[visible["value"].idxmin()] = True
-    return True
-
-
-def mask_small_cells(long: pd.DataFrame, min_cell: int = DEFAULT_MIN_CELL) -> pd.DataFrame:
-    """Hide counts from 1 to min_cell-1 and everything that would give them away.
-
-    Primary suppression masks the small counts, shown as `<min_cell`. Secondary
-    suppression then masks more cells, shown as `..`, until no masked cell can be
-    recovered by subtraction: within a year and measure, the parts of a breakdown
-    add up to its Totalt row; within a group, sokta = nadda + ej_nadda. A share is
-    masked (`..`) when a count behind it is masked or small. Masked values become
-    NaN; the `maskad` column holds the label shown instead ("" when visible).
-    """
-    out = long.copy()
-    out[MASKED] = ""
-    if min_cell <= 1 or out.empty:
-        return out
-    cols = [c for c in out.columns if c in schema.GROUPABLE]
-    breakdown = [c for c in cols if c != schema.AR]
-    is_count = out["measure"].isin(schema.COUNT_NAMES)
-    small = is_count & out["value"].between(1, min_cell - 1)
-    masked = small.copy()
-    counts = out[is_count]
-    is_total = (counts[breakdown] == schema.TOTALT).all(axis=1) if breakdown else pd.Series(False, counts.index)
-    additive = list(counts.groupby([schema.AR, "measure"], sort=False).groups.values()) if breakdown else []
-    linked = [g for g in counts[counts["measure"].isin(("sokta", "nadda", "ej_nadda"))]
-              .groupby(cols, sort=False).groups.values() if len(g) == 3]
-    changed = True
-    while changed:
-        changed = False
-        for index in additive:
-            group = counts.loc[index]
-            totals, parts = group[is_total.loc[index]], group[~is_total.loc[index]]
-            if len(totals) == 1 and not masked.loc[totals.index[0]] and masked.loc[parts.index].sum() == 1:
-                changed |= _mask_one_more(parts, masked)
-        for index in linked:
-            group = counts.loc[index]
-            if masked.loc[index].sum() == 1:
-                changed |= _mask_one_more(group[group["measure"] != "sokta"], masked)
-    # Shares on masked or small bases give the counts away.
-    hidden = set(out.loc[masked | small, cols + ["measure"]].itertuples(index=False, name=None))
-    for spec in schema.SHARES:
-        rows = out.index[out["measure"] == spec.name]
-        keys = out.loc[rows, cols].itertuples(index=False, name=None)
-        for i, key in zip(rows, keys):
-            if any(key + (m,) in hidden for m in spec.numerators + (spec.denominator,)):
-                masked.loc[i] = True
-    out.loc[masked, MASKED] = SECONDARY
-    out.loc[small, MASKED] = f"<{min_cell}"
-    out.loc[masked, "value"] = np.nan
-    out.loc[small, "orsak"] = f"Färre än {min_cell} personer: döljs för att skydda enskilda ungdomar."
-    out.loc[masked & ~small, "orsak"] = ("Döljs (..) eftersom värdet annars skulle avslöja en dold uppgift om "
-                                         f"färre än {min_cell} personer.")
-    return out
+    return long
 
 
 def year_over_year(table: pd.DataFrame, measures: Sequence[str]) -> pd.DataFrame:
@@ -328,13 +292,13 @@ def relative_change(change: float, current: float) -> float:
 
 
 def table(facts: pd.DataFrame, by: Sequence[str] = (schema.AR,), sel: Selection = Selection(),
-          measures: Sequence[str] | None = None, yoy: bool = False) -> pd.DataFrame:
-    """The wide table the CLI prints and every page shows: groups, counts, shares, optional change.
+          measures: Sequence[str] | None = None, yoy: bool = False, masks: bool = False):
+    """The wide table the CLI prints: groups, counts, shares, optional change.
 
     Change is computed against the previous year present in the data, even when
-    that year is not among the selected ones. Masked cells are NaN here; which
-    ones are masked, and the label to show, is in `frame.attrs["maskad"]`, a frame
-    of the same shape ("" where visible).
+    that year is not among the selected ones. Hidden small cells are NaN; with
+    `masks=True` the result is (table, labels), where labels is a frame of the same
+    shape holding what to show instead (`<5`, `..`; "" where the value is shown).
     """
     measures = list(measures or schema.MEASURE_NAMES)
     unknown = [m for m in measures if m not in schema.MEASURE_NAMES]
@@ -342,18 +306,12 @@ def table(facts: pd.DataFrame, by: Sequence[str] = (schema.AR,), sel: Selection 
         raise ValueError(f"Okänt mått: {', '.join(unknown)}.")
     long = with_totals(facts, by, replace(sel, years=None) if yoy else sel)
     frame = wide(long, measures)
-    masked = wide(long, measures, values=MASKED)
+    labels = wide(long, measures, values=MASKED)
     if yoy:
         frame = year_over_year(frame, measures)
     if sel.years is not None:
         keep = frame[schema.AR].isin(sel.years).to_numpy()
-        frame, masked = frame[keep].reset_index(drop=True), masked[keep].reset_index(drop=True)
-    frame.attrs[MASKED] = masked[measures].fillna("").reindex(columns=frame.columns, fill_value="")
-    return frame
-
-
-def reasons(long: pd.DataFrame) -> dict[tuple, str]:
-    """Why each missing figure is missing, keyed by (group values..., measure)."""
-    cols = [c for c in long.columns if c in schema.GROUPABLE]
-    gone = long[long["value"].isna()]
-    return {tuple(r[c] for c in cols) + (r["measure"],): r["orsak"] for r in gone.to_dict("records")}
+        frame, labels = frame[keep].reset_index(drop=True), labels[keep].reset_index(drop=True)
+    if not masks:
+        return frame
+    return frame, labels[measures].fillna("").reindex(columns=frame.columns, fill_value="")

@@ -88,40 +88,62 @@ def direction(measure: str, change: float) -> str:
     return "bra" if np.sign(change) == good else "dåligt"
 
 
-def headline(facts: pd.DataFrame, sel: Selection, year: int,
-             measures: Sequence[str] = HEADLINE_MEASURES) -> pd.DataFrame:
-    """The headline figures of one year, each with its change from the previous year in the data."""
-    table = metrics.year_over_year(metrics.table(facts, [schema.AR], replace(sel, years=None), measures), measures)
-    long = figures(facts, [schema.AR], replace(sel, years=(year,)), measures)
-    row = table[table[schema.AR] == year]
-    change = {m: (row[m + metrics.CHANGE_SUFFIX].iloc[0] if len(row) else np.nan) for m in measures}
-    previous = row["jamfort_med_ar"].iloc[0] if len(row) else pd.NA
-    previous = None if pd.isna(previous) else int(previous)
-    long["forandring"] = long["measure"].map(change).astype(float)
-    long["forandring_text"] = [fmt.change(m, c) for m, c in zip(long["measure"], long["forandring"])]
-    long["jamfort_med_ar"] = previous
-    long["riktning"] = [direction(m, c) for m, c in zip(long["measure"], long["forandring"])]
+def _changes(facts: pd.DataFrame, by: Sequence[str], sel: Selection, measures: Sequence[str]) -> pd.DataFrame:
+    """Each group's change from its previous year in the data, long: (groups, measure, forandring)."""
+    cols = metrics.grouping(by)
+    table = metrics.table(facts, cols, replace(sel, years=None), measures, yoy=True)
+    long = table.melt(id_vars=cols + ["jamfort_med_ar"], value_vars=[m + metrics.CHANGE_SUFFIX for m in measures],
+                      var_name="measure", value_name="forandring")
+    long["measure"] = long["measure"].str.removesuffix(metrics.CHANGE_SUFFIX)
     return long
 
 
+def _change_text(measure: str, change: float, current: float) -> str:
+    """`−688 (−20,7 %)` for a count, `−4,3 procentenheter` for a share."""
+    text = fmt.change(measure, change)
+    if measure in schema.COUNT_NAMES and not pd.isna(change):
+        relative = metrics.relative_change(change, current)
+        if not pd.isna(relative):
+            text += f" ({fmt.signed_percent(relative)})"
+    return text
+
+
+def _with_changes(long: pd.DataFrame, changes: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    out = long.merge(changes, on=keys + ["measure"], how="left")
+    out["forandring_text"] = [_change_text(m, c, v) for m, c, v in zip(out["measure"], out["forandring"],
+                                                                       out["varde"])]
+    out["riktning"] = [direction(m, c) for m, c in zip(out["measure"], out["forandring"])]
+    return out
+
+
+def headline(facts: pd.DataFrame, sel: Selection, year: int,
+             measures: Sequence[str] = HEADLINE_MEASURES) -> pd.DataFrame:
+    """The headline figures of one year, each with its change from the previous year in the data."""
+    long = figures(facts, [schema.AR], replace(sel, years=(year,)), measures)
+    out = _with_changes(long, _changes(facts, [schema.AR], sel, measures), [schema.AR])
+    previous = out["jamfort_med_ar"].dropna()
+    out["jamfort_med_ar"] = int(previous.iloc[0]) if len(previous) else None
+    return out
+
+
 def compare_jobbtorg(facts: pd.DataFrame, sel: Selection, year: int, measure: str) -> pd.DataFrame:
-    """All jobbtorg side by side for one year and measure: value, change, gap to the city, rank."""
+    """All jobbtorg side by side for one year and measure: value, change, gap to the city, rank.
+
+    The gap to the city is given for shares only (a jobbtorg's count is a part of the
+    city's, not comparable with it). `Saknar stadsdel` is shown but not ranked.
+    """
     every_jobbtorg = replace(sel, years=None, jobbtorg=None)
-    table = metrics.year_over_year(metrics.table(facts, [schema.JOBBTORG], every_jobbtorg, [measure]), [measure])
-    table = table[table[schema.AR] == year]
     long = figures(facts, [schema.JOBBTORG], replace(every_jobbtorg, years=(year,)), [measure], totals=True)
-    merged = long.merge(table[[schema.JOBBTORG, measure + metrics.CHANGE_SUFFIX, "jamfort_med_ar"]],
-                        on=schema.JOBBTORG, how="left")
-    merged = merged.rename(columns={measure + metrics.CHANGE_SUFFIX: "forandring"})
-    city = merged.loc[merged[schema.JOBBTORG] == schema.TOTALT, "varde"]
-    city_value = city.iloc[0] if len(city) else np.nan
-    merged["skillnad_mot_staden"] = np.where(merged[schema.JOBBTORG] == schema.TOTALT, np.nan,
-                                             merged["varde"] - city_value)
+    out = _with_changes(long, _changes(facts, [schema.JOBBTORG], every_jobbtorg, [measure]),
+                        [schema.AR, schema.JOBBTORG])
+    city = out.loc[out[schema.JOBBTORG] == schema.TOTALT, "varde"]
+    is_unit = ~out[schema.JOBBTORG].isin([schema.TOTALT, schema.SAKNAR_STADSDEL])
+    out["skillnad_mot_staden"] = np.nan
+    if measure in schema.SHARE_NAMES and len(city):
+        out.loc[out[schema.JOBBTORG] != schema.TOTALT, "skillnad_mot_staden"] = out["varde"] - city.iloc[0]
     good = schema.GOOD_DIRECTION.get(measure, 0) or 1
-    units = merged[schema.JOBBTORG] != schema.TOTALT
-    merged["rang"] = (merged.loc[units, "varde"] * good).rank(ascending=False, method="min").astype("Int64")
-    merged["forandring_text"] = [fmt.change(measure, c) for c in merged["forandring"]]
-    return merged
+    out["rang"] = (out.loc[is_unit, "varde"] * good).rank(ascending=False, method="min").astype("Int64")
+    return out
 
 
 def table_for_display(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
@@ -178,11 +200,12 @@ def import_changes(current: pd.DataFrame, incoming: pd.DataFrame, min_cell: int 
                    measures: Sequence[str] = IMPORT_PREVIEW_MEASURES) -> pd.DataFrame:
     """What an import would change: per year its headline figures before → after.
 
-    The incoming source will back every year it covers (the newest import wins),
-    so `after` is the current facts with those years replaced.
+    The newest import wins every figure it has (see `store.overlay`).
     """
+    from kaa.store import overlay
+
     years = sorted(int(y) for y in incoming[schema.AR].unique())
-    after = pd.concat([current[~current[schema.AR].isin(years)], incoming], ignore_index=True)
+    after = overlay(current, incoming)
     sel = Selection(years=tuple(years), min_cell=min_cell)
     before_long, after_long = (figures(f, [schema.AR], sel, measures) for f in (current, after))
     keys = [schema.AR, "measure", "matt"]

@@ -220,37 +220,59 @@ def remove(ref: str) -> Source:
         return source
 
 
-def backing(active: list[Source] | None = None) -> dict[int, str]:
-    """Which source backs each year: the most recently imported active source, else the report."""
-    chosen: dict[int, str] = {}
-    for source in active if active is not None else [s for s in sources() if s.aktiv]:
-        for year in source.ar:
-            chosen[year] = source.id  # later imports overwrite earlier ones
-    return chosen
+PRECEDENCE = [schema.AR, schema.VERKSAMHET, "measure"]
+
+
+def overlay(base: pd.DataFrame, newer: pd.DataFrame) -> pd.DataFrame:
+    """`newer` wins every (year, verksamhet, measure) it has; `base` keeps the rest.
+
+    So importing contact-attempt counts for 2019 replaces only those counts, and a
+    register extract for 2020 leaves the report's 2020 contact counts in place.
+    """
+    taken = pd.MultiIndex.from_frame(newer[PRECEDENCE].drop_duplicates())
+    keep = ~pd.MultiIndex.from_frame(base[PRECEDENCE]).isin(taken)
+    return pd.concat([base[keep], newer], ignore_index=True)
+
+
+def _read_source(directory: Path, source: Source) -> pd.DataFrame:
+    try:
+        return pq.read_table(directory / source.file).to_pandas()
+    except (OSError, ValueError) as error:
+        raise StoreError(
+            f"Källan ”{source.name}” kan inte läsas ({source.file}: {type(error).__name__}). Ta bort den på "
+            f"sidan Ladda upp eller med: python -m kaa remove {source.id}") from None
 
 
 def load_facts() -> pd.DataFrame:
     """Every figure the dashboard and CLI show, as one facts frame.
 
-    For each year the most recently imported active source wins; the published
-    report is the fallback for the years no active source covers.
+    For each year, verksamhet and measure the most recently imported active source
+    that has it wins; the published report is the fallback.
     """
-    published = load_published()
     directory = data_dir()
-    active = [s for s in _read_manifest(directory) if s.aktiv]
-    if not active:
-        return published
-    winners = backing(active)
-    parts = [published[~published[schema.AR].isin(list(winners))]]
-    for source in active:
-        years = [y for y, sid in winners.items() if sid == source.id]
-        if years:
-            frame = pq.read_table(directory / source.file).to_pandas()
-            parts.append(frame[frame[schema.AR].isin(years)])
-    facts = pd.concat(parts, ignore_index=True)
+    facts = load_published()
+    for source in _active(directory):
+        facts = overlay(facts, _read_source(directory, source))
     for column in (schema.JOBBTORG, schema.KON):
         facts[column] = facts[column].where(facts[column].notna(), None)
-    return facts[FACT_COLUMNS]
+    return facts[FACT_COLUMNS].reset_index(drop=True)
+
+
+def _active(directory: Path) -> list[Source]:
+    try:
+        return [s for s in _read_manifest(directory) if s.aktiv]
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise StoreError(
+            f"Förteckningen över importerade källor ({directory / MANIFEST}) är skadad ({type(error).__name__}). "
+            "Återställ den från en säkerhetskopia, eller flytta katalogen åt sidan för att börja om med "
+            "årsrapportens siffror.") from None
+
+
+def backing(facts: pd.DataFrame | None = None) -> dict[str, list[int]]:
+    """For each imported source, the years in which at least one of its figures is shown."""
+    facts = load_facts() if facts is None else facts
+    shown = facts.groupby("source")[schema.AR].unique()
+    return {s.id: sorted(int(y) for y in shown.get(s.label, [])) for s in sources()}
 
 
 def available_years(facts: pd.DataFrame) -> list[int]:

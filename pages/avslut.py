@@ -18,8 +18,6 @@ st.markdown(
     "Vart gick de ungdomar vars stöd avslutades under året? Målet är att minst hälften går till studier. "
     f"Visar **{state.describe(sel)}**."
 )
-if sel.kon:
-    st.info("Avslut redovisas inte per kön i källan. Välj ”Alla” under Kön för att se dem.", icon=":material/info:")
 
 OUTCOMES = {
     "Till studier": "andel_studier",
@@ -27,7 +25,8 @@ OUTCOMES = {
     "Till studier eller arbete": "andel_studier_arbete",
     "Avslutade av inskrivna": "andel_avslutade",
 }
-choice = st.segmented_control("Visa andel", list(OUTCOMES), default="Till studier", required=True, key="utfall")
+choice = st.segmented_control("Visa andel", list(OUTCOMES), default="Till studier", required=True, key="utfall",
+                              bind="query-params")
 measure = OUTCOMES[choice]
 shares = state.figures([schema.JOBBTORG], sel, [measure], totals=True)
 blocks.panel(

@@ -17,10 +17,9 @@ st.markdown("Alla jobbtorg sida vid sida för ett år: värdet, förändringen s
 MEASURES = ["andel_studier", "andel_arbete", "andel_studier_arbete", "andel_avslutade",
             "inskrivna", "avslutade", "avslut_studier", "avslut_arbete"]
 left, right = st.columns([1, 2])
-year = left.selectbox("År", sorted(years, reverse=True), key="jamfor_ar")
-measure = right.selectbox("Mått", MEASURES, format_func=lambda m: schema.MEASURES[m].label, key="jamfor_matt")
-if sel.kon:
-    st.info("Jobbtorgens resultat redovisas inte per kön i källan. Välj ”Alla” under Kön.", icon=":material/info:")
+year = left.selectbox("År", sorted(years, reverse=True), key="jamfor_ar", bind="query-params")
+measure = right.selectbox("Mått", MEASURES, format_func=lambda m: schema.MEASURES[m].label, key="jamfor_matt",
+                          bind="query-params")
 
 frame = state.compare_jobbtorg(sel, year, measure)
 label = schema.MEASURES[measure].label

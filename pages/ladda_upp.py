@@ -64,7 +64,7 @@ if uploaded is not None:
 
     if not result.has_errors and len(result.facts):
         st.subheader("Det här ändras")
-        changes = panels.import_changes(state.facts(), result.facts, store.min_cell())
+        changes = panels.import_changes(state.raw_facts(), result.facts, store.min_cell())
         st.dataframe(
             changes.rename(columns={"ar": "År", "matt": "Mått", "text_fore": "Före", "text_efter": "Efter",
                                     "kalla_fore": "Källa i dag"})[["År", "Mått", "Före", "Efter", "Källa i dag"]],
@@ -78,19 +78,21 @@ if uploaded is not None:
                 st.error(str(error))
             else:
                 (st.success if outcome.new else st.info)(outcome.message + " Alla sidor visar nu de nya siffrorna.")
+                # The read result (with its preview rows) is not needed any more: drop it from memory.
+                st.session_state.pop("extract_result", None)
 
 st.header("Importerade källor")
 current = store.sources()
 if not current:
     st.info("Inga importerade källor. Alla år kommer från årsrapporten.")
-backs = store.backing()
+backs = store.backing(state.raw_facts())
 for source in current:
-    used = [str(y) for y, sid in sorted(backs.items()) if sid == source.id]
+    used = backs.get(source.id, [])
     with st.container(border=True):
         st.markdown(f"**{source.name}** · {source.filnamn} · importerad {source.importerad.replace('T', ' ')} · "
                     f"år {', '.join(map(str, source.ar))} · {fmt.count(source.rader)} rader · "
                     f"{'aktiv' if source.aktiv else 'inaktiv'}"
-                    + (f" · gäller för {', '.join(used)}" if used else " · gäller för inget år just nu"))
+                    + (f" · visas för {fmt.years(used)}" if used else " · visas inte just nu"))
         if source.varningar:
             st.caption("Varningar vid import: " + " ".join(source.varningar))
         left, right = st.columns(2)

@@ -14,9 +14,6 @@ st.markdown(
     "Hur många fanns i registret, hur många söktes aktivt och hur många nåddes? "
     f"Visar **{state.describe(sel)}**."
 )
-if sel.filter_for(schema.JOBBTORG):
-    st.info("Uppsöket redovisas bara för hela staden, inte per jobbtorg. Välj alla jobbtorg i urvalet "
-            "för att se siffrorna.", icon=":material/info:")
 
 st.subheader("Från register till nådda")
 funnel = state.figures([schema.AR], sel, ["registrerade", "sokta", "nadda", "ej_nadda"])

@@ -53,8 +53,8 @@ def test_oversikt_headline_cards_match_the_report():
     assert metric(at, "Registrerade").value == "8\u00a0452"
     assert metric(at, "Sökta").value == "5\u00a0028"
     assert metric(at, "Nådda").value == "2\u00a0635"
-    assert metric(at, "Nådda").delta == "\u2212688"
-    assert metric(at, "Nyinskrivna").delta == "+74"
+    assert metric(at, "Nådda").delta == "\u2212688 (\u221220,7\u00a0%)"  # 688 fewer of 3 323
+    assert metric(at, "Nyinskrivna").delta == "+74 (+12,6\u00a0%)"
     assert metric(at, "Andel till studier").value == "43,9\u00a0%"
     assert metric(at, "Andel till studier").delta == "\u22124,3\u00a0procentenheter"
     # Below the 50 % target, said in words.

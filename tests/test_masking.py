@@ -8,7 +8,7 @@ import random
 import pandas as pd
 import pytest
 
-from kaa import metrics, schema
+from kaa import masking, metrics, schema
 from kaa.facts import normalize_facts
 from kaa.metrics import Selection
 
@@ -28,8 +28,8 @@ def cells(frame: pd.DataFrame, measure: str) -> pd.DataFrame:
 def test_counts_from_one_to_four_are_masked_zero_and_five_are_not():
     facts = extract_like({(JOBBTORG[0], "Kvinna"): 0, (JOBBTORG[1], "Kvinna"): 1, (JOBBTORG[2], "Kvinna"): 4,
                           (JOBBTORG[3], "Kvinna"): 5, (JOBBTORG[4], "Kvinna"): 40, (JOBBTORG[5], "Kvinna"): 60})
-    table = metrics.table(facts, ["jobbtorg"], measures=["inskrivna"])
-    labels = dict(zip(table["jobbtorg"], table.attrs["maskad"]["inskrivna"]))
+    table, masks = metrics.table(facts, ["jobbtorg"], measures=["inskrivna"], masks=True)
+    labels = dict(zip(table["jobbtorg"], masks["inskrivna"]))
     values = dict(zip(table["jobbtorg"], table["inskrivna"]))
     assert labels[JOBBTORG[1]] == labels[JOBBTORG[2]] == "<5"
     assert pd.isna(values[JOBBTORG[1]]) and pd.isna(values[JOBBTORG[2]])
@@ -41,8 +41,8 @@ def test_counts_from_one_to_four_are_masked_zero_and_five_are_not():
 def test_a_lone_masked_part_takes_the_smallest_visible_part_with_it():
     facts = extract_like({(JOBBTORG[0], "Man"): 3, (JOBBTORG[1], "Man"): 50, (JOBBTORG[2], "Man"): 12,
                           (JOBBTORG[3], "Man"): 30})
-    table = metrics.table(facts, ["jobbtorg"], measures=["inskrivna"])
-    labels = dict(zip(table["jobbtorg"], table.attrs["maskad"]["inskrivna"]))
+    table, masks = metrics.table(facts, ["jobbtorg"], measures=["inskrivna"], masks=True)
+    labels = dict(zip(table["jobbtorg"], masks["inskrivna"]))
     assert labels[JOBBTORG[0]] == "<5"
     assert labels[JOBBTORG[2]] == ".."  # 12 is the smallest other part; 95 - 50 - 30 would give 15 = 3 + 12
     assert labels[JOBBTORG[1]] == labels[JOBBTORG[3]] == labels["Totalt"] == ""
@@ -52,9 +52,9 @@ def test_a_lone_masked_part_takes_the_smallest_visible_part_with_it():
 def test_reached_and_not_reached_protect_each_other_through_sokta():
     rows = [{"ar": "2021", "jobbtorg": JOBBTORG[0], "kon": "Kvinna", "measure": m, "value": v}
             for m, v in (("sokta", "30"), ("nadda", "2"), ("ej_nadda", "28"))]
-    table = metrics.table(normalize_facts(pd.DataFrame(rows)), ["ar"], measures=["sokta", "nadda", "ej_nadda",
-                                                                                  "andel_nadda"])
-    masked = table.attrs["maskad"].iloc[0]
+    table, masks = metrics.table(normalize_facts(pd.DataFrame(rows)), ["ar"],
+                                 measures=["sokta", "nadda", "ej_nadda", "andel_nadda"], masks=True)
+    masked = masks.iloc[0]
     assert masked["nadda"] == "<5"
     assert masked["ej_nadda"] == ".."
     assert masked["andel_nadda"] == ".."
@@ -64,9 +64,9 @@ def test_reached_and_not_reached_protect_each_other_through_sokta():
 def test_shares_on_small_bases_are_masked():
     rows = [{"ar": "2021", "jobbtorg": JOBBTORG[0], "kon": "Man", "measure": m, "value": v}
             for m, v in (("inskrivna", "40"), ("avslutade", "3"), ("avslut_studier", "2"))]
-    table = metrics.table(normalize_facts(pd.DataFrame(rows)), ["ar"], measures=[
-        "inskrivna", "andel_avslutade", "andel_studier"])
-    masked = table.attrs["maskad"].iloc[0]
+    table, masks = metrics.table(normalize_facts(pd.DataFrame(rows)), ["ar"], measures=[
+        "inskrivna", "andel_avslutade", "andel_studier"], masks=True)
+    masked = masks.iloc[0]
     assert masked["andel_avslutade"] == ".." and masked["andel_studier"] == ".."
     assert pd.isna(table["andel_avslutade"].iloc[0])
     assert table["inskrivna"].iloc[0] == 40
@@ -74,8 +74,8 @@ def test_shares_on_small_bases_are_masked():
 
 def test_min_cell_zero_shows_everything():
     facts = extract_like({(JOBBTORG[0], "Kvinna"): 2, (JOBBTORG[1], "Kvinna"): 50})
-    table = metrics.table(facts, ["jobbtorg"], Selection(min_cell=0), measures=["inskrivna"])
-    assert (table.attrs["maskad"]["inskrivna"] == "").all()
+    table, masks = metrics.table(facts, ["jobbtorg"], Selection(min_cell=0), measures=["inskrivna"], masks=True)
+    assert (masks["inskrivna"] == "").all()
     assert list(table["inskrivna"][:2]) == [2, 50]
 
 
@@ -97,8 +97,8 @@ def test_no_masked_cell_can_be_recovered_by_subtraction(seed):
               for j, k in itertools.product(JOBBTORG, schema.KON_VALUES)}
     facts = extract_like(values)
     for by in (["jobbtorg"], ["kon"], ["jobbtorg", "kon"]):
-        table = metrics.table(facts, by, measures=["inskrivna"])
-        labels = table.attrs["maskad"]["inskrivna"]
+        table, masks = metrics.table(facts, by, measures=["inskrivna"], masks=True)
+        labels = masks["inskrivna"]
         is_total = (table[by] == schema.TOTALT).all(axis=1)
         total_visible = (labels[is_total] == "").all()
         hidden = (labels[~is_total] != "").sum()
@@ -107,3 +107,44 @@ def test_no_masked_cell_can_be_recovered_by_subtraction(seed):
         for _, row in table[~is_total & (labels == "")].iterrows():
             if by == ["jobbtorg", "kon"]:
                 assert row["inskrivna"] == values[(row["jobbtorg"], row["kon"])]
+
+
+def _visible_aggregates(facts: pd.DataFrame) -> list[tuple[frozenset, float]]:
+    """Every figure any view of the dashboard or CLI shows, as (the cells it sums, its value)."""
+    cells = list(itertools.product(JOBBTORG, schema.KON_VALUES))
+    jobbtorg_filters = [None] + [(j,) for j in JOBBTORG] + [JOBBTORG[:2], JOBBTORG[2:]]
+    kon_filters = [None] + [(k,) for k in schema.KON_VALUES]
+    shown = []
+    for by in (["ar"], ["jobbtorg"], ["kon"], ["jobbtorg", "kon"]):
+        for jf, kf in itertools.product(jobbtorg_filters, kon_filters):
+            table, masks = metrics.table(facts, by, Selection(jobbtorg=jf, kon=kf), measures=["inskrivna"],
+                                         masks=True)
+            for (_, row), label in zip(table.iterrows(), masks["inskrivna"]):
+                if label:
+                    continue
+                members = {(j, k) for j, k in cells
+                           if (jf is None or j in jf) and (kf is None or k in kf)
+                           and row.get("jobbtorg", schema.TOTALT) in (schema.TOTALT, j)
+                           and row.get("kon", schema.TOTALT) in (schema.TOTALT, k)}
+                shown.append((frozenset(members), row["inskrivna"]))
+    return shown
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_no_small_cell_can_be_recovered_by_combining_views(seed):
+    rng = random.Random(1000 + seed)
+    values = {(j, k): rng.choice([0, 1, 2, 3, 4, 6, 9, 15, 40]) for j, k in
+              itertools.product(JOBBTORG, schema.KON_VALUES)}
+    shown = {}
+    for members, value in _visible_aggregates(masking.protect(extract_like(values), metrics.DEFAULT_MIN_CELL)):
+        assert value == sum(values[c] for c in members)  # every shown figure is true
+        shown[members] = value
+    # Subtract nested sums, as someone holding every view could, for a few rounds.
+    known = dict(shown)
+    for _ in range(3):
+        for (a, va), (b, vb) in itertools.product(list(shown.items()), list(known.items())):
+            if b < a and (a - b) not in known:
+                known[a - b] = va - vb
+    revealed = {next(iter(m)): v for m, v in known.items() if len(m) == 1}
+    small = {c for c, v in values.items() if 1 <= v < metrics.DEFAULT_MIN_CELL}
+    assert not small & set(revealed), {c: values[c] for c in small & set(revealed)}

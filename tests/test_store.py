@@ -43,9 +43,28 @@ def test_an_import_writes_parquet_and_manifest_and_backs_its_year(kaa_data_dir):
     assert (kaa_data_dir / outcome.source.file).exists()
     assert inskrivna(2020) == 100  # the imported source replaces the report for 2020
     assert inskrivna(2019) == 1023  # the report stays the fallback
-    assert store.backing() == {2020: outcome.source.id}
+    assert store.backing() == {outcome.source.id: [2020]}
     facts = store.load_facts()
-    assert set(facts.loc[facts["ar"] == 2020, "source"]) == {outcome.source.label}
+    is_2020 = (facts["ar"] == 2020) & (facts["verksamhet"] == schema.HELA_KAA)
+    assert set(facts.loc[is_2020 & (facts["measure"] == "inskrivna"), "source"]) == {outcome.source.label}
+    assert set(facts.loc[is_2020 & (facts["measure"] == "nadda"), "source"]) == {
+        "Årsrapport 2020 (publicerade siffror)"}
+
+
+def test_a_source_replaces_only_the_figures_it_has(kaa_data_dir):
+    rows = [{"ar": "2019", "measure": "kontakt_brev", "value": "7000"}]
+    store.add_source(normalize_facts(pd.DataFrame(rows)), digest="k" * 64, filnamn="brev.csv", name="Brev 2019",
+                     rader=1, varningar=[], typ="tidy")
+    table = metrics.table(store.load_facts(), ["ar"], measures=["kontakt_brev", "registrerade", "nadda"])
+    row = table[table["ar"] == 2019].iloc[0]
+    assert row["kontakt_brev"] == 7000  # new
+    assert row["registrerade"] == 8724 and row["nadda"] == 3323  # the report's other 2019 figures stay
+
+
+def test_a_damaged_manifest_is_a_swedish_error(kaa_data_dir):
+    (kaa_data_dir / "manifest.json").write_text("{inte json", encoding="utf-8")
+    with pytest.raises(store.StoreError, match="skadad"):
+        store.load_facts()
 
 
 def test_importing_the_same_file_twice_changes_nothing(kaa_data_dir):

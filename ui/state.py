@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from kaa import charts, fmt, panels, schema, store
+from kaa import charts, fmt, masking, panels, schema, store
 from kaa.metrics import Selection
-from kaa.published import load_notes, load_targets
+from kaa.published import NOTES_CSV, TARGETS_CSV, load_notes, load_targets
 
 ALLA = "Alla"
 
@@ -29,18 +29,28 @@ def require_entrypoint() -> None:
 
 
 @st.cache_data(show_spinner=False)
-def _facts(version: str) -> pd.DataFrame:
+def _raw_facts(version: str) -> pd.DataFrame:
     return store.load_facts()
 
 
+@st.cache_data(show_spinner=False)
+def _facts(version: str, min_cell: int) -> pd.DataFrame:
+    return masking.protect(_raw_facts(version), min_cell)
+
+
+def raw_facts() -> pd.DataFrame:
+    """All figures as stored (aggregates), before small-cell protection; for comparing an import."""
+    return _raw_facts(store.version())
+
+
 def facts() -> pd.DataFrame:
-    """All figures, cached until the data on disk changes."""
-    return _facts(store.version())
+    """All figures, small cells protected, cached until the data on disk changes."""
+    return _facts(store.version(), store.min_cell())
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
 def _panel(version: str, name: str, args: tuple) -> pd.DataFrame:
-    return getattr(panels, name)(_facts(version), *args)
+    return getattr(panels, name)(_facts(version, store.min_cell()), *args)
 
 
 def figures(by, sel: Selection, measures, totals: bool = False) -> pd.DataFrame:
@@ -66,13 +76,23 @@ def chart(name: str, frame: pd.DataFrame, *args, **kwargs):
 
 
 @st.cache_data(show_spinner=False)
-def targets() -> pd.DataFrame:
+def _targets(stamp: int) -> pd.DataFrame:
     return load_targets()
 
 
 @st.cache_data(show_spinner=False)
-def notes() -> pd.DataFrame:
+def _notes(stamp: int) -> pd.DataFrame:
     return load_notes()
+
+
+def targets() -> pd.DataFrame:
+    """data/targets.csv, re-read when the file is edited."""
+    return _targets(TARGETS_CSV.stat().st_mtime_ns)
+
+
+def notes() -> pd.DataFrame:
+    """data/anmarkningar.csv, re-read when the file is edited."""
+    return _notes(NOTES_CSV.stat().st_mtime_ns)
 
 
 def sidebar_filters() -> None:
