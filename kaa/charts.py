@@ -66,9 +66,12 @@ def color_map(frame: pd.DataFrame, column: str) -> dict:
     return {}
 
 
-def _hover_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """Add the y value (shares in percent) and one hover line that shows counts behind shares."""
-    out = frame[frame["varde"].notna()].copy()
+def _hover_frame(frame: pd.DataFrame, keep_missing: bool = False) -> pd.DataFrame:
+    """Add the y value (shares in percent) and one hover line that shows counts behind shares.
+
+    Missing figures are dropped (no bar is ever drawn for them); lines keep them, so they break.
+    """
+    out = (frame if keep_missing else frame[frame["varde"].notna()]).copy()
     is_share = out["measure"].isin(schema.SHARE_NAMES)
     out["y"] = out["varde"].where(~is_share, out["varde"] * 100)
     behind = [
@@ -141,8 +144,11 @@ def bar(frame: pd.DataFrame, x: str, color: str, title: str, *, facet: str | Non
 
 def trend(frame: pd.DataFrame, series: str, title: str, *, panels: str | None = None,
           target: float | None = None) -> go.Figure:
-    """Lines over the years, one per series (jobbtorg, kön or measure), markers shaped per series."""
-    data = _hover_frame(frame)
+    """Lines over the years, one per series (jobbtorg, kön or measure), markers shaped per series.
+
+    A missing or hidden year leaves a gap in its line rather than bridging it.
+    """
+    data = _hover_frame(frame, keep_missing=True)
     data["serie"] = data[series].astype(str)
     percent = bool(len(data)) and data["measure"].isin(schema.SHARE_NAMES).all()
     orders = _orders(data)

@@ -1365,8 +1365,10 @@ def _read_into(result: ExtractResult, data: bytes, filename: str, progress: Call
         factorized_at = {i: (indices[~blank], dictionary) for i, (indices, dictionary) in factorized_at.items()}
         rownums = rownums[~blank]
     result.rows_read = len(rownums) + raw.invalid_rows
-    hidden = {position_of["person_id"]} if "person_id" in position_of else set()
-    result.preview = _preview(raw.names, raw.columns, hidden)
+    # The preview shows only the columns the import uses (never person_id): an extra column may hold
+    # names, addresses or notes about a young person, and nobody needs to see those here.
+    used = set(position_of.values()) - ({position_of["person_id"]} if "person_id" in position_of else set())
+    result.preview = _preview(raw.names, raw.columns, set(range(len(raw.names))) - used)
     for canon, i in position_of.items():
         columns[canon] = raw.columns[i]
     raw.columns = []  # the unused columns go now
