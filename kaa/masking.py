@@ -125,14 +125,6 @@ def protect(facts: pd.DataFrame, min_cell: int) -> pd.DataFrame:
     return out
 
 
-def combine(labels: pd.Series) -> str:
-    """The label of a sum: shown if all parts are, a lone part keeps its label, otherwise `..`."""
-    hidden = [label for label in labels if label]
-    if not hidden:
-        return ""
-    return hidden[0] if len(labels) == 1 else SECONDARY
-
-
 def reason(label: str, min_cell: int) -> str:
     if label == primary_label(min_cell):
         return f"Färre än {min_cell} personer: döljs för att skydda enskilda ungdomar."

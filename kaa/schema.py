@@ -15,7 +15,6 @@ JOBBTORG = "jobbtorg"
 KON = "kon"
 VERKSAMHET = "verksamhet"
 
-DIMENSIONS = (AR, JOBBTORG, KON, VERKSAMHET)
 #: Dimensions a table can be grouped by (verksamhet is a filter, not a breakdown:
 #: Aim is a part of the whole KAA, not a sibling of it).
 GROUPABLE = (AR, JOBBTORG, KON)
@@ -128,7 +127,6 @@ COUNT_NAMES = tuple(m.name for m in COUNTS)
 SHARE_NAMES = tuple(s.name for s in SHARES)
 MEASURE_NAMES = COUNT_NAMES + SHARE_NAMES
 MEASURES = {m.name: m for m in COUNTS + SHARES}
-SHARES_BY_NAME = {s.name: s for s in SHARES}
 
 #: +1: a rise is good news, -1: a rise is bad news, 0: neither.
 GOOD_DIRECTION = {
