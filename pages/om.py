@@ -1,5 +1,6 @@
 """Om statistiken: definitions, sources and the data-quality notes."""
 
+import pandas as pd
 import streamlit as st
 
 from kaa import panels, schema
@@ -35,11 +36,9 @@ st.markdown("""
 """)
 
 st.subheader("Alla mått")
-st.dataframe(
-    [{"Namn i data": m.name, "Mått": m.label, "Betydelse": m.definition}
-     for m in schema.COUNTS + schema.SHARES],
-    hide_index=True,
-)
+st.table(pd.DataFrame(
+    [{"Namn i data": m.name, "Mått": m.label, "Betydelse": m.definition} for m in schema.COUNTS + schema.SHARES]
+).set_index("Namn i data"))
 st.markdown("Varje andel räknas fram ur sina antal med en och samma funktion. Procentsatser som står i "
             "rapporten skrivs aldrig av när antalen finns. Där rapporten bara anger en andel (Aims avslut och "
             "andelen nådda som redan var sysselsatta) visas den publicerade andelen och markeras så.")
@@ -56,5 +55,6 @@ st.header("Anmärkningar om källan")
 st.markdown("Rapportens tabeller är inskrivna för hand och har några fel och ojämnheter. Så här har vi "
             "hanterat dem:")
 notes = state.notes()
-st.dataframe(notes.rename(columns={"avsnitt": "Avsnitt", "i_rapporten": "I rapporten",
-                                   "sa_har_vi_gjort": "Så har vi gjort"}), hide_index=True)
+# A static table wraps the long texts instead of cutting them off.
+st.table(notes.rename(columns={"avsnitt": "Avsnitt", "i_rapporten": "I rapporten",
+                               "sa_har_vi_gjort": "Så har vi gjort"}).set_index("Avsnitt"))

@@ -147,7 +147,7 @@ def test_om_statistiken_lists_definitions_and_report_slips():
     text = all_text(at)
     for term in ("Statistikår", "Nådd", "Ej nådd", "Inskriven", "Avslutad", "Under uppsök"):
         assert term in text
-    notes = at.dataframe[-1].value
-    joined = " ".join(notes.astype(str).agg(" ".join, axis=1))
+    notes = at.table[-1].value
+    joined = " ".join(notes.astype(str).agg(" ".join, axis=1)) + " " + " ".join(map(str, notes.index))
     for slip in ("368", "31 november", "16,5", "75 %"):
         assert slip in joined
