@@ -124,8 +124,8 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("file", metavar="FIL", help="CSV- eller XLSX-fil")
     imp.add_argument("--name", metavar="NAMN", help="källans namn (standard: filnamnet)")
     commands.add_parser("sources", help="lista importerade källor och vilka år de står för",
-                        description="Lista importerade källor. För varje år gäller den senast importerade "
-                                    "aktiva källan; årsrapporten gäller för övriga år.")
+                        description="Lista importerade källor. För varje år och mått gäller den senast "
+                                    "importerade aktiva källan som har det; årsrapporten gäller för resten.")
     for command, text in (("remove", "ta bort en importerad källa för gott"),
                           ("deactivate", "sluta använda en källa utan att ta bort den"),
                           ("activate", "börja använda en inaktiverad källa igen")):
