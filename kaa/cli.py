@@ -155,28 +155,28 @@ def _read_file(path: str) -> bytes:
         raise UsageError(f"filen {path} kan inte läsas: {error.strerror}.") from None
 
 
-def run_validate(args) -> int:
+def _check(path: str):
+    """Read and validate an extract, print its report; the file's bytes and the result."""
     from kaa.extract import read_extract, report_lines
 
-    result = read_extract(_read_file(args.file), Path(args.file).name)
+    data = _read_file(path)
+    result = read_extract(data, Path(path).name)
     print("\n".join(report_lines(result)))
+    return data, result
+
+
+def run_validate(args) -> int:
+    _, result = _check(args.file)
     return 1 if result.has_errors else 0
 
 
 def run_import(args) -> int:
-    from kaa.extract import read_extract, report_lines
-
-    data = _read_file(args.file)
-    result = read_extract(data, Path(args.file).name)
-    print("\n".join(report_lines(result)))
+    data, result = _check(args.file)
     if result.has_errors:
         print("Inget importerades. Rätta felen ovan och försök igen.")
         return 1
-    try:
-        outcome = store.import_extract(result, data, Path(args.file).name, args.name)
-    except store.StoreError as error:
-        print(f"fel: {error}", file=sys.stderr)
-        return 1
+    # A StoreError reaches main(), which prints it as one Swedish line with exit code 1.
+    outcome = store.import_extract(result, data, Path(args.file).name, args.name)
     print(outcome.message)
     return 0
 

@@ -85,3 +85,17 @@ def normalize_facts(raw: pd.DataFrame) -> pd.DataFrame:
         rows = ", ".join(str(i + 2) for i in out.index[duplicated])
         raise FactsError(f"Samma mått förekommer flera gånger för samma grupp (rader {rows}).")
     return out[FACT_COLUMNS]
+
+
+PRECEDENCE = [schema.AR, schema.VERKSAMHET, "measure"]
+
+
+def overlay(base: pd.DataFrame, newer: pd.DataFrame) -> pd.DataFrame:
+    """`newer` wins every (year, verksamhet, measure) it has; `base` keeps the rest.
+
+    So importing contact-attempt counts for 2019 replaces only those counts, and a
+    register extract for 2020 leaves the report's 2020 contact counts in place.
+    """
+    taken = pd.MultiIndex.from_frame(newer[PRECEDENCE].drop_duplicates())
+    keep = ~pd.MultiIndex.from_frame(base[PRECEDENCE]).isin(taken)
+    return pd.concat([base[keep], newer], ignore_index=True)

@@ -18,7 +18,8 @@ from kaa.masking import MASKED
 BREAKDOWNS = (schema.JOBBTORG, schema.KON)
 _BITS = {schema.JOBBTORG: 1, schema.KON: 2}
 _POPCOUNT = np.array([0, 1, 1, 2])
-LONG_COLUMNS = ["measure", "value", "noggrannhet", "kalla", "orsak", MASKED]
+#: taljare/namnare: for a share computed from counts, the counts behind it (for hover and tables).
+LONG_COLUMNS = ["measure", "value", "noggrannhet", "kalla", "orsak", MASKED, "taljare", "namnare"]
 CHANGE_SUFFIX = "_forandring"
 #: Counts from 1 up to this minus one are masked (`<5`); 0 turns masking off.
 DEFAULT_MIN_CELL = 5
@@ -195,10 +196,12 @@ def _add_shares(long: pd.DataFrame, cols: list[str], min_cell: int) -> pd.DataFr
     for spec in schema.SHARES:
         names = list(spec.numerators) + [spec.denominator]
         inputs = wide_counts[names]
-        value = share(inputs[list(spec.numerators)].sum(axis=1, min_count=len(spec.numerators)),
-                      inputs[spec.denominator])
+        numerator = inputs[list(spec.numerators)].sum(axis=1, min_count=len(spec.numerators))
+        value = share(numerator, inputs[spec.denominator])
         frame = pd.DataFrame({"value": value, "measure": spec.name, "noggrannhet": schema.EXAKT,
-                              "kalla": f"Beräknad: {_formula(spec)}", "orsak": "", MASKED: ""},
+                              "kalla": f"Beräknad: {_formula(spec)}", "orsak": "", MASKED: "",
+                              "taljare": numerator.where(value.notna()),
+                              "namnare": inputs[spec.denominator].where(value.notna())},
                              index=wide_counts.index)
         rough = accuracy[names].isin(("minst", "ungefär")).any(axis=1)
         derived = accuracy[names].eq("härledd").any(axis=1)
@@ -216,7 +219,7 @@ def _add_shares(long: pd.DataFrame, cols: list[str], min_cell: int) -> pd.DataFr
         hidden = (labels[names] != "").any(axis=1)
         gone = frame["value"].isna() & ~hidden
         frame.loc[gone, "orsak"] = [_share_reason(spec, row) for row in inputs[gone].to_dict("records")]
-        frame.loc[hidden, ["value", "noggrannhet", "kalla"]] = [np.nan, "", ""]
+        frame.loc[hidden, ["value", "taljare", "namnare", "noggrannhet", "kalla"]] = [np.nan, np.nan, np.nan, "", ""]
         frame.loc[hidden, MASKED] = masking.SECONDARY
         frame.loc[hidden, "orsak"] = masking.reason(masking.SECONDARY, min_cell)
         frames.append(frame.reset_index())
@@ -254,13 +257,15 @@ def wide(long: pd.DataFrame, measures: Sequence[str] | None = None, values: str 
     return _sort(table, cols)
 
 
-def with_totals(facts: pd.DataFrame, by: Sequence[str], sel: Selection = Selection()) -> pd.DataFrame:
-    """The long roll-up for `by`, followed by a Totalt row per year when it breaks down."""
+def with_totals(facts: pd.DataFrame, by: Sequence[str], sel: Selection = Selection(),
+                totals: bool = True) -> pd.DataFrame:
+    """The long roll-up for `by` with small cells protected, followed by a Totalt row per year when
+    it breaks down (unless `totals` is False)."""
     cols = grouping(by)
     if MASKED not in facts:
         facts = masking.protect(facts, sel.min_cell)
     long = rollup(facts, cols, sel)
-    if len(cols) > 1:
+    if totals and len(cols) > 1:
         total = rollup(facts, [schema.AR], sel).assign(**{d: schema.TOTALT for d in cols[1:]})
         long = _sort(pd.concat([long, total[long.columns]], ignore_index=True), cols)
     return long

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from kaa import fmt, metrics, schema
+from kaa.facts import overlay
 from kaa.metrics import Selection
 
 #: Column headers users see, in tables and downloads.
@@ -38,30 +39,11 @@ HEADLINE_MEASURES = (
 )
 
 
-def _with_counts_behind(long: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
-    """Add, for every share computed from counts, the counts behind it (for hover and tables)."""
-    counts = long[long["measure"].isin(schema.COUNT_NAMES)].set_index(cols + ["measure"])["value"]
-    out = long.assign(taljare=np.nan, namnare=np.nan)
-    for spec in schema.SHARES:
-        rows = (out["measure"] == spec.name) & (out["noggrannhet"] == schema.EXAKT)
-        if not rows.any():
-            continue
-        keys = list(out.loc[rows, cols].itertuples(index=False, name=None))
-        def lookup(measure: str) -> np.ndarray:
-            return counts.reindex([k + (measure,) for k in keys]).to_numpy()
-        out.loc[rows, "taljare"] = sum(lookup(n) for n in spec.numerators)
-        out.loc[rows, "namnare"] = lookup(spec.denominator)
-    return out
-
-
 def figures(facts: pd.DataFrame, by: Sequence[str], sel: Selection, measures: Sequence[str],
             totals: bool = False) -> pd.DataFrame:
     """Long frame of the asked measures with labels, Swedish text and the counts behind each share."""
     cols = metrics.grouping(by)
-    # Totals are always computed, so that masking can protect the parts against them.
-    long = _with_counts_behind(metrics.with_totals(facts, cols, sel), cols)
-    if not totals and len(cols) > 1:
-        long = long[(long[cols[1:]] != schema.TOTALT).all(axis=1)]
+    long = metrics.with_totals(facts, cols, sel, totals)
     long = long[long["measure"].isin(measures)].copy()
     long["matt"] = long["measure"].map(lambda m: schema.MEASURES[m].label)
     long["text"] = [label or fmt.value(m, v, n) for m, v, n, label in
@@ -160,9 +142,7 @@ def table_for_display(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFra
             out[label] = [fmt.change(m, v) for m, v in zip(frame["measure"], series)]
         elif column == "forandring":
             out[label] = frame["forandring_text"]
-        elif column == "rang":
-            out[label] = series.map(lambda v: fmt.MISSING if pd.isna(v) else str(int(v)))
-        elif column == schema.AR or column == "jamfort_med_ar":
+        elif column in ("rang", schema.AR, "jamfort_med_ar"):
             out[label] = series.map(lambda v: fmt.MISSING if pd.isna(v) else str(int(v)))
         else:
             out[label] = series.fillna("").astype(str)
@@ -200,10 +180,8 @@ def import_changes(current: pd.DataFrame, incoming: pd.DataFrame, min_cell: int 
                    measures: Sequence[str] = IMPORT_PREVIEW_MEASURES) -> pd.DataFrame:
     """What an import would change: per year its headline figures before → after.
 
-    The newest import wins every figure it has (see `store.overlay`).
+    The newest import wins every figure it has (see `facts.overlay`).
     """
-    from kaa.store import overlay
-
     years = sorted(int(y) for y in incoming[schema.AR].unique())
     after = overlay(current, incoming)
     sel = Selection(years=tuple(years), min_cell=min_cell)

@@ -25,7 +25,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from kaa import schema
-from kaa.facts import FACT_COLUMNS
+from kaa.facts import FACT_COLUMNS, overlay
 from kaa.metrics import DEFAULT_MIN_CELL
 from kaa.published import DATA_DIR, PUBLISHED_CSV, load_published
 
@@ -218,20 +218,6 @@ def remove(ref: str) -> Source:
         with contextlib.suppress(FileNotFoundError):
             (directory / source.file).unlink()
         return source
-
-
-PRECEDENCE = [schema.AR, schema.VERKSAMHET, "measure"]
-
-
-def overlay(base: pd.DataFrame, newer: pd.DataFrame) -> pd.DataFrame:
-    """`newer` wins every (year, verksamhet, measure) it has; `base` keeps the rest.
-
-    So importing contact-attempt counts for 2019 replaces only those counts, and a
-    register extract for 2020 leaves the report's 2020 contact counts in place.
-    """
-    taken = pd.MultiIndex.from_frame(newer[PRECEDENCE].drop_duplicates())
-    keep = ~pd.MultiIndex.from_frame(base[PRECEDENCE]).isin(taken)
-    return pd.concat([base[keep], newer], ignore_index=True)
 
 
 def _read_source(directory: Path, source: Source) -> pd.DataFrame:

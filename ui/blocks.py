@@ -32,7 +32,7 @@ def missing_note(frame: pd.DataFrame) -> None:
 
 def panel(title: str, frame: pd.DataFrame, figure: go.Figure | None,
           columns: Sequence[str], key: str) -> None:
-    """Chart and table tabs over the same frame, a CSV download, and the missing-figure note."""
+    """Chart and table tabs over the same frame, CSV and Excel downloads of it, and the missing-figure note."""
     if frame["varde"].notna().sum() == 0:
         st.subheader(title)
         st.info("Det finns inga uppgifter att visa för det här urvalet. " + " ".join(panels.missing_reasons(frame)))
@@ -45,8 +45,8 @@ def panel(title: str, frame: pd.DataFrame, figure: go.Figure | None,
         st.dataframe(panels.table_for_display(frame, columns), hide_index=True, key=f"table-{key}")
     buttons = st.container(horizontal=True)
     buttons.download_button("Ladda ner CSV", export.excel_csv(frame, columns), file_name=_file_name(title),
-                               mime="text/csv", key=f"download-{key}", icon=":material/download:",
-                               on_click="ignore", help="Semikolon och decimalkomma, öppnas rätt i svenska Excel.")
+                            mime="text/csv", key=f"download-{key}", icon=":material/download:",
+                            on_click="ignore", help="Semikolon och decimalkomma, öppnas rätt i svenska Excel.")
     buttons.download_button(
         "Ladda ner Excel", export.xlsx(frame, columns, title), file_name=_file_name(title, "xlsx"),
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"xlsx-{key}",
