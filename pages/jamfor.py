@@ -36,5 +36,5 @@ if len(previous):
                     config=blocks.PLOTLY_CONFIG, key="chart-change")
 else:
     st.info(f"Det finns inget tidigare år att jämföra {year} med.", icon=":material/info:")
-st.caption("Förändring och skillnad mot staden anges i procentenheter för andelar och i personer för antal. "
-           "Rang 1 är bäst; för antal rangordnas störst först.")
+st.caption("Förändringen anges i procentenheter för andelar och i personer för antal. Skillnaden mot staden "
+           "anges bara för andelar. Rang 1 är bäst; Saknar stadsdel rangordnas inte.")
