@@ -12,7 +12,7 @@ pages = [
     st.Page("pages/uppsok.py", title="Uppsök", icon=":material/person_search:", url_path="uppsok"),
     st.Page("pages/avslut.py", title="Avslut", icon=":material/school:", url_path="avslut"),
     st.Page("pages/jamfor.py", title="Jämför jobbtorg", icon=":material/leaderboard:", url_path="jamfor"),
-    st.Page("pages/ladda_upp.py", title="Ladda upp", icon=":material/upload_file:", url_path="ladda-upp"),
+    st.Page("pages/ladda-upp.py", title="Ladda upp", icon=":material/upload_file:", url_path="ladda-upp"),
     st.Page("pages/om.py", title="Om statistiken", icon=":material/info:", url_path="om"),
 ]
 page = st.navigation(pages)

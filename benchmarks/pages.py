@@ -37,7 +37,7 @@ PAGES = [
     ("Uppsök", "pages/uppsok.py", "uppsok", True),
     ("Avslut", "pages/avslut.py", "avslut", True),
     ("Jämför jobbtorg", "pages/jamfor.py", "jamfor", True),
-    ("Ladda upp", "pages/ladda_upp.py", "ladda-upp", False),
+    ("Ladda upp", "pages/ladda-upp.py", "ladda-upp", False),
     ("Om statistiken", "pages/om.py", "om", False),
 ]
 BASELINE_SCRIPT = """\

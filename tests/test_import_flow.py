@@ -497,7 +497,7 @@ def test_unknown_kon_message_names_row_column_value_and_expectation(tmp_path):
 def open_upload_page() -> AppTest:
     at = AppTest.from_file(str(REPO_ROOT / "dashboard.py"), default_timeout=120)
     at.run()
-    at.switch_page("pages/ladda_upp.py").run()
+    at.switch_page("pages/ladda-upp.py").run()
     assert not at.exception, [e.message for e in at.exception]
     assert at.title[0].value == "Ladda upp registeruttag"
     return at
@@ -547,8 +547,7 @@ def test_ladda_upp_page_imports_and_oversikt_shows_the_new_year():
     assert not overview.exception, [e.message for e in overview.exception]
     options = overview.multiselect(key="ar").options
     assert {"2021", "2022"} <= {str(o) for o in options}, options
-    overview.session_state["ar"] = [2022]
-    overview.run()
+    overview.multiselect(key="ar").set_value([2022]).run()
     assert not overview.exception, [e.message for e in overview.exception]
     card = next(m for m in overview.metric if m.label == "Registrerade")
     assert card.value == swedish_count(registrerade_2022)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import runpy
+from pathlib import Path
+
 import pandas as pd
 import streamlit as st
 
@@ -10,6 +13,7 @@ from kaa.metrics import Selection
 from kaa.published import NOTES_CSV, TARGETS_CSV, load_notes, load_targets
 
 ALLA = "Alla"
+ENTRYPOINT = Path(__file__).resolve().parents[1] / "dashboard.py"
 
 
 def require_entrypoint() -> None:
@@ -19,13 +23,16 @@ def require_entrypoint() -> None:
     until the entrypoint has called `st.navigation` once in the server process. A
     server whose first visitor opens a deep link (e.g. /uppsok?ar=2020) would then
     run the page file on its own, without the sidebar filters. Switching the flag
-    and rerunning hands the request to dashboard.py, which routes it by its URL.
+    and running dashboard.py in its place hands the request to the entrypoint, which
+    routes it by its URL. The handoff happens within the same run, so a button click
+    that started the run is not lost.
     """
     from streamlit.runtime.pages_manager import PagesManager
 
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
-        st.rerun()
+        runpy.run_path(str(ENTRYPOINT), run_name="__main__")
+        st.stop()
 
 
 @st.cache_data(show_spinner=False)

@@ -7,6 +7,7 @@ tests: they are never skipped.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -14,6 +15,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -37,12 +39,13 @@ def store_dir(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("browser_store")
 
 
-@pytest.fixture(scope="session")
-def server(store_dir):
-    """`streamlit run dashboard.py` on a free localhost port, with its own empty KAA_DATA_DIR."""
+@contextlib.contextmanager
+def dashboard_server(store_dir: Path) -> Iterator[str]:
+    """`streamlit run dashboard.py` on a free localhost port, with its own KAA_DATA_DIR."""
     port = _free_port()
     env = {**os.environ, "KAA_DATA_DIR": str(store_dir)}
-    log = open(store_dir.parent / "streamlit.log", "w")
+    log_path = store_dir.parent / f"streamlit-{port}.log"
+    log = open(log_path, "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
@@ -57,7 +60,7 @@ def server(store_dir):
                         break
             except OSError:
                 pass
-            assert proc.poll() is None, "streamlit exited: " + (store_dir.parent / "streamlit.log").read_text()
+            assert proc.poll() is None, "streamlit exited: " + log_path.read_text()
             assert time.time() < deadline, "streamlit did not start within 60 s"
             time.sleep(0.3)
         yield base
@@ -68,6 +71,22 @@ def server(store_dir):
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+@pytest.fixture(scope="session")
+def server(store_dir) -> Iterator[str]:
+    """One dashboard server shared by the browser tests."""
+    with dashboard_server(store_dir) as base:
+        yield base
+
+
+@pytest.fixture
+def fresh_server(tmp_path) -> Iterator[str]:
+    """A dashboard server nobody has visited yet, for what happens on a server's first request."""
+    store = tmp_path / "store"
+    store.mkdir()
+    with dashboard_server(store) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")
@@ -94,8 +113,11 @@ def wait_until_idle(page: Page) -> None:
     """Wait until Streamlit has finished running the script and the page has settled."""
     page.wait_for_selector("[data-testid=stApp]")
     page.wait_for_timeout(300)
+    # The app root carries Streamlit's script-run state; "notRunning" means the run has ended
+    # and every element of it has been sent.
     page.wait_for_function(
-        "() => !document.querySelector('[data-testid=stStatusWidget]') && "
+        "() => document.querySelector('[data-testid=stApp][data-test-script-state=notRunning]') && "
+        "!document.querySelector('[data-testid=stStatusWidget]') && "
         "!document.querySelector('[data-testid=stSkeleton]')", timeout=30_000)
     page.wait_for_timeout(300)
 
