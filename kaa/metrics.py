@@ -44,6 +44,21 @@ class Selection:
         return tuple(chosen)
 
 
+def unknown_choices(requested: dict[str, Sequence[str]], options: dict[str, Sequence]) -> dict[str, list[str]]:
+    """The requested values (e.g. from a shared link) that are not among a filter's options.
+
+    Values arrive as text; options may be numbers (years), so both are compared as text.
+    Only filters that have at least one unknown value are returned.
+    """
+    unknown = {}
+    for key, values in requested.items():
+        known = {str(option) for option in options.get(key, ())}
+        missing = [value for value in values if str(value) not in known]
+        if missing:
+            unknown[key] = missing
+    return unknown
+
+
 def share(numerator, denominator):
     """The one way a share is computed from its counts.
 

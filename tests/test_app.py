@@ -149,3 +149,13 @@ def test_om_statistiken_lists_definitions_and_report_slips():
     joined = " ".join(notes.astype(str).agg(" ".join, axis=1)) + " " + " ".join(map(str, notes.index))
     for slip in ("368", "31 november", "16,5", "75 %"):
         assert slip in joined
+
+
+def test_a_link_with_values_that_do_not_exist_says_so_and_uses_the_rest():
+    at = open_page(ar=["2030", "2020"], jobbtorg="Jobbtorg Mars")
+    assert [t.value for t in at.toast] == [
+        "Länken innehöll urval som inte finns i statistiken och som därför inte används: "
+        "år ”2030”; jobbtorg ”Jobbtorg Mars”."]
+    assert metric(at, "Nådda").value == "2\u00a0635"  # 2020, all jobbtorg
+    at.run()
+    assert not at.toast  # said once, not on every rerun

@@ -420,3 +420,10 @@ def test_relative_change():
 def test_relative_change_from_zero_is_nan():
     """A count going from 0 to 5 has no relative change; it must be missing, not an error."""
     assert math.isnan(metrics.relative_change(5, 5))
+
+
+def test_unknown_choices_lists_only_values_a_filter_does_not_offer():
+    options = {"ar": [2019, 2020], "jobbtorg": ["Jobbtorg Kista"], "kon": ("Alla", "Kvinna", "Man")}
+    requested = {"ar": ["2030", "2020"], "jobbtorg": ["Jobbtorg Kista"], "kon": ["Flicka"]}
+    assert metrics.unknown_choices(requested, options) == {"ar": ["2030"], "kon": ["Flicka"]}
+    assert metrics.unknown_choices({"ar": ["2019"], "jobbtorg": []}, options) == {}

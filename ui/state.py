@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import runpy
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from kaa import charts, fmt, masking, panels, schema, store
+from kaa import charts, fmt, masking, metrics, panels, schema, store
 from kaa.metrics import Selection
 from kaa.published import NOTES_CSV, TARGETS_CSV, load_notes, load_targets
 
@@ -105,15 +106,33 @@ def notes() -> pd.DataFrame:
 def sidebar_filters() -> None:
     """Draw the filters every page shares. Their keys are also the URL's query parameters."""
     years = store.available_years(facts())
+    options = {"ar": years, "jobbtorg": schema.JOBBTORG_NAMES, "kon": (ALLA,) + schema.KON_VALUES}
+    _say_what_the_link_asked_for_in_vain(options)
     with st.sidebar:
         st.header("Urval")
-        st.multiselect("År", years, key="ar", bind="query-params", placeholder="Alla år",
+        st.multiselect("År", options["ar"], key="ar", bind="query-params", placeholder="Alla år",
                        help=schema.STATISTIKAR_TEXT)
-        st.multiselect("Jobbtorg", schema.JOBBTORG_NAMES, key="jobbtorg", bind="query-params",
+        st.multiselect("Jobbtorg", options["jobbtorg"], key="jobbtorg", bind="query-params",
                        placeholder="Alla jobbtorg",
                        help="Jobbtorgets upptagningsområde. ”Saknar stadsdel” är ungdomar vars stadsdel är okänd.")
-        st.segmented_control("Kön", (ALLA,) + schema.KON_VALUES, key="kon", bind="query-params",
+        st.segmented_control("Kön", options["kon"], key="kon", bind="query-params",
                              default=ALLA, required=True)
+
+
+LINK_FILTER_NAMES = {"ar": "år", "jobbtorg": "jobbtorg", "kon": "kön"}
+
+
+def _say_what_the_link_asked_for_in_vain(options: dict[str, Sequence]) -> None:
+    """Say which filter values in the URL do not exist; Streamlit drops them from the link silently."""
+    requested = {key: st.query_params.get_all(key) for key in options}
+    unknown = metrics.unknown_choices(requested, options)
+    if not unknown or st.session_state.get("_unknown_link_values") == unknown:
+        return
+    st.session_state["_unknown_link_values"] = unknown  # said once, not on every rerun
+    listed = "; ".join(f"{LINK_FILTER_NAMES[key]} {', '.join(f'”{v}”' for v in values)}"
+                       for key, values in unknown.items())
+    st.toast(f"Länken innehöll urval som inte finns i statistiken och som därför inte används: {listed}.",
+             icon=":material/link_off:", duration="long")
 
 
 def selection() -> Selection:

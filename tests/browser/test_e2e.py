@@ -138,6 +138,14 @@ def test_a_shared_link_restores_the_view(page, server):
     assert_no_errors(page)
 
 
+def test_a_link_with_a_year_that_does_not_exist_says_so(page, server):
+    open_page(page, f"{server}/avslut?ar=2030&ar=2019")
+    expect(page.get_by_test_id("stToast")).to_contain_text("år ”2030”")
+    wait_for_labels(page, present="57,8\u00a0%", absent="49,6\u00a0%")  # 2019 is shown, 2020 is not
+    assert "ar=2030" not in page.url
+    assert_no_errors(page)
+
+
 def test_uploading_a_demo_extract_shows_its_year_on_oversikt(page, server, tmp_path):
     extract = tmp_path / "demo-2023.csv"
     demo.write(demo.generate(3000, [2023], seed=7), extract, encoding="cp1252", delimiter=";")
