@@ -77,7 +77,8 @@ Format:
             kolumn. Antal som heltal, andelar som decimalbråk med fyra decimaler (0.4391).
             En uppgift som inte finns är en tom cell, aldrig 0.
   json      en lista med en post per rad; saknade uppgifter är null.
-  markdown  en läsbar tabell med svensk talformatering; saknade uppgifter visas som –.
+  markdown  en läsbar tabell med svensk talformatering; saknade uppgifter visas som –,
+            ungefärliga antal med sitt förbehåll (minst 6 800).
 
 --yoy lägger till <kolumn>_forandring för varje mått: skillnaden mot samma grupp
 föregående år som finns i data (antal i personer, andelar som decimalbråk, så -0.0426
@@ -270,16 +271,21 @@ def _table_request(args, facts: pd.DataFrame) -> tuple[list[str], metrics.Select
     return by, sel, measures
 
 
-def _typed(frame: pd.DataFrame, masked: pd.DataFrame, fmt_name: str) -> pd.DataFrame:
-    """Counts as integers, shares as 4-decimal fractions, masked cells as `<N` or `..`, missing as empty."""
+def _typed(frame: pd.DataFrame, masked: pd.DataFrame, accuracy: pd.DataFrame, fmt_name: str) -> pd.DataFrame:
+    """Counts as integers, shares as 4-decimal fractions, masked cells as `<N` or `..`, missing as empty.
+
+    Markdown is for reading: Swedish formatting, and approximate published counts keep their
+    qualifier (`minst 6 800`). csv and json carry the plain numbers.
+    """
     out = frame.copy()
     for column in out.columns:
         if column in schema.GROUPABLE:
             continue
         base = column.removesuffix(metrics.CHANGE_SUFFIX)
-        if fmt_name == "markdown":
-            pretty = fmt.change if column != base else fmt.value
-            out[column] = [pretty(base, v) for v in out[column]]
+        if fmt_name == "markdown" and column != base:
+            out[column] = [fmt.change(base, v) for v in out[column]]
+        elif fmt_name == "markdown":
+            out[column] = [fmt.value(base, v, a) for v, a in zip(out[column], accuracy[column])]
         elif base in schema.COUNT_NAMES:
             out[column] = out[column].round().astype("Int64")
         elif fmt_name == "csv":
@@ -315,9 +321,9 @@ def _column_label(column: str) -> str:
 def run_table(args) -> str:
     facts = store.load_facts()
     by, sel, measures = _table_request(args, facts)
-    frame, masked = metrics.table(facts, by, sel, measures, yoy=args.yoy, masks=True)
+    frame, masked, accuracy = metrics.table_parts(facts, by, sel, measures, yoy=args.yoy)
     frame = frame.drop(columns="jamfort_med_ar", errors="ignore")
-    return render(_typed(frame, masked, args.format), args.format)
+    return render(_typed(frame, masked, accuracy, args.format), args.format)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

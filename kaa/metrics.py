@@ -311,14 +311,15 @@ def relative_change(change: float, current: float) -> float:
     return share(change, current - change)
 
 
-def table(facts: pd.DataFrame, by: Sequence[str] = (schema.AR,), sel: Selection = Selection(),
-          measures: Sequence[str] | None = None, yoy: bool = False, masks: bool = False):
-    """The wide table the CLI prints: groups, counts, shares, optional change.
+def table_parts(facts: pd.DataFrame, by: Sequence[str] = (schema.AR,), sel: Selection = Selection(),
+                measures: Sequence[str] | None = None, yoy: bool = False):
+    """The wide table with what goes with each cell: (table, labels, accuracy).
 
     Change is computed against the previous year present in the data, even when
-    that year is not among the selected ones. Hidden small cells are NaN; with
-    `masks=True` the result is (table, labels), where labels is a frame of the same
-    shape holding what to show instead (`<5`, `..`; "" where the value is shown).
+    that year is not among the selected ones. Hidden small cells are NaN in the
+    table; labels is a frame of the same shape holding what to show instead (`<5`,
+    `..`; "" where the value is shown), and accuracy holds each value's noggrannhet
+    ("minst", "ungefär", "publicerad andel" …; "" for change columns).
     """
     measures = list(measures or schema.MEASURE_NAMES)
     unknown = [m for m in measures if m not in schema.MEASURE_NAMES]
@@ -326,12 +327,23 @@ def table(facts: pd.DataFrame, by: Sequence[str] = (schema.AR,), sel: Selection 
         raise ValueError(f"Okänt mått: {', '.join(unknown)}.")
     long = with_totals(facts, by, replace(sel, years=None) if yoy else sel)
     frame = wide(long, measures)
-    labels = wide(long, measures, values=MASKED)
+    extras = [wide(long, measures, values=column) for column in (MASKED, "noggrannhet")]
     if yoy:
         frame = year_over_year(frame, measures)
     if sel.years is not None:
         keep = frame[schema.AR].isin(sel.years).to_numpy()
-        frame, labels = frame[keep].reset_index(drop=True), labels[keep].reset_index(drop=True)
-    if not masks:
-        return frame
-    return frame, labels[measures].fillna("").reindex(columns=frame.columns, fill_value="")
+        frame = frame[keep].reset_index(drop=True)
+        extras = [extra[keep].reset_index(drop=True) for extra in extras]
+    labels, accuracy = (extra[measures].fillna("").reindex(columns=frame.columns, fill_value="")
+                        for extra in extras)
+    return frame, labels, accuracy
+
+
+def table(facts: pd.DataFrame, by: Sequence[str] = (schema.AR,), sel: Selection = Selection(),
+          measures: Sequence[str] | None = None, yoy: bool = False, masks: bool = False):
+    """The wide table the CLI prints: groups, counts, shares, optional change.
+
+    With `masks=True` the result is (table, labels); see `table_parts`.
+    """
+    frame, labels, _ = table_parts(facts, by, sel, measures, yoy)
+    return (frame, labels) if masks else frame

@@ -199,6 +199,12 @@ def test_markdown_missing_is_a_dash_and_changes_are_signed(run):
     assert "\u22122,1\u00a0procentenheter" in totalt_2020
 
 
+def test_markdown_keeps_the_qualifier_of_approximate_counts_csv_the_number(run):
+    args = ("table", "--year", "2020", "--measures", "kontakt_brev,kontakt_hembesok")
+    assert "| 2020 | minst 6\u00a0800 | 83 |" in ok(run(*args))
+    assert ok(run(*args, "--format", "csv")).splitlines() == ["ar,kontakt_brev,kontakt_hembesok", "2020,6800,83"]
+
+
 # --- errors -----------------------------------------------------------------------
 
 ERRORS = {
