@@ -210,6 +210,7 @@ def ranking(frame: pd.DataFrame, title: str, target: float | None = None) -> go.
                       annotation_text=f"Mål: {fmt.percent(target, 0)}", annotation_position="top right",
                       annotation_font_color=TARGET_COLOR)
     style(fig, title, False, height=120 + 55 * max(len(units), 1))
+    fig.update_yaxes(categoryorder="total ascending")  # the largest on top, where rank 1 is read first
     reach = max([units["y"].max() if len(units) else 0] + [target * 100 if target is not None else 0])
     fig.update_xaxes(range=[0, reach * 1.12 or 1], ticksuffix=fmt.NBSP + "%" if percent else "",
                      tickformat="" if percent else ",d")

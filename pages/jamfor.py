@@ -32,8 +32,10 @@ blocks.panel(
 )
 previous = frame["jamfort_med_ar"].dropna()
 if len(previous):
-    st.plotly_chart(state.chart("change", frame, f"{label}: förändring sedan {int(previous.iloc[0])}"),
-                    config=blocks.PLOTLY_CONFIG, key="chart-change")
+    change_title = f"{label} per jobbtorg: förändring {int(previous.iloc[0])}–{year}"
+    blocks.panel(change_title, frame, state.chart("change", frame, change_title),
+                 ["ar", "jobbtorg", "matt", "varde", "forandring", "jamfort_med_ar", "kalla", "orsak"],
+                 key="jamfor-forandring", missing_note=False)
 else:
     st.info(f"Det finns inget tidigare år att jämföra {year} med.", icon=":material/info:")
 st.caption("Förändringen anges i procentenheter för andelar och i personer för antal. Skillnaden mot staden "

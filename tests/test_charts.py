@@ -49,3 +49,13 @@ def test_many_years_are_drawn_as_lines():
     assert all(len(trace.x) == 10 for trace in lines)
     few = panels.figures(facts, [schema.JOBBTORG], Selection(years=(2024, 2025)), ["andel_studier"])
     assert all(trace.type == "bar" for trace in charts.bar(few, schema.JOBBTORG, schema.AR, "t").data)
+
+
+def test_ranking_puts_rank_one_on_top_with_the_city_and_the_target_marked(facts):
+    frame = panels.compare_jobbtorg(facts, Selection(), 2020, "andel_studier")
+    fig = charts.ranking(frame, "Andel till studier per jobbtorg 2020, rangordnat", target=0.5)
+    assert fig.layout.yaxis.categoryorder == "total ascending"  # y runs bottom-up: the largest is drawn last, on top
+    drawn = {trace.y[0]: trace.x[0] for trace in fig.data}
+    assert schema.TOTALT not in drawn and max(drawn, key=drawn.get) == "Jobbtorg Kista"
+    notes = [a.text for a in fig.layout.annotations]
+    assert "Staden: 43,9\u00a0%" in notes and "Mål: 50\u00a0%" in notes

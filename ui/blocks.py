@@ -23,7 +23,7 @@ def _file_name(title: str, suffix: str = "csv") -> str:
     return f"kaa-{slug}.{suffix}"
 
 
-def missing_note(frame: pd.DataFrame) -> None:
+def explain_missing(frame: pd.DataFrame) -> None:
     """Say in words which figures are missing and why."""
     reasons = panels.missing_reasons(frame)
     if reasons:
@@ -31,8 +31,11 @@ def missing_note(frame: pd.DataFrame) -> None:
 
 
 def panel(title: str, frame: pd.DataFrame, figure: go.Figure | None,
-          columns: Sequence[str], key: str) -> None:
-    """Chart and table tabs over the same frame, CSV and Excel downloads of it, and the missing-figure note."""
+          columns: Sequence[str], key: str, missing_note: bool = True) -> None:
+    """Chart and table tabs over the same frame, CSV and Excel downloads of it, and the missing-figure note.
+
+    `missing_note=False` for a second panel over a frame whose missing figures are already explained.
+    """
     if frame["varde"].notna().sum() == 0:
         st.subheader(title)
         st.info("Det finns inga uppgifter att visa för det här urvalet. " + " ".join(panels.missing_reasons(frame)))
@@ -51,7 +54,8 @@ def panel(title: str, frame: pd.DataFrame, figure: go.Figure | None,
         "Ladda ner Excel", export.xlsx(frame, columns, title), file_name=_file_name(title, "xlsx"),
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"xlsx-{key}",
         icon=":material/table_view:", on_click="ignore")
-    missing_note(frame)
+    if missing_note:
+        explain_missing(frame)
 
 
 _DELTA = {"bra": "green", "dåligt": "red", "neutralt": "gray"}
