@@ -47,7 +47,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from kaa import fmt, schema
-from kaa.facts import FACT_COLUMNS, FactsError, normalize_facts
+from kaa.facts import FACT_COLUMNS, FactsError, invalid_values, normalize_facts
 
 STADSDEL_CSV = Path(__file__).resolve().parent.parent / "data" / "stadsdel_jobbtorg.csv"
 
@@ -1186,7 +1186,7 @@ def _tidy(columns: dict[str, pa.ChunkedArray], labels: dict[str, str], rownums: 
     text = df["value"].str.replace(r"[\s\u00a0]", "", regex=True).str.replace(",", ".", regex=False)
     value = pd.to_numeric(text, errors="coerce")
     is_share = measure.isin(schema.SHARE_NAMES)
-    bad_value = value.isna() | (value < 0) | (is_share & (value > 1)) | (~is_share & (value % 1 != 0))
+    bad_value = invalid_values(measure, value)
     report(bad_value & ~is_share, "value", "ogiltigt värde", "ett heltal, 0 eller större",
            lambda v: f"”{v}” är inget antal. Ange ett heltal, 0 eller större.")
     report(bad_value & is_share, "value", "ogiltigt värde", "en andel mellan 0 och 1",

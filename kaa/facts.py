@@ -26,6 +26,12 @@ def _problem(row: int, column: str, value: str, expected: str) -> str:
     return f"Rad {row + 2}, kolumn ”{column}”: värdet ”{value}” är inte giltigt. Förväntat: {expected}."
 
 
+def invalid_values(measure: pd.Series, value: pd.Series) -> pd.Series:
+    """Which values cannot be a figure: a count is a whole number, 0 or more; a share lies in 0–1."""
+    is_share = measure.isin(schema.SHARE_NAMES)
+    return value.isna() | (value < 0) | (is_share & (value > 1)) | (~is_share & (value % 1 != 0))
+
+
 def normalize_facts(raw: pd.DataFrame) -> pd.DataFrame:
     """Check and normalise a tidy frame of text columns into the facts frame.
 
@@ -58,8 +64,7 @@ def normalize_facts(raw: pd.DataFrame) -> pd.DataFrame:
 
     value = pd.to_numeric(df["value"].str.replace(",", ".", regex=False), errors="coerce")
     is_share = df["measure"].isin(schema.SHARE_NAMES)
-    bad_value = value.isna() | (value < 0) | (is_share & (value > 1)) | (~is_share & (value % 1 != 0))
-    for i in df.index[bad_value]:
+    for i in df.index[invalid_values(df["measure"], value)]:
         expected = "en andel mellan 0 och 1" if is_share[i] else "ett heltal, 0 eller större"
         problems.append(_problem(i, "value", df.at[i, "value"], expected))
     for i in df.index[~df["noggrannhet"].isin(("",) + schema.NOGGRANNHET_VALUES)]:
