@@ -38,7 +38,7 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -46,7 +46,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from kaa import fmt, schema
+from kaa import demo, fmt, schema
 from kaa.facts import FACT_COLUMNS, FactsError, invalid_values, normalize_facts
 
 STADSDEL_CSV = Path(__file__).resolve().parent.parent / "data" / "stadsdel_jobbtorg.csv"
@@ -994,6 +994,13 @@ def _check_register(columns: dict[str, pa.ChunkedArray], labels: dict[str, str],
                           lambda p: "", "ett pseudonymt id", lambda rad, v: (
                               f"{_where(rad, labels['person_id'])}: id saknas. Varje rad måste ha ungdomens "
                               "pseudonyma id."))
+        ids = pc.filter(distinct, pc.greater(pc.binary_length(distinct), 0))
+        if len(ids) and pc.all(pc.starts_with(ids, demo.ID_PREFIX)).as_py():
+            problems.add(VARNING, "exempeldata", (
+                f"Alla id i ”{labels['person_id']}” är demo-id (de börjar med DEMO): filen ser ut att vara mallen "
+                "eller påhittade demodata, inte ett uttag ur registret. Importerad ersätter den de riktiga "
+                "siffrorna för sina år. Importera den bara för att prova, och ta bort källan efteråt."),
+                kolumn=labels["person_id"])
         if "ar" in coded:
             keep = _check_duplicates(person_index, len(distinct), coded, labels, rownums, empty_id, problems)
     return coded, keep
@@ -1485,6 +1492,22 @@ def report_lines(result: ExtractResult) -> list[str]:
 
 
 #: Swedish headings for the problems frame, for tables on the page.
+def report_markdown(lines: Sequence[str]) -> str:
+    """`report_lines` as a nested Markdown list: each two spaces of indent is one level deeper."""
+    items = []
+    for line in lines:
+        depth = (len(line) - len(line.lstrip(" "))) // 2
+        text = re.sub(r"([\\`*_\[\]$<>#|~])", r"\\\1", line.strip())  # values are shown as written
+        items.append("  " * depth + "- " + text)
+    return "\n".join(items)
+
+
+def problems_for_display(problems: pd.DataFrame) -> pd.DataFrame:
+    """The problem table with Swedish headings; a problem with the whole file has no row number."""
+    rows = problems["rad"].map(lambda r: "" if pd.isna(r) else fmt.count(r))
+    return problems.assign(rad=rows).rename(columns=PROBLEM_LABELS)
+
+
 PROBLEM_LABELS = {
     "allvarlighet": "Allvarlighet", "typ": "Typ", "rad": "Rad", "kolumn": "Kolumn", "varde": "Värde",
     "forvantat": "Förväntat", "meddelande": "Meddelande",

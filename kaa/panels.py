@@ -14,6 +14,7 @@ import pandas as pd
 from kaa import fmt, metrics, schema
 from kaa.facts import overlay
 from kaa.metrics import Selection
+from kaa.published import SOURCE_LABEL
 
 #: Column headers users see, in tables and downloads.
 COLUMN_LABELS = {
@@ -192,3 +193,8 @@ def import_changes(current: pd.DataFrame, incoming: pd.DataFrame, min_cell: int 
     sources = current.groupby(schema.AR)["source"].first()
     merged["kalla_fore"] = merged[schema.AR].map(sources).fillna("Inga uppgifter")
     return merged
+
+
+def replaced_published_years(changes: pd.DataFrame) -> list[int]:
+    """The years whose figures come from the published report today and that an import would replace."""
+    return sorted(int(y) for y in changes.loc[changes["kalla_fore"] == SOURCE_LABEL, schema.AR].unique())

@@ -17,12 +17,12 @@ st.markdown(
 
 with st.expander("Filformat och mall"):
     st.markdown("CSV (semikolon, komma eller tabb; UTF-8 eller Windows-1252) eller Excel (.xlsx, första "
-                "bladet). Rubrikerna får stå med eller utan å, ä, ö och i valfri skiftläge.")
+                "bladet). Rubrikerna får stå med eller utan å, ä, ö och i valfritt skiftläge.")
     st.dataframe(extract.columns_table(), hide_index=True)
     st.download_button("Ladda ner mall (CSV)", extract.template_csv(), file_name="kaa-mall.csv",
                        mime="text/csv", icon=":material/download:", on_click="ignore")
 
-uploaded = st.file_uploader("Registeruttag (CSV eller XLSX)", type=["csv", "txt", "tsv", "xlsx"], key="upload")
+uploaded = st.file_uploader("Registeruttag (CSV, TXT, TSV eller XLSX)", type=["csv", "txt", "tsv", "xlsx"], key="upload")
 
 if uploaded is not None:
     data = uploaded.getvalue()
@@ -55,8 +55,9 @@ if uploaded is not None:
         st.warning("Filen innehåller personnummer eller samordningsnummer. De visas inte, sparas inte och "
                    "används inte – men ta bort dem ur uttaget innan det skickas vidare.", icon=":material/shield:")
     if len(result.problems):
-        st.markdown("\n".join(f"- {line}" for line in lines))
-        st.dataframe(result.problems.rename(columns=extract.PROBLEM_LABELS), hide_index=True)
+        st.markdown(extract.report_markdown(lines))
+        with st.expander("Problemen som tabell (rad, kolumn, värde, förväntat)"):
+            st.dataframe(extract.problems_for_display(result.problems), hide_index=True)
 
     if len(result.preview):
         with st.expander("Förhandsvisning av de första raderna (utan person-id)"):
@@ -65,6 +66,11 @@ if uploaded is not None:
     if not result.has_errors and len(result.facts):
         st.subheader("Det här ändras")
         changes = panels.import_changes(state.raw_facts(), result.facts, store.min_cell())
+        replaced = panels.replaced_published_years(changes)
+        if replaced:
+            st.warning(f"Importen ersätter årsrapportens siffror för {fmt.years(replaced)} på alla sidor. Det går "
+                       "att ångra: inaktivera eller ta bort källan under Importerade källor.",
+                       icon=":material/swap_horiz:")
         st.dataframe(
             changes.rename(columns={"ar": "År", "matt": "Mått", "text_fore": "Före", "text_efter": "Efter",
                                     "kalla_fore": "Källa i dag"})[["År", "Mått", "Före", "Efter", "Källa i dag"]],

@@ -13,7 +13,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from kaa import fmt, metrics, schema
+from kaa import extract, fmt, metrics, schema
 from kaa.extract import (
     EXTRACT_COLUMNS,
     PROBLEM_LABELS,
@@ -684,9 +684,21 @@ def test_template_is_a_valid_extract():
     assert lines[0] == REGISTER_HEADER and len(lines) == 4
     assert [line.split(";")[1] for line in lines[1:]] == ["DEMO-0001", "DEMO-0002", "DEMO-0003"]
     result = read_extract(data, "mall.csv")
-    assert result.problems.empty, report_lines(result)
+    # Its only remark: it is example data, which would replace real figures if imported.
+    assert result.problem_counts == {("varning", "exempeldata"): 1}, report_lines(result)
     assert result.rows_read == 3 and result.encoding == "utf-8-sig"
     assert set(result.facts["verksamhet"]) == {"Hela KAA", "Aim"}
+
+
+def test_one_real_id_among_demo_ids_is_no_longer_example_data():
+    rows = template_csv().decode("utf-8-sig").replace("DEMO-0002", "K-88213")
+    assert "exempeldata" not in {typ for _, typ in read_extract(rows.encode(), "uttag.csv").problem_counts}
+
+
+def test_the_report_is_a_nested_markdown_list_that_shows_values_as_written():
+    lines = ["Fel (2):", "  Okänd kod (2):", "    Rad 5, kolumn ”kon”: ”*_x_*” är inget kön."]
+    assert extract.report_markdown(lines).splitlines() == [
+        "- Fel (2):", "  - Okänd kod (2):", "    - Rad 5, kolumn ”kon”: ”\\*\\_x\\_\\*” är inget kön."]
 
 
 def test_extract_columns_document_the_format():

@@ -584,6 +584,19 @@ def test_ladda_upp_page_never_shows_or_stores_personnummer(kaa_data_dir):
     assert_nothing_identifying(raw, decoded, "store after a page import")
 
 
+def test_ladda_upp_page_warns_before_the_template_replaces_the_reports_figures():
+    at = open_upload_page()
+    at.get("file_uploader")[0].upload("kaa-mall.csv", template_csv(), "text/csv")
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    warnings = [w.value for w in at.warning]
+    assert any("Importen ersätter årsrapportens siffror för 2020" in w for w in warnings), warnings
+    assert "demo-id" in "\n".join(m.value for m in at.markdown)  # said in the check, too
+    rad = dataframe_with(at, "Rad", "Meddelande")["Rad"]
+    assert list(rad) == [""]  # a remark on the whole file has no row number, shown as nothing, not "None"
+    assert store.sources() == []
+
+
 def test_ladda_upp_page_shows_errors_and_offers_no_import():
     text, _ = BAD_FILES["okand_kon.csv"]
     at = open_upload_page()
