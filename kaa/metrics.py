@@ -275,13 +275,18 @@ def wide(long: pd.DataFrame, measures: Sequence[str] | None = None, values: str 
 def with_totals(facts: pd.DataFrame, by: Sequence[str], sel: Selection = Selection(),
                 totals: bool = True) -> pd.DataFrame:
     """The long roll-up for `by` with small cells protected, followed by a Totalt row per year when
-    it breaks down (unless `totals` is False)."""
+    it breaks down (unless `totals` is False).
+
+    Totalt is the whole of each broken-down dimension, as in the report's tables: with one jobbtorg
+    chosen it is still the city's total, the yardstick the jobbtorg is read against.
+    """
     cols = grouping(by)
     if MASKED not in facts:
         facts = masking.protect(facts, sel.min_cell)
     long = rollup(facts, cols, sel)
     if totals and len(cols) > 1:
-        total = rollup(facts, [schema.AR], sel).assign(**{d: schema.TOTALT for d in cols[1:]})
+        whole = replace(sel, **{d: None for d in cols[1:]})  # Selection fields are named as dimensions
+        total = rollup(facts, [schema.AR], whole).assign(**{d: schema.TOTALT for d in cols[1:]})
         long = _sort(pd.concat([long, total[long.columns]], ignore_index=True), cols)
     return long
 

@@ -109,6 +109,15 @@ def test_no_masked_cell_can_be_recovered_by_subtraction(seed):
                 assert row["inskrivna"] == values[(row["jobbtorg"], row["kon"])]
 
 
+def _covers(row: pd.Series, by: list[str], dimension: str, value: str, chosen) -> bool:
+    """Whether a shown row sums this value of the dimension: a Totalt row of a breakdown is
+    the whole dimension, whatever is chosen; otherwise the filter decides."""
+    shown = row.get(dimension, schema.TOTALT)
+    if shown != schema.TOTALT:
+        return value == shown
+    return dimension in by or chosen is None or value in chosen
+
+
 def _visible_aggregates(facts: pd.DataFrame) -> list[tuple[frozenset, float]]:
     """Every figure any view of the dashboard or CLI shows, as (the cells it sums, its value)."""
     cells = list(itertools.product(JOBBTORG, schema.KON_VALUES))
@@ -123,9 +132,7 @@ def _visible_aggregates(facts: pd.DataFrame) -> list[tuple[frozenset, float]]:
                 if label:
                     continue
                 members = {(j, k) for j, k in cells
-                           if (jf is None or j in jf) and (kf is None or k in kf)
-                           and row.get("jobbtorg", schema.TOTALT) in (schema.TOTALT, j)
-                           and row.get("kon", schema.TOTALT) in (schema.TOTALT, k)}
+                           if _covers(row, by, "jobbtorg", j, jf) and _covers(row, by, "kon", k, kf)}
                 shown.append((frozenset(members), row["inskrivna"]))
     return shown
 

@@ -427,3 +427,12 @@ def test_unknown_choices_lists_only_values_a_filter_does_not_offer():
     requested = {"ar": ["2030", "2020"], "jobbtorg": ["Jobbtorg Kista"], "kon": ["Flicka"]}
     assert metrics.unknown_choices(requested, options) == {"ar": ["2030"], "kon": ["Flicka"]}
     assert metrics.unknown_choices({"ar": ["2019"], "jobbtorg": []}, options) == {}
+
+
+def test_totalt_is_the_whole_city_even_when_one_jobbtorg_is_chosen(facts):
+    kista = Selection(jobbtorg=("Jobbtorg Kista",))
+    long = metrics.with_totals(facts, ["jobbtorg"], kista)
+    studier = long[(long["measure"] == "andel_studier") & (long["ar"] == 2020)].set_index("jobbtorg")["value"]
+    assert list(studier.index) == ["Jobbtorg Kista", "Totalt"]
+    assert round(studier["Jobbtorg Kista"], 4) == 0.496  # 62 of 125
+    assert round(studier["Totalt"], 4) == round(328 / 747, 4)  # the city's 43,9 %, not Kista's again
