@@ -6,13 +6,14 @@ A figure that does not exist stays missing (NaN) and carries a Swedish reason
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
-from typing import Sequence
+from typing import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
 
-from kaa import masking, schema
+from kaa import fmt, masking, schema
 from kaa.masking import MASKED
 
 BREAKDOWNS = (schema.JOBBTORG, schema.KON)
@@ -187,6 +188,57 @@ def _aggregate(rows: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
     return out.drop(columns=["_kinds", "_sources", "_hidden", "_size"])
 
 
+_NOT_BROKEN_DOWN = re.compile(r"^Källan redovisar inte (?P<what>[^.]+?) per (?P<dims>[^.]+) för (?P<year>\d{4})\.$")
+_NOT_IN_SOURCE = re.compile(r"^Källan har ingen uppgift om (?P<what>[^.]+) för (?P<year>\d{4})\.$")
+_SENTENCE_END = re.compile(r"(?<=\.)\s+(?=[A-ZÅÄÖ])")
+
+
+def _and(words: Sequence[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " och " + words[-1]
+
+
+def merge_reasons(reasons: Iterable[str]) -> list[str]:
+    """Reasons for missing figures, said once: the sentences `_missing_reason` writes for several
+    measures and years become one per breakdown (`… avslutade och inskrivna per kön för 2019–2020.`),
+    and a measure missing per jobbtorg is not said again per jobbtorg och kön."""
+    sentences = dict.fromkeys(part for r in reasons if r for part in _SENTENCE_END.split(r.strip()))
+    groups: dict[frozenset[str], dict[str, set[int]]] = {}  # breakdown (empty: none) → measure → years
+    phrase: dict[frozenset[str], str | None] = {}
+    order: list[str | frozenset[str]] = []
+    for sentence in sentences:
+        match = _NOT_BROKEN_DOWN.match(sentence) or _NOT_IN_SOURCE.match(sentence)
+        if not match:
+            order.append(sentence)
+            continue
+        dims = match.groupdict().get("dims")
+        # An empty breakdown means "not in the source at all": the coarsest reason of all.
+        key = frozenset(dims.split(" och ")) if dims else frozenset()
+        if key not in groups:
+            groups[key], phrase[key] = {}, dims
+            order.append(key)
+        for what in re.split(r", | och ", match["what"]):  # no measure's label has either in it
+            groups[key].setdefault(what, set()).add(int(match["year"]))
+    for key, whats in groups.items():  # said per a coarser breakdown (or missing outright): not again
+        for coarser, known in groups.items():
+            if coarser < key or (not coarser and key):
+                for what in list(whats):
+                    whats[what] -= known.get(what, set())
+                    if not whats[what]:
+                        del whats[what]
+    out = []
+    for item in order:
+        if isinstance(item, str):
+            out.append(item)
+        elif groups[item]:
+            whats = list(groups[item])
+            span = fmt.years(set().union(*groups[item].values()))
+            if item:
+                out.append(f"Källan redovisar inte {_and(whats)} per {phrase[item]} för {span}.")
+            else:
+                out.append(f"Källan har ingen uppgift om {_and(whats)} för {span}.")
+    return out
+
+
 def _missing_reason(in_source: bool, year: int, measure: str, needed: set[str]) -> str:
     label = schema.MEASURES[measure].label.lower()
     if not in_source:
@@ -206,6 +258,7 @@ def _add_shares(long: pd.DataFrame, cols: list[str], min_cell: int) -> pd.DataFr
         return indexed[column].unstack("measure").reindex(columns=list(schema.COUNT_NAMES))
 
     wide_counts, labels, accuracy = pivot("value"), pivot(MASKED).fillna(""), pivot("noggrannhet").fillna("")
+    reasons = pivot("orsak").fillna("")
     published = long[long["measure"].isin(schema.SHARE_NAMES)].set_index(cols + ["measure"])
     frames = [counts]
     for spec in schema.SHARES:
@@ -233,7 +286,8 @@ def _add_shares(long: pd.DataFrame, cols: list[str], min_cell: int) -> pd.DataFr
             frame.loc[use, "noggrannhet"] = "publicerad andel"
         hidden = (labels[names] != "").any(axis=1)
         gone = frame["value"].isna() & ~hidden
-        frame.loc[gone, "orsak"] = [_share_reason(spec, row) for row in inputs[gone].to_dict("records")]
+        frame.loc[gone, "orsak"] = [_share_reason(spec, row, why) for row, why in
+                                    zip(inputs[gone].to_dict("records"), reasons.loc[gone, names].to_dict("records"))]
         frame.loc[hidden, ["value", "taljare", "namnare", "noggrannhet", "kalla"]] = [np.nan, np.nan, np.nan, "", ""]
         frame.loc[hidden, MASKED] = masking.SECONDARY
         frame.loc[hidden, "orsak"] = masking.reason(masking.SECONDARY, min_cell)
@@ -242,14 +296,21 @@ def _add_shares(long: pd.DataFrame, cols: list[str], min_cell: int) -> pd.DataFr
 
 
 def _formula(spec: schema.Share) -> str:
-    numerator = " + ".join(spec.numerators)
-    return f"({numerator}) / {spec.denominator}" if len(spec.numerators) > 1 else f"{numerator} / {spec.denominator}"
+    """The share's formula in words: `Avslutade till studier / Avslutade`."""
+    numerator = " + ".join(schema.MEASURES[m].label for m in spec.numerators)
+    denominator = schema.MEASURES[spec.denominator].label
+    return f"({numerator}) / {denominator}" if len(spec.numerators) > 1 else f"{numerator} / {denominator}"
 
 
-def _share_reason(spec: schema.Share, values: dict[str, float]) -> str:
-    absent = [schema.MEASURES[m].label.lower() for m, v in values.items() if pd.isna(v)]
+def _share_reason(spec: schema.Share, values: dict[str, float], reasons: dict[str, str]) -> str:
+    """Why a share is missing: the reasons its missing counts are missing (so a panel can say it once)."""
+    absent = [m for m, v in values.items() if pd.isna(v)]
+    known = merge_reasons(reasons.get(m, "") for m in absent)
+    if known:
+        return " ".join(known)
     if absent:
-        return "Kan inte beräknas: uppgift om " + " och ".join(absent) + " saknas."
+        return "Kan inte beräknas: uppgift om " + " och ".join(schema.MEASURES[m].label.lower() for m in absent) \
+            + " saknas."
     return f"Kan inte beräknas: {schema.MEASURES[spec.denominator].label.lower()} är 0."
 
 

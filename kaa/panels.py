@@ -60,7 +60,7 @@ def figures(facts: pd.DataFrame, by: Sequence[str], sel: Selection, measures: Se
 
 def missing_reasons(frame: pd.DataFrame) -> list[str]:
     """The distinct reasons why figures in a panel are missing, for a note under it."""
-    return list(dict.fromkeys(r for r in frame.loc[frame["varde"].isna(), "orsak"] if r))
+    return metrics.merge_reasons(frame.loc[frame["varde"].isna(), "orsak"])
 
 
 def direction(measure: str, change: float) -> str:
@@ -150,17 +150,18 @@ def table_for_display(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFra
     return out.reset_index(drop=True)
 
 
-def target_gap(value: float, target: float | None, year: int) -> tuple[bool | None, str]:
+def target_gap(measure: str, value: float, target: float | None, year: int) -> tuple[bool | None, str]:
     """Whether a share reaches its target, and a sentence saying by how much."""
     if target is None:
         return None, ""
     goal = fmt.percent(target, 0)
     if pd.isna(value):
-        return None, f"Målet är minst {goal}. Andelen för {year} saknas i urvalet."
+        return None, f"Målet är minst {goal}. {schema.MEASURES[measure].label} för {year} saknas i urvalet."
     gap = fmt.points(abs(value - target)).lstrip("+±")
+    label = schema.MEASURES[measure].label.lower().replace("andel ", "andelen ", 1)  # 2020 var andelen …
     if value >= target:
-        return True, f"{year} nådde andelen {fmt.percent(value)}, {gap} över målet på minst {goal}."
-    return False, f"{year} nådde andelen {fmt.percent(value)}, {gap} under målet på minst {goal}."
+        return True, f"{year} var {label} {fmt.percent(value)}, {gap} över målet på minst {goal}."
+    return False, f"{year} var {label} {fmt.percent(value)}, {gap} under målet på minst {goal}."
 
 
 def sources_by_year(facts: pd.DataFrame, years: Sequence[int]) -> str:
@@ -170,7 +171,7 @@ def sources_by_year(facts: pd.DataFrame, years: Sequence[int]) -> str:
         return "inga uppgifter för valda år"
     parts = []
     for source, rows in here.groupby("source", sort=False):
-        parts.append(f"{source} ({fmt.years(rows[schema.AR].unique())})")
+        parts.append(f"{source} för {fmt.years(rows[schema.AR].unique())}")
     return "; ".join(parts)
 
 

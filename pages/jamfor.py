@@ -30,13 +30,13 @@ blocks.panel(
     ["ar", "jobbtorg", "matt", "varde", "taljare", "namnare", "forandring", "jamfort_med_ar",
      "skillnad_mot_staden", "rang", "kalla", "orsak"], key="jamfor",
 )
-previous = frame["jamfort_med_ar"].dropna()
+previous = frame.loc[frame["forandring"].notna(), "jamfort_med_ar"]
 if len(previous):
     change_title = f"{label} per jobbtorg: förändring {int(previous.iloc[0])}–{year}"
     blocks.panel(change_title, frame, state.chart("change", frame, change_title),
                  ["ar", "jobbtorg", "matt", "varde", "forandring", "jamfort_med_ar", "kalla", "orsak"],
                  key="jamfor-forandring", missing_note=False)
-else:
+elif frame["varde"].notna().any():
     st.info(f"Det finns inget tidigare år att jämföra {year} med.", icon=":material/info:")
 st.caption("Förändringen anges i procentenheter för andelar och i personer för antal. Skillnaden mot staden "
-           "anges bara för andelar. Rang 1 är bäst; Saknar stadsdel rangordnas inte.")
+           "anges bara för andelar. Rang 1 är det högsta värdet; Saknar stadsdel rangordnas inte.")

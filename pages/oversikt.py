@@ -27,7 +27,7 @@ blocks.metric_cards(cards)
 
 goal = target_for(state.targets(), "andel_studier")
 studier = cards.set_index("measure").loc["andel_studier"]
-met, sentence = panels.target_gap(studier["varde"], goal, year)
+met, sentence = panels.target_gap("andel_studier", studier["varde"], goal, year)
 if sentence:
     (st.success if met else st.warning if met is False else st.info)(sentence, icon=":material/flag:")
 

@@ -436,3 +436,42 @@ def test_totalt_is_the_whole_city_even_when_one_jobbtorg_is_chosen(facts):
     assert list(studier.index) == ["Jobbtorg Kista", "Totalt"]
     assert round(studier["Jobbtorg Kista"], 4) == 0.496  # 62 of 125
     assert round(studier["Totalt"], 4) == round(328 / 747, 4)  # the city's 43,9 %, not Kista's again
+
+
+def test_missing_reasons_are_said_once_per_breakdown():
+    reasons = [
+        "Källan redovisar inte avslutade till studier och avslutade per kön för 2019.",
+        "Källan redovisar inte avslutade per kön för 2020.",
+        "Källan redovisar inte avslutade per kön för 2019.",
+        "Källan har ingen uppgift om brev för 2019.",
+        "Källan har ingen uppgift om sms för 2019.",
+        "",
+        "Dolt för att skydda små tal.",
+    ]
+    assert metrics.merge_reasons(reasons) == [
+        "Källan redovisar inte avslutade till studier och avslutade per kön för 2019–2020.",
+        "Källan har ingen uppgift om brev och sms för 2019.",
+        "Dolt för att skydda små tal.",
+    ]
+
+
+def test_a_share_without_counts_says_why_its_counts_are_missing(facts):
+    long = metrics.with_totals(facts, ["kon"], Selection(years=(2020,)))
+    row = long[(long["measure"] == "andel_studier") & (long["kon"] == "Kvinna")].iloc[0]
+    assert math.isnan(row["value"])
+    assert row["orsak"] == "Källan redovisar inte avslutade till studier och avslutade per kön för 2020."
+    total = long[(long["measure"] == "andel_studier") & (long["kon"] == "Totalt")].iloc[0]
+    assert total["kalla"] == "Beräknad: Avslutade till studier / Avslutade"
+
+
+def test_a_reason_said_for_a_coarser_breakdown_is_not_said_again():
+    reasons = [
+        "Källan redovisar inte nådda per jobbtorg och kön för 2020.",
+        "Källan redovisar inte nådda per jobbtorg för 2020.",
+        "Källan har ingen uppgift om brev för 2019. Källan redovisar inte brev per jobbtorg för 2019.",
+        "Källan redovisar inte brev per jobbtorg för 2020.",
+    ]
+    assert metrics.merge_reasons(reasons) == [
+        "Källan redovisar inte nådda och brev per jobbtorg för 2020.",
+        "Källan har ingen uppgift om brev för 2019.",
+    ]

@@ -13,6 +13,9 @@ from kaa import export, panels, schema
 
 PLOTLY_CONFIG = {
     "displaylogo": False,
+    # Only the image download: zoom and pan add nothing to these small charts, and Plotly's
+    # button texts are English.
+    "modeBarButtons": [["toImage"]],
     "locale": "sv",
     "toImageButtonOptions": {"format": "png", "scale": 3, "filename": "kaa-diagram"},
 }
@@ -37,8 +40,8 @@ def panel(title: str, frame: pd.DataFrame, figure: go.Figure | None,
     `missing_note=False` for a second panel over a frame whose missing figures are already explained.
     """
     if frame["varde"].notna().sum() == 0:
-        st.subheader(title)
-        st.info("Det finns inga uppgifter att visa för det här urvalet. " + " ".join(panels.missing_reasons(frame)))
+        st.info(f"**{title}:** inga uppgifter för det här urvalet. " + " ".join(panels.missing_reasons(frame)),
+                icon=":material/info:")
         return
     chart_tab, table_tab = st.tabs(["Diagram", "Tabell"], key=f"tabs-{key}")
     with chart_tab:
