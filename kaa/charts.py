@@ -48,7 +48,10 @@ def _orders(data: pd.DataFrame) -> dict[str, list]:
         if d in data:
             present = set(data[d])
             orders[d] = [v for v in list(schema.DIMENSION_ORDER[d]) + [schema.TOTALT] if v in present]
-    orders["matt"] = list(dict.fromkeys(data["matt"]))
+    # Measures in the vocabulary's order, so one missing in the first year does not move to the end.
+    rank = {m: i for i, m in enumerate(schema.MEASURE_NAMES)}
+    measures = sorted(dict.fromkeys(data["measure"]), key=rank.get) if "measure" in data else []
+    orders["matt"] = [schema.MEASURES[m].label for m in measures]
     orders[schema.AR] = sorted(data[schema.AR].unique())
     return orders
 
@@ -127,8 +130,12 @@ def bar(frame: pd.DataFrame, x: str, color: str, title: str, *, facet: str | Non
         custom_data=["matt", "text", "bakom", "serie"],
         labels={**schema.DIMENSION_LABELS, "y": "Andel" if percent else "Antal", "matt": "Mått"},
     )
+    # Labels sit above the bars, except inside a stacked segment, where on top it would read as the
+    # stack's total.
+    inside = barmode == "stack"
     fig.update_traces(
-        textposition="outside", cliponaxis=False,
+        textposition="inside" if inside else "outside", cliponaxis=False,
+        insidetextanchor="end" if inside else None,
         hovertemplate="<b>%{x}</b> · %{customdata[3]}<br>%{customdata[0]}: %{customdata[1]}"
                       "<br>%{customdata[2]}<extra></extra>",
     )
@@ -183,8 +190,11 @@ def set_apart_unknown_district(fig: go.Figure, categories: list[str]) -> None:
 
 
 def add_target(fig: go.Figure, target: float) -> None:
-    """A dashed line at a share target (given as a fraction), labelled in the legend so it covers no bar."""
-    fig.add_hline(y=target * 100, line_dash="dash", line_color=TARGET_COLOR, line_width=2)
+    """A dashed line at a share target (given as a fraction), labelled in the legend so it covers no bar.
+
+    Drawn below the bars and their labels, so a bar over the target covers it.
+    """
+    fig.add_hline(y=target * 100, line_dash="dash", line_color=TARGET_COLOR, line_width=2, layer="below")
     fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=f"Mål: minst {fmt.percent(target, 0)}",
                              line={"dash": "dash", "color": TARGET_COLOR, "width": 2}, hoverinfo="skip"))
 
