@@ -97,7 +97,7 @@ EXTRACT_COLUMNS = (
                   ("kön", "gender", "sex")),
     ExtractColumn("alder", False, "Ålder", "15–20", ("ålder", "age")),
     ExtractColumn("stadsdel", False, "Stadsdelsområde",
-                  "Stockholms 13 stadsdelsområden, se data/stadsdel_jobbtorg.csv",
+                  "ett av Stockholms 13 stadsdelsområden, t.ex. Rinkeby-Kista",
                   ("stadsdelsområde", "stadsdelsnämnd", "district")),
     ExtractColumn("jobbtorg", False,
                   "Jobbtorg; saknas det tas det fram ur stadsdel, saknas båda blir det Saknar stadsdel",
@@ -138,7 +138,7 @@ _ALLOWED = {
     "verksamhet": "Jobbtorg, Aim, Skolslussen eller tomt",
     "avslutsorsak": ("studier, arbete, annan sysselsättning, vidare till jobbtorg 20–29, flyttat, "
                      "fyllt 20, okänd eller tomt"),
-    "stadsdel": "ett av Stockholms stadsdelsområden i data/stadsdel_jobbtorg.csv, eller tomt",
+    "stadsdel": "ett av Stockholms 13 stadsdelsområden, eller tomt",
     "jobbtorg": ", ".join(schema.JOBBTORG_NAMES) + " eller tomt",
     "alder": "en ålder mellan 15 och 20, eller tomt",
 }
@@ -927,8 +927,11 @@ def _check_register(columns: dict[str, pa.ChunkedArray], labels: dict[str, str],
         "avslutad": _code_from(BOOL_CODES),
         "avslutsorsak": _code_from(AVSLUT_CODES),
     }
+    districts: list[str] = []
     if "stadsdel" in columns:
-        lookups["stadsdel"] = _stadsdel_lookup(stadsdel_map if stadsdel_map is not None else load_stadsdel_map())
+        stadsdel_map = stadsdel_map if stadsdel_map is not None else load_stadsdel_map()
+        lookups["stadsdel"] = _stadsdel_lookup(stadsdel_map)
+        districts = list(stadsdel_map.get("stadsdel", []))
     last = _last_year()
     names = [name for name in REGISTER_NAMES if name in columns and name != "person_id"]
     coded.update(zip(names, _parallel(
@@ -952,8 +955,8 @@ def _check_register(columns: dict[str, pa.ChunkedArray], labels: dict[str, str],
                    lambda v: f"”{v}” är ingen ålder mellan 15 och 20. Rätta åldern eller lämna cellen tom.")
         elif name == "stadsdel":
             report(name, "okänd kod", bad,
-                   lambda v: f"stadsdelen ”{v}” finns inte i data/stadsdel_jobbtorg.csv. Rätta stavningen "
-                             "eller lägg till stadsdelen i den filen.")
+                   lambda v: f"”{v}” är inget av stadsdelsområdena {', '.join(districts)}. Rätta stavningen, "
+                             "eller lämna stadsdelen tom och fyll i jobbtorget.")
         else:
             report(name, "okänd kod", bad,
                    lambda v, name=name: f"”{v}” är inget giltigt värde. Förväntat: {_ALLOWED[name]}.")

@@ -78,8 +78,15 @@ def points(value, decimals: int = 1) -> str:
 
 
 def value(measure: str, val, noggrannhet: str = "") -> str:
-    """Any measure's value, formatted by its kind."""
-    return percent(val) if measure in schema.SHARE_NAMES else count(val, noggrannhet)
+    """Any measure's value, formatted by its kind.
+
+    A share the source publishes as a whole percent is shown as printed (`69 %`, not `69,0 %`),
+    so it does not look more precise than it is.
+    """
+    if measure not in schema.SHARE_NAMES:
+        return count(val, noggrannhet)
+    whole = noggrannhet == "publicerad andel" and not _missing(val) and round(float(val) * 100, 6) % 1 == 0
+    return percent(val, 0 if whole else 1)
 
 
 def change(measure: str, val) -> str:

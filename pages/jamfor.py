@@ -12,7 +12,8 @@ years = state.chosen_years(sel)
 
 st.title("Jämför jobbtorg")
 st.markdown("Alla jobbtorg sida vid sida för ett år: värdet, förändringen sedan föregående år, skillnaden mot "
-            "staden som helhet och rangordningen. Jobbtorgsurvalet i sidopanelen gäller inte här.")
+            "staden som helhet och rangordningen. Året väljs här, bland de år som är valda i sidopanelen; "
+            "sidopanelens jobbtorgsurval gäller inte här.")
 
 MEASURES = ["andel_studier", "andel_arbete", "andel_studier_arbete", "andel_avslutade",
             "inskrivna", "avslutade", "avslut_studier", "avslut_arbete"]

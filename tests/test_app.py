@@ -95,7 +95,7 @@ def test_uppsok_charts_and_missing_contact_channels():
     # The report gives no letters, e-mails, sms or calls for 2019: said once, not drawn as 0.
     assert "Källan har ingen uppgift om brev, mejl, sms och telefonsamtal för 2019." in text
     occupied = at.dataframe[3].value
-    assert list(occupied["Värde"]) == ["75,0\u00a0%", "69,0\u00a0%"]
+    assert list(occupied["Värde"]) == ["75\u00a0%", "69\u00a0%"]  # as printed: whole percents
     assert set(occupied["Noggrannhet"]) == {"publicerad andel"}
 
 

@@ -415,7 +415,7 @@ def test_unknown_code_problem_says_value_and_expectation():
     assert "Kvinna" in kon["forvantat"] and "Man" in kon["forvantat"]
     assert kon["meddelande"].startswith("Rad 2, kolumn ”kon”: ”Annat”")
     stadsdel = result.problems[result.problems["kolumn"] == "stadsdel"].iloc[0]
-    assert "stadsdel_jobbtorg.csv" in stadsdel["meddelande"]
+    assert "Rinkeby-Kista" in stadsdel["meddelande"] and "stadsdel_jobbtorg.csv" not in stadsdel["meddelande"]
 
 
 def test_identical_duplicate_is_a_warning_counted_once():

@@ -132,3 +132,10 @@ def test_value_and_change_dispatch_on_the_measure():
 
 def test_plotly_separators():
     assert fmt.PLOTLY_SEPARATORS == "," + NBSP
+
+
+def test_a_published_share_is_shown_as_printed():
+    assert fmt.value("andel_sysselsatta", 0.69, "publicerad andel") == "69\u00a0%"
+    assert fmt.value("andel_studier", 0.165, "publicerad andel") == "16,5\u00a0%"
+    assert fmt.value("andel_studier", 0.69) == "69,0\u00a0%"  # computed from counts: one decimal
+    assert fmt.value("andel_studier", float("nan"), "publicerad andel") == fmt.MISSING

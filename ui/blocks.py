@@ -21,6 +21,10 @@ PLOTLY_CONFIG = {
 }
 
 
+# Sentences, not codes: wide enough to read without hovering.
+WIDE_TEXT = {panels.COLUMN_LABELS[c]: st.column_config.TextColumn(width="large") for c in ("kalla", "orsak")}
+
+
 def _file_name(title: str, suffix: str = "csv") -> str:
     slug = re.sub(r"[^a-z0-9åäö]+", "-", title.lower()).strip("-")
     return f"kaa-{slug}.{suffix}"
@@ -48,7 +52,8 @@ def panel(title: str, frame: pd.DataFrame, figure: go.Figure | None,
         if figure is not None:
             st.plotly_chart(figure, config=PLOTLY_CONFIG, key=f"chart-{key}")
     with table_tab:
-        st.dataframe(panels.table_for_display(frame, columns), hide_index=True, key=f"table-{key}")
+        st.dataframe(panels.table_for_display(frame, columns), hide_index=True, key=f"table-{key}",
+                     column_config=WIDE_TEXT)
     buttons = st.container(horizontal=True)
     buttons.download_button("Ladda ner CSV", export.excel_csv(frame, columns), file_name=_file_name(title),
                             mime="text/csv", key=f"download-{key}", icon=":material/download:",
@@ -84,5 +89,6 @@ def metric_cards(cards: pd.DataFrame) -> None:
                 delta_color=_DELTA[card["riktning"]],
                 delta_arrow=("up" if card["forandring"] > 0 else "down" if card["forandring"] < 0 else "off")
                 if has_delta else "auto",
-                help=f"{definition} {extra}".strip(), border=True,
+                help=f"{definition} {extra}".strip(), border=True, height="stretch",
             )
+    explain_missing(cards)  # a card showing – says why below, not only in its tooltip
