@@ -88,6 +88,15 @@ def _hover_frame(frame: pd.DataFrame, keep_missing: bool = False) -> pd.DataFram
     return out
 
 
+def _hover_title(x: str, color: str) -> str:
+    """The hover's first line names the group; the measure is named on the line with its value."""
+    if x == "matt":
+        return "<b>%{customdata[3]}</b>"
+    if color == "matt":
+        return "<b>%{x}</b>"
+    return "<b>%{x}</b> · %{customdata[3]}"
+
+
 def style(fig: go.Figure, title: str, percent: bool, height: int = 420) -> go.Figure:
     """The one house style: Swedish separators, calm template, readable sizes."""
     fig.update_layout(
@@ -136,7 +145,7 @@ def bar(frame: pd.DataFrame, x: str, color: str, title: str, *, facet: str | Non
     fig.update_traces(
         textposition="inside" if inside else "outside", cliponaxis=False,
         insidetextanchor="end" if inside else None,
-        hovertemplate="<b>%{x}</b> · %{customdata[3]}<br>%{customdata[0]}: %{customdata[1]}"
+        hovertemplate=_hover_title(x, color) + "<br>%{customdata[0]}: %{customdata[1]}"
                       "<br>%{customdata[2]}<extra></extra>",
     )
     if facet:
@@ -167,7 +176,7 @@ def trend(frame: pd.DataFrame, series: str, title: str, *, panels: str | None = 
         category_orders=orders, custom_data=["matt", "text", "bakom", "serie"],
         labels={**schema.DIMENSION_LABELS, "y": "Andel" if percent else "Antal", "matt": "Mått"},
     )
-    fig.update_traces(hovertemplate="<b>%{x}</b> · %{customdata[3]}<br>%{customdata[0]}: %{customdata[1]}"
+    fig.update_traces(hovertemplate=_hover_title(schema.AR, series) + "<br>%{customdata[0]}: %{customdata[1]}"
                                     "<br>%{customdata[2]}<extra></extra>", line={"width": 2.5})
     if panels:
         fig.for_each_annotation(lambda a: a.update(text=a.text.split("=")[-1]))

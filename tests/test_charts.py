@@ -59,3 +59,14 @@ def test_ranking_puts_rank_one_on_top_with_the_city_and_the_target_marked(facts)
     assert schema.TOTALT not in drawn and max(drawn, key=drawn.get) == "Jobbtorg Kista"
     notes = [a.text for a in fig.layout.annotations]
     assert "Staden: 43,9\u00a0%" in notes and "Mål: 50\u00a0%" in notes
+
+
+def test_hover_names_the_measure_once(facts):
+    frame = panels.figures(facts, [schema.AR], Selection(), ["andel_studier", "andel_arbete"])
+    by_measure = charts.bar(frame, schema.AR, "matt", "t")   # one series per measure
+    on_x = charts.bar(frame, "matt", schema.AR, "t")         # measures along x, one series per year
+    for fig in (by_measure, on_x):
+        template = fig.data[0].hovertemplate
+        assert template.count("customdata[0]") == 1 and "%{x}" not in template.split("<br>", 1)[1]
+    assert on_x.data[0].hovertemplate.startswith("<b>%{customdata[3]}</b><br>")
+    assert by_measure.data[0].hovertemplate.startswith("<b>%{x}</b><br>")
