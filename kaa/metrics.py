@@ -154,7 +154,10 @@ def rollup(facts: pd.DataFrame, by: Sequence[str], sel: Selection = Selection())
     found.loc[hidden, "value"] = np.nan
     found.loc[hidden, "orsak"] = [masking.reason(label, sel.min_cell) for label in found.loc[hidden, MASKED]]
 
-    grid = expected.merge(pd.DataFrame({"measure": schema.COUNT_NAMES}), how="cross")
+    # Every count, and every share the source publishes for the year, that this grouping cannot give.
+    grid = expected.merge(pd.DataFrame({"measure": schema.COUNT_NAMES + schema.SHARE_NAMES}), how="cross")
+    published_share = [(y, m) in in_source for y, m in zip(grid[schema.AR], grid["measure"])]
+    grid = grid[grid["measure"].isin(schema.COUNT_NAMES).to_numpy() | np.array(published_share, dtype=bool)]
     missing = grid.merge(found[cols + ["measure"]], on=cols + ["measure"], how="left", indicator=True)
     missing = missing[missing["_merge"] == "left_only"].drop(columns="_merge")
     missing["orsak"] = [_missing_reason((year, measure) in in_source, year, measure, needed)
@@ -193,6 +196,9 @@ _NOT_IN_SOURCE = re.compile(r"^Källan har ingen uppgift om (?P<what>[^.]+) för
 _SENTENCE_END = re.compile(r"(?<=\.)\s+(?=[A-ZÅÄÖ])")
 
 
+_LABEL_RANK = {spec.label.lower(): i for i, spec in enumerate(schema.MEASURES.values())}
+
+
 def _and(words: Sequence[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " och " + words[-1]
 
@@ -220,7 +226,7 @@ def merge_reasons(reasons: Iterable[str]) -> list[str]:
             groups[key].setdefault(what, set()).add(int(match["year"]))
     for key, whats in groups.items():  # said per a coarser breakdown (or missing outright): not again
         for coarser, known in groups.items():
-            if coarser < key or (not coarser and key):
+            if coarser < key:
                 for what in list(whats):
                     whats[what] -= known.get(what, set())
                     if not whats[what]:
@@ -229,9 +235,13 @@ def merge_reasons(reasons: Iterable[str]) -> list[str]:
     for item in order:
         if isinstance(item, str):
             out.append(item)
-        elif groups[item]:
-            whats = list(groups[item])
-            span = fmt.years(set().union(*groups[item].values()))
+            continue
+        # One sentence per set of years, so no measure is said to be missing in a year it is not.
+        by_years: dict[frozenset[int], list[str]] = {}
+        for what in sorted(groups[item], key=lambda w: _LABEL_RANK.get(w, len(_LABEL_RANK))):
+            by_years.setdefault(frozenset(groups[item][what]), []).append(what)
+        for years, whats in sorted(by_years.items(), key=lambda item: (sorted(item[0]), -len(item[0]))):
+            span = fmt.years(years)
             if item:
                 out.append(f"Källan redovisar inte {_and(whats)} per {phrase[item]} för {span}.")
             else:
@@ -276,18 +286,21 @@ def _add_shares(long: pd.DataFrame, cols: list[str], min_cell: int) -> pd.DataFr
         frame.loc[derived, "noggrannhet"] = "härledd"
         frame.loc[rough, "noggrannhet"] = "ungefär"
         frame.loc[value.isna(), ["kalla", "noggrannhet"]] = ""
-        if len(published):
-            pub = published.xs(spec.name, level="measure", drop_level=True) if spec.name in \
-                published.index.get_level_values("measure") else published.iloc[0:0]
-            pub = pub.reindex(frame.index)
+        # Where the source publishes this share, but not at this breakdown, that is the reason to give.
+        published_reason = pd.Series("", index=frame.index)
+        if spec.name in set(published.index.get_level_values("measure")):
+            pub = published.xs(spec.name, level="measure", drop_level=True).reindex(frame.index)
+            pub["value"] = pd.to_numeric(pub["value"], errors="coerce").astype("float64")  # all-missing: object
             use = frame["value"].isna() & pub["value"].notna()
             frame.loc[use, "value"] = pub.loc[use, "value"]
             frame.loc[use, "kalla"] = pub.loc[use, "kalla"]
             frame.loc[use, "noggrannhet"] = "publicerad andel"
+            published_reason = pub["orsak"].fillna("").map(lambda r: r if _NOT_BROKEN_DOWN.match(r) else "")
         hidden = (labels[names] != "").any(axis=1)
         gone = frame["value"].isna() & ~hidden
-        frame.loc[gone, "orsak"] = [_share_reason(spec, row, why) for row, why in
-                                    zip(inputs[gone].to_dict("records"), reasons.loc[gone, names].to_dict("records"))]
+        frame.loc[gone, "orsak"] = [
+            own or _share_reason(spec, row, why) for own, row, why in
+            zip(published_reason[gone], inputs[gone].to_dict("records"), reasons.loc[gone, names].to_dict("records"))]
         frame.loc[hidden, ["value", "taljare", "namnare", "noggrannhet", "kalla"]] = [np.nan, np.nan, np.nan, "", ""]
         frame.loc[hidden, MASKED] = masking.SECONDARY
         frame.loc[hidden, "orsak"] = masking.reason(masking.SECONDARY, min_cell)

@@ -449,9 +449,19 @@ def test_missing_reasons_are_said_once_per_breakdown():
         "Dolt för att skydda små tal.",
     ]
     assert metrics.merge_reasons(reasons) == [
-        "Källan redovisar inte avslutade till studier och avslutade per kön för 2019–2020.",
+        "Källan redovisar inte avslutade till studier per kön för 2019.",
+        "Källan redovisar inte avslutade per kön för 2019–2020.",
         "Källan har ingen uppgift om brev och sms för 2019.",
         "Dolt för att skydda små tal.",
+    ]
+
+
+def test_merged_reasons_never_say_a_measure_is_missing_in_a_year_it_is_not():
+    reasons = ["Källan redovisar inte avslutade per kön för 2019.", "Källan redovisar inte inskrivna per kön för 2021.",
+               "Källan redovisar inte nådda per kön för 2019.", "Källan redovisar inte sökta per kön för 2019."]
+    assert metrics.merge_reasons(reasons) == [
+        "Källan redovisar inte sökta, nådda och avslutade per kön för 2019.",  # in the vocabulary's order
+        "Källan redovisar inte inskrivna per kön för 2021.",
     ]
 
 
@@ -459,7 +469,7 @@ def test_a_share_without_counts_says_why_its_counts_are_missing(facts):
     long = metrics.with_totals(facts, ["kon"], Selection(years=(2020,)))
     row = long[(long["measure"] == "andel_studier") & (long["kon"] == "Kvinna")].iloc[0]
     assert math.isnan(row["value"])
-    assert row["orsak"] == "Källan redovisar inte avslutade till studier och avslutade per kön för 2020."
+    assert row["orsak"] == "Källan redovisar inte avslutade och avslutade till studier per kön för 2020."
     total = long[(long["measure"] == "andel_studier") & (long["kon"] == "Totalt")].iloc[0]
     assert total["kalla"] == "Beräknad: Avslutade till studier / Avslutade"
 
@@ -475,3 +485,10 @@ def test_a_reason_said_for_a_coarser_breakdown_is_not_said_again():
         "Källan redovisar inte nådda och brev per jobbtorg för 2020.",
         "Källan har ingen uppgift om brev för 2019.",
     ]
+
+
+def test_a_published_share_not_broken_down_says_so_rather_than_blaming_its_counts(facts):
+    long = metrics.with_totals(facts, ["kon"], Selection(years=(2020,)))
+    kvinna = long[(long["measure"] == "andel_sysselsatta") & (long["kon"] == "Kvinna")].iloc[0]
+    assert kvinna["orsak"] == "Källan redovisar inte andel nådda med sysselsättning per kön för 2020."
+    assert long[(long["measure"] == "andel_sysselsatta") & (long["kon"] == "Totalt")]["value"].round(2).tolist() == [0.69]
