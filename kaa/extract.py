@@ -138,7 +138,7 @@ _ALLOWED = {
     "verksamhet": "Jobbtorg, Aim, Skolslussen eller tomt",
     "avslutsorsak": ("studier, arbete, annan sysselsättning, vidare till jobbtorg 20–29, flyttat, "
                      "fyllt 20, okänd eller tomt"),
-    "stadsdel": "ett av Stockholms 13 stadsdelsområden, eller tomt",
+    "stadsdel": "ett av Stockholms stadsdelsområden, eller tomt",
     "jobbtorg": ", ".join(schema.JOBBTORG_NAMES) + " eller tomt",
     "alder": "en ålder mellan 15 och 20, eller tomt",
 }
@@ -285,18 +285,21 @@ def load_stadsdel_map(path: Path = STADSDEL_CSV) -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
 
 
-def _stadsdel_lookup(stadsdel_map: pd.DataFrame) -> Callable[[str], int]:
+def _stadsdel_lookup(stadsdel_map: pd.DataFrame) -> tuple[Callable[[str], int], list[str]]:
+    """District → jobbtorg code, and the district names it accepts (for messages)."""
     table: dict[str, int] = {}
+    names: list[str] = []
     if {"stadsdel", "jobbtorg"} <= set(stadsdel_map.columns):
         for stadsdel, jobbtorg in zip(stadsdel_map["stadsdel"], stadsdel_map["jobbtorg"]):
             name = schema.normalize_jobbtorg(str(jobbtorg))
-            if name is not None and str(stadsdel).strip():
+            if name is not None and not pd.isna(stadsdel) and str(stadsdel).strip():
                 table[_stadsdel_key(stadsdel)] = _JOBBTORG_INDEX[name]
+                names.append(str(stadsdel).strip())
 
     def lookup(raw: str) -> int:
         key = _stadsdel_key(raw)
         return EMPTY if key == "" else table.get(key, BAD)
-    return lookup
+    return lookup, names
 
 
 # --- Personal identity numbers -----------------------------------------------------
@@ -929,9 +932,8 @@ def _check_register(columns: dict[str, pa.ChunkedArray], labels: dict[str, str],
     }
     districts: list[str] = []
     if "stadsdel" in columns:
-        stadsdel_map = stadsdel_map if stadsdel_map is not None else load_stadsdel_map()
-        lookups["stadsdel"] = _stadsdel_lookup(stadsdel_map)
-        districts = list(stadsdel_map.get("stadsdel", []))
+        lookups["stadsdel"], districts = _stadsdel_lookup(
+            stadsdel_map if stadsdel_map is not None else load_stadsdel_map())
     last = _last_year()
     names = [name for name in REGISTER_NAMES if name in columns and name != "person_id"]
     coded.update(zip(names, _parallel(
@@ -955,8 +957,9 @@ def _check_register(columns: dict[str, pa.ChunkedArray], labels: dict[str, str],
                    lambda v: f"”{v}” är ingen ålder mellan 15 och 20. Rätta åldern eller lämna cellen tom.")
         elif name == "stadsdel":
             report(name, "okänd kod", bad,
-                   lambda v: f"”{v}” är inget av stadsdelsområdena {', '.join(districts)}. Rätta stavningen, "
-                             "eller lämna stadsdelen tom och fyll i jobbtorget.")
+                   lambda v: (f"”{v}” är inget av stadsdelsområdena {', '.join(districts)}. " if districts else
+                              f"”{v}” är inget känt stadsdelsområde. ")
+                   + "Rätta stavningen, eller lämna stadsdelen tom och fyll i jobbtorget.")
         else:
             report(name, "okänd kod", bad,
                    lambda v, name=name: f"”{v}” är inget giltigt värde. Förväntat: {_ALLOWED[name]}.")
@@ -1494,15 +1497,18 @@ def report_lines(result: ExtractResult) -> list[str]:
     return lines
 
 
-#: Swedish headings for the problems frame, for tables on the page.
+def _plain_markdown(text: str) -> str:
+    """Text that Markdown shows as written: every ASCII punctuation mark escaped, no line breaks, and
+    `:name:` broken with an invisible space so Streamlit does not turn it into an icon."""
+    text = re.sub(r"\s*[\r\n]+\s*", " ", text)
+    text = re.sub(r":(?=[\w/+-]+:)", ":\u200b", text)
+    return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", text)
+
+
 def report_markdown(lines: Sequence[str]) -> str:
     """`report_lines` as a nested Markdown list: each two spaces of indent is one level deeper."""
-    items = []
-    for line in lines:
-        depth = (len(line) - len(line.lstrip(" "))) // 2
-        text = re.sub(r"([\\`*_\[\]$<>#|~])", r"\\\1", line.strip())  # values are shown as written
-        items.append("  " * depth + "- " + text)
-    return "\n".join(items)
+    return "\n".join("  " * ((len(line) - len(line.lstrip(" "))) // 2) + "- " + _plain_markdown(line.strip())
+                      for line in lines)
 
 
 def problems_for_display(problems: pd.DataFrame) -> pd.DataFrame:
@@ -1511,6 +1517,7 @@ def problems_for_display(problems: pd.DataFrame) -> pd.DataFrame:
     return problems.assign(rad=rows).rename(columns=PROBLEM_LABELS)
 
 
+#: Swedish headings for the problems frame, for tables on the page.
 PROBLEM_LABELS = {
     "allvarlighet": "Allvarlighet", "typ": "Typ", "rad": "Rad", "kolumn": "Kolumn", "varde": "Värde",
     "forvantat": "Förväntat", "meddelande": "Meddelande",

@@ -54,7 +54,7 @@ def unknown_choices(requested: dict[str, Sequence[str]], options: dict[str, Sequ
     unknown = {}
     for key, values in requested.items():
         known = {str(option) for option in options.get(key, ())}
-        missing = [value for value in values if str(value) not in known]
+        missing = [value for value in values if value != "" and str(value) not in known]  # ?ar= clears
         if missing:
             unknown[key] = missing
     return unknown

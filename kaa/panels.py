@@ -191,8 +191,12 @@ def import_changes(current: pd.DataFrame, incoming: pd.DataFrame, min_cell: int 
     keys = [schema.AR, "measure", "matt"]
     merged = before_long[keys + ["varde", "text"]].merge(after_long[keys + ["varde", "text"]], on=keys,
                                                          suffixes=("_fore", "_efter"))
-    sources = current.groupby(schema.AR)["source"].first()
-    merged["kalla_fore"] = merged[schema.AR].map(sources).fillna("Inga uppgifter")
+    # Where each previewed figure comes from today: its own source, or for a share, its denominator's.
+    whole = current[current[schema.VERKSAMHET] == schema.HELA_KAA]
+    sources = whole.groupby([schema.AR, "measure"])["source"].first()
+    basis = merged["measure"].map(lambda m: schema.MEASURES[m].denominator if m in schema.SHARE_NAMES else m)
+    merged["kalla_fore"] = [sources.get((year, measure), "Inga uppgifter")
+                            for year, measure in zip(merged[schema.AR], basis)]
     return merged
 
 

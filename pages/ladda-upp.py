@@ -42,7 +42,8 @@ if uploaded is not None:
     result = st.session_state["extract_result"]
 
     st.subheader("Kontroll")
-    st.caption(extract.summary(result))
+    if not len(result.problems):  # otherwise the report below starts with the same line
+        st.caption(extract.summary(result))
     lines = extract.report_lines(result)
     if result.has_errors:
         st.error("Filen har fel och kan inte importeras. Rätta felen i filen och ladda upp den igen.",

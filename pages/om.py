@@ -42,9 +42,9 @@ st.table(pd.DataFrame(
 st.markdown("Varje andel räknas fram ur sina antal med en och samma funktion. Procentsatser som står i "
             "rapporten skrivs aldrig av när antalen finns. Där rapporten bara anger en andel (Aims avslut och "
             "andelen nådda som redan var sysselsatta) visas den publicerade andelen och markeras så.")
-st.markdown("I diagram och tabeller per jobbtorg eller kön är **Totalt** hela staden respektive båda könen, "
-            "som i rapportens tabeller – även när sidopanelen visar ett enda jobbtorg. Då kan jobbtorget "
-            "jämföras med staden.")
+st.markdown("I diagram och tabeller per jobbtorg är **Totalt** alla jobbtorg, och per kön båda könen, som i "
+            "rapportens tabeller – även när sidopanelen har valt ett enda jobbtorg, så att jobbtorget kan "
+            "jämföras med staden. Sidopanelens övriga val gäller också Totalt.")
 
 st.header("Källor")
 years = sorted(facts[schema.AR].unique())

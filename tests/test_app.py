@@ -160,4 +160,9 @@ def test_a_link_with_values_that_do_not_exist_says_so_and_uses_the_rest():
         "år ”2030”; jobbtorg ”Jobbtorg Mars”."]
     assert metric(at, "Nådda").value == "2\u00a0635"  # 2020, all jobbtorg
     at.run()
-    assert not at.toast  # said once, not on every rerun
+    assert not at.toast  # the unknown values are gone from the link, so it is said once
+
+
+def test_a_link_that_clears_a_filter_is_no_unknown_value():
+    at = open_page(ar="")
+    assert not at.toast

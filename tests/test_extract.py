@@ -696,9 +696,11 @@ def test_one_real_id_among_demo_ids_is_no_longer_example_data():
 
 
 def test_the_report_is_a_nested_markdown_list_that_shows_values_as_written():
-    lines = ["Fel (2):", "  Okänd kod (2):", "    Rad 5, kolumn ”kon”: ”*_x_*” är inget kön."]
+    lines = ["- x.csv: 1 rad", "  Okänd kod (2):", "    Rad 5: ”*_x_*” eller ”:smile:”\noch $1 & 2"]
     assert extract.report_markdown(lines).splitlines() == [
-        "- Fel (2):", "  - Okänd kod (2):", "    - Rad 5, kolumn ”kon”: ”\\*\\_x\\_\\*” är inget kön."]
+        "- \\- x\\.csv\\: 1 rad",  # a file name starting with "-" is no nested list
+        "  - Okänd kod \\(2\\)\\:",
+        "    - Rad 5\\: ”\\*\\_x\\_\\*” eller ”\\:\u200bsmile\\:” och \\$1 \\& 2"]  # no icon, one line
 
 
 def test_extract_columns_document_the_format():
@@ -718,3 +720,15 @@ def test_extract_columns_document_the_format():
 def test_summary_and_problem_labels(reference):
     assert summary(reference) == report_lines(reference)[0]
     assert set(PROBLEM_LABELS) == set(reference.problems.columns)
+
+
+@pytest.mark.parametrize("mapping, listed", [
+    (pd.DataFrame({"stadsdel": ["Bromma", "Kista", None], "jobbtorg": ["Jobbtorg Vällingby", "Jobbtorg Mars", "x"]}),
+     "är inget av stadsdelsområdena Bromma."),  # only what the map really accepts; a blank row is skipped
+    (pd.DataFrame({"namn": ["Bromma"]}), "är inget känt stadsdelsområde."),  # a map without the column
+])
+def test_an_unknown_district_names_the_districts_the_map_accepts(mapping, listed):
+    data = "ar;person_id;kon;stadsdel\n2020;A1;K;Narnia\n".encode()
+    result = read_extract(data, "uttag.csv", stadsdel_map=mapping)
+    message = result.problems.loc[result.problems["kolumn"] == "stadsdel", "meddelande"].iloc[0]
+    assert message.startswith("Rad 2, kolumn ”stadsdel”: ”Narnia” " + listed)

@@ -591,7 +591,7 @@ def test_ladda_upp_page_warns_before_the_template_replaces_the_reports_figures()
     assert not at.exception, [e.message for e in at.exception]
     warnings = [w.value for w in at.warning]
     assert any("Importen ersätter årsrapportens siffror för 2020" in w for w in warnings), warnings
-    assert "demo-id" in "\n".join(m.value for m in at.markdown)  # said in the check, too
+    assert "ser ut att vara mallen" in "\n".join(m.value for m in at.markdown)  # said in the check, too
     rad = dataframe_with(at, "Rad", "Meddelande")["Rad"]
     assert list(rad) == [""]  # a remark on the whole file has no row number, shown as nothing, not "None"
     assert store.sources() == []
@@ -627,3 +627,20 @@ def test_template_imports_without_errors():
     assert total == 3
     # Every column of the format is in the template, so every register measure comes out.
     assert set(COUNT_MEASURES) <= set(facts["measure"])
+
+
+def test_the_preview_names_todays_source_per_figure_and_warns_only_when_the_report_is_replaced():
+    from kaa import panels
+    from kaa.facts import overlay
+    from kaa.published import SOURCE_LABEL, load_published
+
+    report = load_published()
+    first = read_extract(demo_bytes(2000, [2020], seed=1), "a.csv").facts.assign(source="Import A")
+    second = read_extract(demo_bytes(2000, [2020], seed=2), "b.csv").facts
+    on_report = panels.import_changes(report, first)
+    assert set(on_report["kalla_fore"]) == {SOURCE_LABEL}
+    assert panels.replaced_published_years(on_report) == [2020]
+    # Import A already replaced the report's 2020 register figures (its contact counts stay): no warning.
+    on_import = panels.import_changes(overlay(report, first), second)
+    assert set(on_import["kalla_fore"]) == {"Import A"}
+    assert panels.replaced_published_years(on_import) == []

@@ -126,9 +126,8 @@ def _say_what_the_link_asked_for_in_vain(options: dict[str, Sequence]) -> None:
     """Say which filter values in the URL do not exist; Streamlit drops them from the link silently."""
     requested = {key: st.query_params.get_all(key) for key in options}
     unknown = metrics.unknown_choices(requested, options)
-    if not unknown or st.session_state.get("_unknown_link_values") == unknown:
+    if not unknown:  # Streamlit then removes them from the URL, so this is said once
         return
-    st.session_state["_unknown_link_values"] = unknown  # said once, not on every rerun
     listed = "; ".join(f"{LINK_FILTER_NAMES[key]} {', '.join(f'”{v}”' for v in values)}"
                        for key, values in unknown.items())
     st.toast(f"Länken innehöll urval som inte finns i statistiken och som därför inte används: {listed}.",
