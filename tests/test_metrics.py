@@ -492,3 +492,9 @@ def test_a_published_share_not_broken_down_says_so_rather_than_blaming_its_count
     kvinna = long[(long["measure"] == "andel_sysselsatta") & (long["kon"] == "Kvinna")].iloc[0]
     assert kvinna["orsak"] == "Källan redovisar inte andel nådda med sysselsättning per kön för 2020."
     assert long[(long["measure"] == "andel_sysselsatta") & (long["kon"] == "Totalt")]["value"].round(2).tolist() == [0.69]
+
+
+def test_no_measure_label_breaks_the_merging_of_reasons():
+    # merge_reasons splits its own sentences on these; a label containing one would be cut apart.
+    for spec in schema.MEASURES.values():
+        assert not any(part in spec.label.lower() for part in (", ", " och ", " per ", " för ")), spec.label
