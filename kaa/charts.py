@@ -49,8 +49,7 @@ def _orders(data: pd.DataFrame) -> dict[str, list]:
             present = set(data[d])
             orders[d] = [v for v in list(schema.DIMENSION_ORDER[d]) + [schema.TOTALT] if v in present]
     # Measures in the vocabulary's order, so one missing in the first year does not move to the end.
-    rank = {m: i for i, m in enumerate(schema.MEASURE_NAMES)}
-    measures = sorted(dict.fromkeys(data["measure"]), key=rank.get) if "measure" in data else []
+    measures = sorted(dict.fromkeys(data["measure"]), key=schema.MEASURE_RANK.get) if "measure" in data else []
     orders["matt"] = [schema.MEASURES[m].label for m in measures]
     orders[schema.AR] = sorted(data[schema.AR].unique())
     return orders

@@ -156,8 +156,8 @@ def rollup(facts: pd.DataFrame, by: Sequence[str], sel: Selection = Selection())
 
     # Every count, and every share the source publishes for the year, that this grouping cannot give.
     grid = expected.merge(pd.DataFrame({"measure": schema.COUNT_NAMES + schema.SHARE_NAMES}), how="cross")
-    published_share = [(y, m) in in_source for y, m in zip(grid[schema.AR], grid["measure"])]
-    grid = grid[grid["measure"].isin(schema.COUNT_NAMES).to_numpy() | np.array(published_share, dtype=bool)]
+    published = pd.MultiIndex.from_frame(grid[[schema.AR, "measure"]]).isin(list(in_source))
+    grid = grid[grid["measure"].isin(schema.COUNT_NAMES).to_numpy() | published]
     missing = grid.merge(found[cols + ["measure"]], on=cols + ["measure"], how="left", indicator=True)
     missing = missing[missing["_merge"] == "left_only"].drop(columns="_merge")
     missing["orsak"] = [_missing_reason((year, measure) in in_source, year, measure, needed)
@@ -191,12 +191,15 @@ def _aggregate(rows: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
     return out.drop(columns=["_kinds", "_sources", "_hidden", "_size"])
 
 
+# The two sentences a missing count gets; merge_reasons reads them back to say each once.
+_NOT_BROKEN_DOWN_TEXT = "Källan redovisar inte {what} per {dims} för {years}."
+_NOT_IN_SOURCE_TEXT = "Källan har ingen uppgift om {what} för {years}."
 _NOT_BROKEN_DOWN = re.compile(r"^Källan redovisar inte (?P<what>[^.]+?) per (?P<dims>[^.]+) för (?P<year>\d{4})\.$")
 _NOT_IN_SOURCE = re.compile(r"^Källan har ingen uppgift om (?P<what>[^.]+) för (?P<year>\d{4})\.$")
 _SENTENCE_END = re.compile(r"(?<=\.)\s+(?=[A-ZÅÄÖ])")
 
 
-_LABEL_RANK = {spec.label.lower(): i for i, spec in enumerate(schema.MEASURES.values())}
+_LABEL_RANK = {schema.MEASURES[name].label.lower(): rank for name, rank in schema.MEASURE_RANK.items()}
 
 
 def _and(words: Sequence[str]) -> str:
@@ -243,17 +246,17 @@ def merge_reasons(reasons: Iterable[str]) -> list[str]:
         for years, whats in sorted(by_years.items(), key=lambda item: (sorted(item[0]), -len(item[0]))):
             span = fmt.years(years)
             if item:
-                out.append(f"Källan redovisar inte {_and(whats)} per {phrase[item]} för {span}.")
+                out.append(_NOT_BROKEN_DOWN_TEXT.format(what=_and(whats), dims=phrase[item], years=span))
             else:
-                out.append(f"Källan har ingen uppgift om {_and(whats)} för {span}.")
+                out.append(_NOT_IN_SOURCE_TEXT.format(what=_and(whats), years=span))
     return out
 
 
 def _missing_reason(in_source: bool, year: int, measure: str, needed: set[str]) -> str:
     label = schema.MEASURES[measure].label.lower()
     if not in_source:
-        return f"Källan har ingen uppgift om {label} för {year}."
-    return f"Källan redovisar inte {label} per {_dims_phrase(sorted(needed))} för {year}."
+        return _NOT_IN_SOURCE_TEXT.format(what=label, years=year)
+    return _NOT_BROKEN_DOWN_TEXT.format(what=label, dims=_dims_phrase(sorted(needed)), years=year)
 
 
 def _add_shares(long: pd.DataFrame, cols: list[str], min_cell: int) -> pd.DataFrame:
@@ -295,7 +298,7 @@ def _add_shares(long: pd.DataFrame, cols: list[str], min_cell: int) -> pd.DataFr
             frame.loc[use, "value"] = pub.loc[use, "value"]
             frame.loc[use, "kalla"] = pub.loc[use, "kalla"]
             frame.loc[use, "noggrannhet"] = "publicerad andel"
-            published_reason = pub["orsak"].fillna("").map(lambda r: r if _NOT_BROKEN_DOWN.match(r) else "")
+            published_reason = pub["orsak"].fillna("").where(pub[MASKED].fillna("") == "", "")
         hidden = (labels[names] != "").any(axis=1)
         gone = frame["value"].isna() & ~hidden
         frame.loc[gone, "orsak"] = [
@@ -329,9 +332,8 @@ def _share_reason(spec: schema.Share, values: dict[str, float], reasons: dict[st
 
 def _sort(frame: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
     keys = {c: frame[c].map(lambda v, c=c: schema.order_key(c, v)) for c in cols}
-    measure_order = {m: i for i, m in enumerate(schema.MEASURE_NAMES)}
     if "measure" in frame:
-        keys["measure"] = frame["measure"].map(measure_order)
+        keys["measure"] = frame["measure"].map(schema.MEASURE_RANK)
     order = pd.DataFrame(keys).sort_values(list(keys), kind="stable").index
     return frame.loc[order].reset_index(drop=True)
 

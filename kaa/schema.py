@@ -127,6 +127,8 @@ COUNT_NAMES = tuple(m.name for m in COUNTS)
 SHARE_NAMES = tuple(s.name for s in SHARES)
 MEASURE_NAMES = COUNT_NAMES + SHARE_NAMES
 MEASURES = {m.name: m for m in COUNTS + SHARES}
+#: A measure's place in the vocabulary: the order tables, charts and sentences list measures in.
+MEASURE_RANK = {name: i for i, name in enumerate(MEASURE_NAMES)}
 
 #: +1: a rise is good news, -1: a rise is bad news, 0: neither.
 GOOD_DIRECTION = {
