@@ -27,3 +27,32 @@ def kaa_data_dir(tmp_path, monkeypatch) -> Path:
 def facts():
     """The report's published figures as a facts frame."""
     return published.load_published()
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """One real PostgreSQL server for the whole run (tests/pgserver.py); each test gets its own database."""
+    from tests.pgserver import postgres_server
+
+    with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request, monkeypatch, kaa_data_dir) -> str:
+    """Run the test on the embedded SQLite store and on a fresh database of a real PostgreSQL server."""
+    from kaa.store import db
+
+    if request.param == "postgresql":
+        import sqlalchemy as sa
+
+        server = request.getfixturevalue("postgres_url")
+        name = f"t{abs(hash(request.node.nodeid)) % 10**12}"
+        admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name}")
+            connection.exec_driver_sql(f"CREATE DATABASE {name}")
+        admin.dispose()
+        monkeypatch.setenv("KAA_DATABASE_URL", server.rsplit("/", 1)[0] + f"/{name}")
+    yield request.param
+    db.forget_engines()

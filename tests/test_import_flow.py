@@ -15,11 +15,11 @@ import sys
 from pathlib import Path
 
 import pandas as pd
-import pyarrow.parquet as pq
+import sqlite3
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kaa import demo, extract, metrics, schema, store
+from kaa import config, demo, extract, metrics, schema, store
 from kaa.extract import read_extract, report_lines, template_csv
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -78,8 +78,8 @@ def snapshot(directory: Path) -> dict[str, bytes]:
 
 
 def store_text(directory: Path) -> tuple[bytes, str]:
-    """All bytes of every file under the store, and the decoded contents of its Parquet files
-    (values and schema metadata), so compressed pages cannot hide a value from the scan."""
+    """All bytes of every file under the store, and a full SQL dump of its SQLite database,
+    so no encoding of a value in the file can hide it from the scan."""
     raw = b""
     decoded = []
     for path in sorted(directory.rglob("*")):
@@ -87,11 +87,9 @@ def store_text(directory: Path) -> tuple[bytes, str]:
         if not path.is_file():
             continue
         raw += path.read_bytes() + b"\n"
-        if path.suffix == ".parquet":
-            table = pq.read_table(path)
-            decoded.append(table.to_pandas().to_csv(index=False))
-            decoded.append(repr(table.schema.metadata))
-            decoded.append(str(pq.ParquetFile(path).metadata.to_dict()))
+        if path.name == config.SQLITE_NAME:
+            with sqlite3.connect(path) as connection:
+                decoded.extend(connection.iterdump())
     return raw, "\n".join(decoded)
 
 
@@ -169,15 +167,14 @@ def test_cli_demo_validate_import_sources_table_deactivate_activate_remove(kaa, 
     assert int(table[0]["registrerade"]) == rows.loc[rows["ar"] == 2022, "person_id"].nunique()
 
     # Importing the same file again is a no-op that says so.
-    manifest = kaa_data_dir / store.MANIFEST
-    before = manifest.read_bytes()
+    before = (store.sources(), store.events())
     files_before = snapshot(kaa_data_dir)
     again = kaa("import", f)
     assert again.returncode == 0, (again.stdout, again.stderr)
     assert "finns redan" in again.stdout
-    assert manifest.read_bytes() == before
-    assert snapshot(kaa_data_dir).keys() == files_before.keys()
-    assert len(json.loads(before)["sources"]) == 1
+    assert (store.sources(), store.events()) == before
+    assert snapshot(kaa_data_dir) == files_before
+    assert len(before[0]) == 1
 
     def assert_2022_gone() -> None:
         gone = table_2022()
@@ -201,7 +198,8 @@ def test_cli_demo_validate_import_sources_table_deactivate_activate_remove(kaa, 
     removed = ok(kaa("remove", "Demo"))
     assert "borttagen" in removed
     assert "Inga importerade källor" in ok(kaa("sources"))
-    assert not list(kaa_data_dir.glob("*.parquet"))
+    with sqlite3.connect(kaa_data_dir / config.SQLITE_NAME) as connection:
+        assert connection.execute("SELECT count(*) FROM facts").fetchone() == (0,)
     assert_2022_gone()
 
 
@@ -394,12 +392,11 @@ def test_personnummer_never_reach_the_store_or_the_terminal(kaa, kaa_data_dir, t
         output = run if isinstance(run, str) else run.stdout + run.stderr
         assert_nothing_identifying(output.encode("utf-8"), output, f"CLI output of {name}")
 
-    assert list(kaa_data_dir.glob("*.parquet")), "the import stored nothing"
+    assert store.sources(), "the import stored nothing"
     raw, decoded = store_text(kaa_data_dir)
     assert_nothing_identifying(raw, decoded, "store")
-    # The original file name is masked in the manifest too, not merely left out.
-    manifest = json.loads((kaa_data_dir / store.MANIFEST).read_text(encoding="utf-8"))
-    assert manifest["sources"][0]["filnamn"].startswith("uttag_")
+    # The original file name is masked in the store too, not merely left out.
+    assert store.sources()[0].filnamn.startswith("uttag_")
 
 
 def test_demo_ids_never_reach_the_store(kaa, kaa_data_dir, tmp_path):
@@ -409,7 +406,7 @@ def test_demo_ids_never_reach_the_store(kaa, kaa_data_dir, tmp_path):
     imported = kaa("import", f, "--name", "Demo")
     assert imported.returncode == 0, imported.stdout
     assert "DEMO-" not in imported.stdout + imported.stderr
-    assert list(kaa_data_dir.glob("*.parquet"))
+    assert store.sources()
     raw, decoded = store_text(kaa_data_dir)
     assert b"DEMO-" not in raw
     assert "DEMO-" not in decoded
@@ -430,7 +427,7 @@ def populated_store(kaa_data_dir):
     assert not result.has_errors
     store.import_extract(result, data, "tidigare.csv", "Tidigare")
     before = snapshot(kaa_data_dir)
-    assert any(name.endswith(".parquet") for name in before) and store.MANIFEST in before
+    assert config.SQLITE_NAME in before
     return before
 
 

@@ -1,10 +1,15 @@
-"""The Parquet store: atomic writes, concurrent imports, idempotency, sources and which year they back."""
+"""The store on a real database, SQLite and PostgreSQL: transactions, concurrency, events, identity, faults.
+
+Every test marked with the `backend` fixture runs twice: on the embedded SQLite file under this
+test's KAA_DATA_DIR and on a fresh database of a real PostgreSQL server (tests/pgserver.py).
+"""
 
 from __future__ import annotations
 
-import json
+import hashlib
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -13,9 +18,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import sqlalchemy as sa
 
-from kaa import metrics, schema, store
+from kaa import config, metrics, schema, store
 from kaa.facts import normalize_facts
+from kaa.store import db
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,9 +33,9 @@ def facts_for(year: int, inskrivna: int, jobbtorg: str = "Jobbtorg Kista") -> pd
     return normalize_facts(pd.DataFrame(rows))
 
 
-def add(year: int, inskrivna: int, digest: str, name: str | None = None) -> store.ImportOutcome:
-    return store.add_source(facts_for(year, inskrivna), digest=digest, filnamn=f"{digest}.csv", name=name,
-                            rader=100, varningar=[], typ="register")
+def add(year: int, inskrivna: int, digest: str, name: str | None = None, **kwargs) -> store.ImportOutcome:
+    return store.add_source(facts_for(year, inskrivna), digest=digest, filnamn=kwargs.pop("filnamn", "x.csv"),
+                            name=name, rader=100, varningar=[], typ="register", **kwargs)
 
 
 def inskrivna(year: int) -> float:
@@ -36,13 +43,24 @@ def inskrivna(year: int) -> float:
     return table.loc[table["ar"] == year, "inskrivna"].iloc[0]
 
 
-def test_an_import_writes_parquet_and_manifest_and_backs_its_year(kaa_data_dir):
+def engine() -> sa.Engine:
+    return db.engine_for(write=True)
+
+
+def files(directory: Path) -> dict[str, str]:
+    """Every file under the directory with the SHA-256 of its bytes."""
+    return {str(p.relative_to(directory)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(directory.rglob("*")) if p.is_file()}
+
+
+# --- What the store does -------------------------------------------------------------------------
+
+
+def test_an_import_backs_its_year_and_the_report_stays_the_fallback(backend):
     outcome = add(2020, 50, "a" * 64)
     assert outcome.new
-    assert (kaa_data_dir / "manifest.json").exists()
-    assert (kaa_data_dir / outcome.source.file).exists()
     assert inskrivna(2020) == 100  # the imported source replaces the report for 2020
-    assert inskrivna(2019) == 1023  # the report stays the fallback
+    assert inskrivna(2019) == 1023
     assert store.backing() == {outcome.source.id: [2020]}
     facts = store.load_facts()
     is_2020 = (facts["ar"] == 2020) & (facts["verksamhet"] == schema.HELA_KAA)
@@ -51,62 +69,131 @@ def test_an_import_writes_parquet_and_manifest_and_backs_its_year(kaa_data_dir):
         "Årsrapport 2020 (publicerade siffror)"}
 
 
-def test_a_source_replaces_only_the_figures_it_has(kaa_data_dir):
+def test_a_source_replaces_only_the_figures_it_has(backend):
     rows = [{"ar": "2019", "measure": "kontakt_brev", "value": "7000"}]
     store.add_source(normalize_facts(pd.DataFrame(rows)), digest="k" * 64, filnamn="brev.csv", name="Brev 2019",
                      rader=1, varningar=[], typ="tidy")
     table = metrics.table(store.load_facts(), ["ar"], measures=["kontakt_brev", "registrerade", "nadda"])
     row = table[table["ar"] == 2019].iloc[0]
-    assert row["kontakt_brev"] == 7000  # new
-    assert row["registrerade"] == 8724 and row["nadda"] == 3323  # the report's other 2019 figures stay
+    assert row["kontakt_brev"] == 7000
+    assert row["registrerade"] == 8724 and row["nadda"] == 3323
 
 
-def test_a_damaged_manifest_is_a_swedish_error(kaa_data_dir):
-    (kaa_data_dir / "manifest.json").write_text("{inte json", encoding="utf-8")
-    with pytest.raises(store.StoreError, match="skadad"):
-        store.load_facts()
-
-
-def test_importing_the_same_file_twice_changes_nothing(kaa_data_dir):
+def test_importing_the_same_file_twice_changes_nothing(backend):
     first = add(2021, 10, "b" * 64)
-    manifest = (kaa_data_dir / "manifest.json").read_bytes()
+    before = (store.sources(), store.events(), store.version())
     again = add(2021, 10, "b" * 64)
-    assert not again.new
-    assert again.source.id == first.source.id
+    assert not again.new and again.source.id == first.source.id
     assert "finns redan" in again.message
-    assert (kaa_data_dir / "manifest.json").read_bytes() == manifest
+    assert (store.sources(), store.events(), store.version()) == before
 
 
-def test_latest_active_source_wins_and_deactivating_restores_the_previous(kaa_data_dir):
+def test_latest_active_source_wins_and_deactivating_restores_the_previous(backend):
     older = add(2020, 40, "c" * 64, name="äldre")
-    time.sleep(1.1)  # ids carry the second of import
     newer = add(2020, 60, "d" * 64, name="nyare")
     assert inskrivna(2020) == 120
     store.set_active("nyare", False)
     assert inskrivna(2020) == 80
     store.set_active(newer.source.id, True)
     assert inskrivna(2020) == 120
-    removed = store.remove("nyare")
-    assert removed.id == newer.source.id
-    assert not (kaa_data_dir / newer.source.file).exists()
+    assert store.remove("NYARE").id == newer.source.id  # names are found without regard to case
     assert inskrivna(2020) == 80
     store.remove(older.source.id)
     assert inskrivna(2020) == 980
     assert store.sources() == []
 
 
-def test_unknown_source_is_a_swedish_error():
+def test_every_change_is_in_the_append_only_event_log_with_who_and_what(backend):
+    outcome = add(2022, 7, "e" * 64, name="Logg", actor="anna@stad.se (webbläsaren)")
+    store.set_active(outcome.source.id, False, actor="bo")
+    store.set_active(outcome.source.id, True)
+    store.remove(outcome.source.id, actor="bo")
+    log = list(reversed(store.events()))
+    assert [e["action"] for e in log] == ["import", "deactivate", "activate", "remove"]
+    assert log[0]["actor"] == "anna@stad.se (webbläsaren)" and log[1]["actor"] == "bo"
+    assert log[2]["actor"].endswith("(kommandoraden)")
+    assert {e["source_id"] for e in log} == {outcome.source.id}
+    assert log[0]["sha256"] == "e" * 64 and log[0]["rows"] == 100 and log[0]["years"] == "2022"
+    assert all(e["at"].endswith("+00:00") for e in log)
+    with engine().connect() as connection:
+        for statement in ("UPDATE events SET actor = 'x'", "DELETE FROM events"):
+            with pytest.raises(sa.exc.DBAPIError, match="append-only"):
+                with connection.begin():
+                    connection.execute(sa.text(statement))
+    assert len(store.events()) == 4
+
+
+def test_version_changes_with_every_change(backend):
+    seen = [store.version()]
+    outcome = add(2022, 7, "f" * 64)
+    seen.append(store.version())
+    store.set_active(outcome.source.id, False)
+    seen.append(store.version())
+    store.remove(outcome.source.id)
+    seen.append(store.version())
+    assert len(set(seen)) == 4
+
+
+def test_unknown_source_is_a_swedish_error(backend):
     with pytest.raises(store.StoreError, match="finns inte"):
         store.remove("saknas")
 
 
-def test_version_changes_when_sources_change():
-    before = store.version()
-    add(2022, 7, "e" * 64)
-    after = store.version()
-    assert after != before
-    store.set_active(store.sources()[0].id, False)
-    assert store.version() != after
+def test_the_schema_is_the_newest_migration_and_agrees_with_the_declared_tables(backend):
+    from alembic.autogenerate import compare_metadata
+    from alembic.config import Config
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    from kaa.store import tables
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(db.MIGRATIONS))
+    assert ScriptDirectory.from_config(cfg).get_current_head() == db.SCHEMA_VERSION
+    with engine().connect() as connection:
+        assert connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == db.SCHEMA_VERSION
+        assert compare_metadata(MigrationContext.configure(connection), tables.metadata) == []
+
+
+# --- Identity: names are safe, unique, never an id -------------------------------------------------
+
+
+def test_personnummer_in_a_name_or_file_name_never_reach_the_database(backend, kaa_data_dir):
+    add(2021, 9, "g" * 64, name="Uttag 050312-2384")
+    add(2022, 9, "h" * 64, filnamn="uttag 040704 5558.csv")
+    names = [(s.name, s.filnamn, s.label) for s in store.sources()]
+    text = repr(names)
+    for digits in ("050312", "2384", "040704", "5558"):
+        assert digits not in text, names
+    assert names[0][0].startswith("Uttag ") and "•••" in names[0][0]
+    if backend == "sqlite":
+        raw = (kaa_data_dir / config.SQLITE_NAME).read_bytes()
+        assert b"050312" not in raw and b"040704" not in raw
+
+
+def test_a_name_loses_control_and_direction_characters_and_is_limited_in_length(backend):
+    outcome = add(2021, 9, "i" * 64, name="Kista\u202e gpj.exe\x07 " + "x" * 500)
+    name = outcome.source.name
+    assert "\u202e" not in name and "\x07" not in name
+    assert len(name) <= 80 and name.startswith("Kista")
+
+
+def test_an_id_is_never_taken_as_a_name_and_names_stay_unique(backend):
+    first = add(2020, 40, "j" * 64, name="KAA 2020")
+    with pytest.raises(store.StoreError, match="ser ut som en källas id"):
+        add(2021, 1, "k" * 64, name=first.source.id)
+    second = add(2021, 50, "l" * 64, name="kaa 2020")
+    assert second.source.name == "kaa 2020 (2)"
+    assert second.source.label != first.source.label
+    # Both can be deactivated and removed, by name or by id.
+    store.set_active("KAA 2020", False)
+    assert [s.aktiv for s in store.sources()] == [False, True]
+    store.remove(second.source.id)
+    store.remove(first.source.id)
+    assert store.sources() == []
+
+
+# --- Processes: kill, concurrency, a second reader -------------------------------------------------
 
 
 def _run(code: str, env: dict) -> subprocess.Popen:
@@ -120,75 +207,243 @@ IMPORT_ONE = """
     import pandas as pd
     from kaa import store
     from kaa.facts import normalize_facts
-    year, digest = int(sys.argv[1]) if len(sys.argv) > 1 else {year}, "{digest}"
-    rows = [{{"ar": str({year}), "jobbtorg": "Jobbtorg City", "kon": k, "measure": "inskrivna", "value": "30"}}
+    rows = [{{"ar": "{year}", "jobbtorg": "Jobbtorg City", "kon": k, "measure": "inskrivna", "value": "30"}}
             for k in ("Kvinna", "Man")]
-    print(store.add_source(normalize_facts(pd.DataFrame(rows)), digest=digest * 64, filnamn="x.csv",
-                           name=None, rader=2, varningar=[], typ="register").new)
+    print(store.add_source(normalize_facts(pd.DataFrame(rows)), digest="{digest}" * 64, filnamn="x.csv",
+                           name="{name}", rader=2, varningar=[], typ="register").new)
 """
 
 
-def test_two_concurrent_imports_both_land(kaa_data_dir):
-    env = {**os.environ, "KAA_DATA_DIR": str(kaa_data_dir)}
-    procs = [_run(IMPORT_ONE.format(year=2023 + i, digest=d), env) for i, d in enumerate("fg")]
+def test_two_processes_importing_at_once_both_land(backend):
+    env = dict(os.environ)
+    procs = [_run(IMPORT_ONE.format(year=2023 + i, digest=d, name="Samtidig"), env) for i, d in enumerate("mn")]
     for proc in procs:
-        out, err = proc.communicate(timeout=60)
+        out, err = proc.communicate(timeout=120)
         assert proc.returncode == 0, err
         assert out.strip() == "True"
-    assert sorted(s.ar for s in store.sources()) == [(2023,), (2024,)]
+    current = store.sources()
+    assert sorted(s.ar for s in current) == [(2023,), (2024,)]
+    assert sorted(s.name for s in current) == ["Samtidig", "Samtidig (2)"]
 
 
-KILLED_MID_WRITE = """
+KILLED_MID_IMPORT = """
     import os, sys, time
     sys.path.insert(0, ".")
     import pandas as pd
     from kaa import store
     from kaa.facts import normalize_facts
-    real = store._atomic_write
-    def slow(path, write):
-        if MATCH(path):
-            # Write half of the file, tell the parent, and hang: the parent kills us here.
-            import io, tempfile
-            buffer = io.BytesIO()
-            write(buffer)
-            data = buffer.getvalue()
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data[: len(data) // 2])
-                handle.flush()
-            open(os.environ["READY"], "w").close()
-            time.sleep(60)
-        return real(path, write)
-    store._atomic_write = slow
+    from kaa.store import records
+    real = records.insert_facts
+    def stalled(connection, pk, facts):
+        real(connection, pk, facts)  # the source and its facts are written, not yet committed
+        open(os.environ["READY"], "w").close()
+        time.sleep(120)
+    records.insert_facts = stalled
     rows = [{"ar": "2020", "jobbtorg": "Jobbtorg City", "kon": k, "measure": "inskrivna", "value": "1"}
             for k in ("Kvinna", "Man")]
-    store.add_source(normalize_facts(pd.DataFrame(rows)), digest="h" * 64, filnamn="x.csv", name=None,
+    store.add_source(normalize_facts(pd.DataFrame(rows)), digest="o" * 64, filnamn="x.csv", name="död",
                      rader=2, varningar=[], typ="register")
 """
 
 
-@pytest.mark.parametrize("target", ["manifest.json", "parquet"])
-def test_a_kill_mid_import_leaves_the_previous_state(kaa_data_dir, tmp_path, target):
-    add(2021, 25, "i" * 64, name="före")
-    manifest_before = json.loads((kaa_data_dir / "manifest.json").read_text(encoding="utf-8"))
+def test_a_kill_mid_import_leaves_the_store_as_before(backend, tmp_path):
+    add(2021, 25, "p" * 64, name="före")
+    before = (store.sources(), store.events(), store.version())
     ready = tmp_path / "ready"
-    env = {**os.environ, "KAA_DATA_DIR": str(kaa_data_dir), "READY": str(ready)}
-    match = f"lambda path: path.name == 'manifest.json'" if target == "manifest.json" else \
-        "lambda path: path.suffix == '.parquet'"
-    proc = _run(KILLED_MID_WRITE.replace("MATCH(path)", f"({match})(path)"), env)
-    deadline = time.time() + 60
+    proc = _run(KILLED_MID_IMPORT, {**os.environ, "READY": str(ready)})
+    deadline = time.time() + 90
     while not ready.exists():
         assert proc.poll() is None, proc.communicate()[1]
         assert time.time() < deadline
         time.sleep(0.05)
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
-    assert json.loads((kaa_data_dir / "manifest.json").read_text(encoding="utf-8")) == manifest_before
-    assert [s.name for s in store.sources()] == ["före"]
-    assert inskrivna(2021) == 50
-    assert inskrivna(2020) == 980
-    assert list(kaa_data_dir.glob(".tmp-*")), "the kill should have left a half-written file behind"
-    # The store still takes imports afterwards, and the next write sweeps the leftovers away.
-    assert add(2022, 9, "j" * 64).new
-    assert not list(kaa_data_dir.glob(".tmp-*"))
-    assert sorted(p.name for p in kaa_data_dir.glob("*.parquet")) == sorted(s.file for s in store.sources())
+    time.sleep(0.2)  # PostgreSQL notices the closed connection and rolls its transaction back
+    assert (store.sources(), store.events(), store.version()) == before
+    assert inskrivna(2021) == 50 and inskrivna(2020) == 980
+    assert add(2022, 9, "q" * 64).new  # the store takes imports afterwards
+
+
+SHOW_2024 = """
+    import sys
+    sys.path.insert(0, ".")
+    from kaa import metrics, store
+    table = metrics.table(store.load_facts(), ["ar"], measures=["inskrivna"])
+    print(store.version(), ",".join(str(y) for y in table["ar"]))
+"""
+
+
+def test_an_import_in_one_process_is_seen_by_another_at_its_next_run(backend):
+    def other_process() -> list[str]:
+        proc = _run(SHOW_2024, dict(os.environ))
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+        return out.split()
+
+    version_before, years_before = other_process()
+    assert "2024" not in years_before.split(",")
+    proc = _run(IMPORT_ONE.format(year=2024, digest="r", name="Annan process"), dict(os.environ))
+    assert proc.communicate(timeout=120)[0].strip() == "True"
+    version_after, years_after = other_process()
+    assert version_after != version_before and "2024" in years_after.split(",")
+    assert store.version() == version_after  # and this process, at its next run, sees the same
+
+
+def test_nothing_in_the_data_directory_but_the_database_is_ever_touched(backend, kaa_data_dir):
+    (kaa_data_dir / "own.parquet").write_bytes(b"the analyst's own file")
+    (kaa_data_dir / "manifest.json.bak").write_text("{}", encoding="utf-8")
+    (kaa_data_dir / ".tmp-notes.txt").write_text("keep me", encoding="utf-8")
+    (kaa_data_dir / "sub").mkdir()
+    (kaa_data_dir / "sub" / "x.parquet").write_bytes(b"x")
+    foreign = files(kaa_data_dir)
+    outcome = add(2021, 5, "s" * 64)
+    store.set_active(outcome.source.id, False)
+    store.remove(outcome.source.id)
+    after = files(kaa_data_dir)
+    assert {k: v for k, v in after.items() if k in foreign} == foreign
+    assert set(after) - set(foreign) <= ({config.SQLITE_NAME} if backend == "sqlite" else set())
+
+
+def test_reading_an_empty_store_creates_nothing(kaa_data_dir):
+    assert store.sources() == [] and store.events() == []
+    assert len(store.load_facts()) > 0 and store.version()
+    assert list(kaa_data_dir.iterdir()) == []
+
+
+# --- The Parquet store of earlier versions ------------------------------------------------------------
+
+
+def _old_store(directory: Path) -> None:
+    """A store as the Parquet version wrote it: manifest.json and one Parquet file per source."""
+    import json
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    entries = []
+    for i, (year, value, name) in enumerate([(2020, 40, "Gammal 2020"), (2021, 12, "Uttag 050312-2384")]):
+        source_id = f"kalla-2026112{i}101010-{'ab' * 4}"
+        frame = facts_for(year, value).assign(source=f"Import: {name} (2026-11-2{i})")
+        pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), directory / f"{source_id}.parquet")
+        entries.append({"id": source_id, "name": name, "filnamn": f"{name}.csv", "sha256": str(i) * 64,
+                        "importerad": f"2026-11-2{i}T10:10:10", "ar": [year], "rader": 10, "varningar": [],
+                        "aktiv": i == 0, "typ": "register"})
+    (directory / "manifest.json").write_text(json.dumps({"version": 1, "sources": entries}), encoding="utf-8")
+
+
+def test_an_old_parquet_store_is_carried_over_once_and_its_files_are_left_untouched(kaa_data_dir):
+    _old_store(kaa_data_dir)
+    before = files(kaa_data_dir)
+    current = store.sources()
+    assert [s.id for s in current] == ["kalla-20261120101010-abababab", "kalla-20261121101010-abababab"]
+    assert [s.aktiv for s in current] == [True, False]
+    assert "050312" not in current[1].name and current[1].name.startswith("Uttag ")
+    assert inskrivna(2020) == 80
+    log = store.events()
+    assert log[0]["action"] == "migrate" and "2 källor" in log[0]["detail"]
+    store.remove(current[0].id)
+    assert [s.id for s in store.sources()] == [current[1].id]  # a removed source does not come back
+    assert {k: v for k, v in files(kaa_data_dir).items() if k != config.SQLITE_NAME} == before
+
+
+def test_an_unreadable_old_manifest_is_noted_and_nothing_is_lost(kaa_data_dir):
+    (kaa_data_dir / "manifest.json").write_text("{inte json", encoding="utf-8")
+    before = files(kaa_data_dir)
+    assert store.sources() == []
+    assert "kunde inte läsas" in store.events()[0]["detail"]
+    assert add(2021, 5, "t" * 64).new
+    assert {k: v for k, v in files(kaa_data_dir).items() if k != config.SQLITE_NAME} == before
+
+
+# --- Faults: each a Swedish sentence, and nothing stored is lost ------------------------------------
+
+
+def test_a_damaged_source_is_named_and_can_still_be_removed(backend):
+    good = add(2020, 40, "u" * 64, name="Hel")
+    bad = add(2021, 12, "v" * 64, name="Trasig")
+    with engine().begin() as connection:
+        connection.execute(sa.text(
+            "UPDATE facts SET measure = 'okänt' WHERE source_pk = (SELECT pk FROM sources WHERE id = :id)"),
+            {"id": bad.source.id})
+    with pytest.raises(store.StoreError, match="Trasig.*kan inte läsas.*Ladda upp"):
+        store.load_facts()
+    assert [s.name for s in store.sources()] == ["Hel", "Trasig"]  # the list (and its buttons) still work
+    store.set_active(bad.source.id, False)
+    assert inskrivna(2020) == 80
+    store.remove(bad.source.id)
+    assert [s.id for s in store.sources()] == [good.source.id]
+
+
+def test_a_file_that_is_not_a_database_is_a_swedish_error(kaa_data_dir):
+    (kaa_data_dir / config.SQLITE_NAME).write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(store.StoreError, match="skadad eller är inte"):
+        store.sources()
+
+
+def test_an_unreachable_database_server_is_a_swedish_error(monkeypatch):
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    monkeypatch.setenv("KAA_DATABASE_URL", f"postgresql+psycopg://kaa:hemligt@127.0.0.1:{port}/kaa")
+    try:
+        with pytest.raises(store.StoreError, match="går inte att nå") as caught:
+            store.sources()
+        assert "hemligt" not in str(caught.value)  # the password is never shown
+        with pytest.raises(store.StoreError, match="går inte att nå"):
+            add(2021, 1, "w" * 64)
+    finally:
+        db.forget_engines()
+
+
+needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="mounting a small file system needs root")
+
+
+@pytest.fixture
+def small_disk(tmp_path, monkeypatch):
+    """A real, tiny tmpfs as KAA_DATA_DIR."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=160k", "tmpfs", str(mount)], check=True)
+    monkeypatch.setenv("KAA_DATA_DIR", str(mount))
+    yield mount
+    db.forget_engines()
+    subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+@needs_root
+def test_a_full_disk_is_a_swedish_error_and_what_was_stored_stays(small_disk):
+    assert add(2020, 40, "x" * 64, name="Före").new
+    before = (store.sources(), store.events())
+    free = os.statvfs(small_disk)
+    with open(small_disk / "filler", "ab") as handle:
+        handle.write(b"\0" * (free.f_bavail * free.f_frsize))
+    big = normalize_facts(pd.DataFrame([{"ar": "2021", "jobbtorg": "Jobbtorg Kista", "kon": "Kvinna",
+                                         "measure": "inskrivna", "value": "1", "kalla": "x" * 3000}]))
+    with pytest.raises(store.StoreError, match="Disken är full"):
+        store.add_source(big, digest="y" * 64, filnamn="x.csv", name="Stor", rader=1, varningar=[], typ="tidy")
+    (small_disk / "filler").unlink()
+    assert (store.sources(), store.events()) == before
+    assert inskrivna(2020) == 80
+
+
+@needs_root
+def test_a_read_only_store_is_read_and_refuses_changes_in_swedish(small_disk):
+    outcome = add(2020, 40, "z" * 64, name="Skrivskyddad")
+    db.forget_engines()
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    assert inskrivna(2020) == 80  # reading still works
+    for change in (lambda: store.set_active(outcome.source.id, False), lambda: add(2021, 1, "1" * 64)):
+        with pytest.raises(store.StoreError, match="skrivskyddat"):
+            change()
+    assert [s.aktiv for s in store.sources()] == [True]
+
+
+def test_the_embedded_database_is_a_plain_sqlite_file_with_only_aggregates(kaa_data_dir):
+    add(2020, 40, "2" * 64, name="Aggregat")
+    with sqlite3.connect(kaa_data_dir / config.SQLITE_NAME) as connection:
+        tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        columns = {r[1] for r in connection.execute("PRAGMA table_info(facts)")}
+    assert tables == {"alembic_version", "sources", "facts", "events"}
+    assert "person_id" not in columns

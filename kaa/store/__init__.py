@@ -1,0 +1,225 @@
+"""Where the figures come from: the published report, plus sources imported into a relational database.
+
+The database is a SQLite file under KAA_DATA_DIR by default, or any SQLAlchemy URL in
+KAA_DATABASE_URL (PostgreSQL for a store shared by several dashboard processes). It holds sources,
+their aggregated facts and an append-only event log; every change is one transaction, and removing a
+source is the only delete. Nothing outside the database is ever written or removed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import hashlib
+from dataclasses import dataclass, replace
+
+import pandas as pd
+import sqlalchemy as sa
+
+from kaa import config, schema
+from kaa.config import data_dir, min_cell
+from kaa.facts import FACT_COLUMNS, invalid_values, overlay
+from kaa.published import PUBLISHED_CSV, load_published
+from kaa.store import db, records, tables
+from kaa.store.db import StoreError
+from kaa.store.records import Source
+
+__all__ = ["StoreError", "Source", "ImportOutcome", "data_dir", "min_cell", "sha256", "sources", "add_source",
+           "import_extract", "set_active", "remove", "load_facts", "backing", "available_years", "version",
+           "events", "command_line_actor"]
+
+ACTION_LABELS = {"import": "importerade", "activate": "aktiverade", "deactivate": "inaktiverade",
+                 "remove": "tog bort", "migrate": "flyttade över"}
+
+
+def command_line_actor() -> str:
+    """Who changes the store from the command line: the operating-system user."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "okänd användare"
+    return f"{user} (kommandoraden)"
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def sources() -> list[Source]:
+    """Every imported source, oldest first (names, years, state; no figures)."""
+    with db.reading() as connection:
+        return [] if connection is None else records.all_sources(connection)
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    source: Source
+    new: bool
+
+    @property
+    def message(self) -> str:
+        if self.new:
+            years = ", ".join(map(str, self.source.ar))
+            return f"Importerad som ”{self.source.name}”: {years}."
+        state = "aktiv" if self.source.aktiv else "inaktiv (aktivera den för att använda den)"
+        return f"Filen finns redan som ”{self.source.name}”, {state}. Inget ändrades."
+
+
+def add_source(facts: pd.DataFrame, *, digest: str, filnamn: str, name: str | None, rader: int,
+               varningar: list[str], typ: str, actor: str | None = None) -> ImportOutcome:
+    """Store an import's facts as a new active source; importing the same file again changes nothing."""
+    if facts.empty:
+        raise StoreError("Filen innehåller inga uppgifter att importera.")
+    typed = records.clean_name(name or "")
+    if typed and records.looks_like_id(typed):
+        raise StoreError(f"Namnet ”{typed}” ser ut som en källas id. Välj ett annat namn på källan.")
+    with db.writing() as connection:
+        existing = records.by_sha(connection, digest)
+        if existing is not None:
+            return ImportOutcome(existing, new=False)
+        now = dt.datetime.now().replace(microsecond=0)
+        source_id = records.new_id(now, digest)
+        fallback = records.clean_name(filnamn.rsplit(".", 1)[0] if "." in filnamn else filnamn)
+        source = Source(id=source_id, name=typed or fallback or source_id, filnamn=filnamn, sha256=digest,
+                        importerad=now.isoformat(), ar=tuple(sorted(int(y) for y in facts[schema.AR].unique())),
+                        rader=int(rader), varningar=tuple(varningar), aktiv=True, typ=typ)
+        source = records.insert_source(connection, source, facts)
+        records.log(connection, actor or command_line_actor(), "import", source)
+        return ImportOutcome(source, new=True)
+
+
+def import_extract(result, data: bytes, filnamn: str, name: str | None = None,
+                   actor: str | None = None) -> ImportOutcome:
+    """Store a validated extract's aggregates. Only `result.facts` (counts) reach the database."""
+    if result.has_errors:
+        raise StoreError("Filen har fel och importerades inte. Rätta felen och försök igen.")
+    warnings = [f"{typ}: {count} st." for (level, typ), count in result.problem_counts.items() if level == "varning"]
+    return add_source(result.facts, digest=sha256(data), filnamn=result.filename or filnamn, name=name,
+                      rader=result.rows_read, varningar=warnings, typ=result.kind, actor=actor)
+
+
+def _find(current: list[Source], ref: str) -> Source:
+    """A source by its id, or else by its name (names are unique; an id is never taken as a name)."""
+    ref = ref.strip()
+    for source in current:
+        if source.id == ref:
+            return source
+    hits = [s for s in current if s.name.casefold() == ref.casefold()]
+    if len(hits) == 1:
+        return hits[0]
+    if hits:  # names made unique by the store cannot collide; a store from elsewhere might
+        raise StoreError(f"Flera källor heter ”{records.clean_name(ref)}”. Ange källans id: "
+                         f"{', '.join(s.id for s in hits)}.")
+    known = ", ".join(f"{s.id} (”{s.name}”)" for s in current) or "inga"
+    raise StoreError(f"Källan ”{records.clean_name(ref)}” finns inte. Importerade källor: {known}.")
+
+
+def set_active(ref: str, active: bool, actor: str | None = None) -> Source:
+    """Deactivate or reactivate a source; its figures leave or return to every page."""
+    with db.writing() as connection:
+        source = _find(records.all_sources(connection), ref)
+        connection.execute(sa.update(tables.sources).where(tables.sources.c.id == source.id).values(aktiv=active))
+        changed = replace(source, aktiv=active)
+        records.log(connection, actor or command_line_actor(), "activate" if active else "deactivate", changed)
+        return changed
+
+
+def remove(ref: str, actor: str | None = None) -> Source:
+    """Delete a source and its figures for good: the store's only delete."""
+    with db.writing() as connection:
+        source = _find(records.all_sources(connection), ref)
+        pk = sa.select(tables.sources.c.pk).where(tables.sources.c.id == source.id).scalar_subquery()
+        connection.execute(sa.delete(tables.facts).where(tables.facts.c.source_pk == pk))
+        connection.execute(sa.delete(tables.sources).where(tables.sources.c.id == source.id))
+        records.log(connection, actor or command_line_actor(), "remove", source)
+        return source
+
+
+def _damaged(source: Source, what: str) -> StoreError:
+    return StoreError(
+        f"Källan ”{source.name}” ({source.id}) kan inte läsas: {what}. Inaktivera eller ta bort den på sidan "
+        f"Ladda upp, eller med: python -m kaa remove {source.id}")
+
+
+def _source_facts(source: Source, rows: pd.DataFrame) -> pd.DataFrame:
+    """One source's rows as facts, checked: a damaged source is named, never half-shown."""
+    if rows.empty:
+        raise _damaged(source, "den har inga siffror sparade")
+    bad = (~rows["measure"].isin(schema.MEASURE_NAMES) | ~rows[schema.VERKSAMHET].isin(schema.VERKSAMHET_VALUES)
+           | ~rows[schema.KON].isin((None,) + schema.KON_VALUES)
+           | ~rows[schema.JOBBTORG].isin((None,) + tuple(schema.JOBBTORG_NAMES)))
+    bad |= invalid_values(rows["measure"], pd.to_numeric(rows["value"], errors="coerce"))
+    if bad.any():
+        raise _damaged(source, f"{int(bad.sum())} av dess {len(rows)} siffror följer inte begreppslistan")
+    return rows.assign(source=source.label)
+
+
+def _load(with_ids: bool = False) -> pd.DataFrame:
+    facts = load_published()
+    if with_ids:
+        facts["source_id"] = None
+    with db.reading() as connection:
+        if connection is None:
+            return facts
+        active = [s for s in records.all_sources(connection) if s.aktiv]
+        if not active:
+            return facts
+        query = (sa.select(tables.sources.c.id.label("source_id"), *[tables.facts.c[f] for f in tables.FACT_FIELDS])
+                 .join(tables.sources, tables.sources.c.pk == tables.facts.c.source_pk)
+                 .where(tables.sources.c.aktiv.is_(True)))
+        result = connection.execute(query)
+        stored = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+    by_source = dict(tuple(stored.groupby("source_id", sort=False)))
+    empty = stored.iloc[0:0]
+    for source in active:  # oldest first, so the newest import wins
+        rows = _source_facts(source, by_source.get(source.id, empty))
+        facts = overlay(facts, rows if with_ids else rows.drop(columns="source_id"))
+    return facts
+
+
+def load_facts() -> pd.DataFrame:
+    """Every figure the dashboard and CLI show, as one facts frame.
+
+    For each year, verksamhet and measure the most recently imported active source that has it
+    wins; the published report is the fallback.
+    """
+    facts = _load()
+    for column in (schema.JOBBTORG, schema.KON):
+        facts[column] = facts[column].where(facts[column].notna(), None)
+    facts["value"] = facts["value"].astype("float64")
+    return facts[FACT_COLUMNS].reset_index(drop=True)
+
+
+def backing(facts: pd.DataFrame | None = None) -> dict[str, list[int]]:
+    """For each imported source, by id, the years in which at least one of its figures is shown.
+
+    `facts` is accepted for callers that hold them already; the answer is always read by source id.
+    """
+    shown = _load(with_ids=True).dropna(subset=["source_id"]).groupby("source_id")[schema.AR].unique()
+    return {s.id: sorted(int(y) for y in shown.get(s.id, [])) for s in sources()}
+
+
+def available_years(facts: pd.DataFrame) -> list[int]:
+    return sorted(int(y) for y in facts[schema.AR].unique())
+
+
+def events(limit: int = 50) -> list[dict]:
+    """The newest events of the log, newest first, as plain records for display."""
+    with db.reading() as connection:
+        if connection is None:
+            return []
+        query = sa.select(tables.events).order_by(tables.events.c.id.desc()).limit(limit)
+        return [dict(row._mapping) for row in connection.execute(query)]
+
+
+def version() -> str:
+    """Changes whenever the stored figures change (every change appends an event): the dashboard's cache key."""
+    stamp = [str(PUBLISHED_CSV.stat().st_mtime_ns), db.where()]
+    with db.reading() as connection:
+        if connection is not None:
+            last = connection.execute(sa.select(sa.func.max(tables.events.c.id))).scalar()
+            stamp.append(str(last or 0))
+    path = db.sqlite_path(config.database_url())
+    if path is not None and path.exists():
+        stamp.append(str(path.stat().st_ino))
+    return "-".join(stamp)
