@@ -6,6 +6,7 @@ One module, used by the CLI's readable output, the pages, tables and charts.
 from __future__ import annotations
 
 import math
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from kaa import schema
@@ -104,3 +105,15 @@ def years(values) -> str:
         else:
             runs.append([year])
     return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
+
+
+def plain(text) -> str:
+    """Text as Markdown that shows it exactly as written, for anything a user typed or a file held.
+
+    Every ASCII punctuation mark is escaped (no emphasis, links, images, `:red[…]` colours or
+    HTML), line breaks become spaces, and `:name:` is broken with an invisible space so Streamlit
+    does not turn it into an emoji or icon.
+    """
+    text = re.sub(r"\s*[\r\n]+\s*", " ", str(text))
+    text = re.sub(r":(?=[\w/+-]+:)", ":\u200b", text)
+    return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", text)

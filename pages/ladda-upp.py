@@ -80,33 +80,38 @@ if uploaded is not None:
         name = st.text_input("Namn på källan", value=result.filename.rsplit(".", 1)[0], key="source_name")
         if st.button("Importera", type="primary", icon=":material/upload:", key="confirm_import"):
             try:
-                outcome = store.import_extract(result, data, uploaded.name, name)
+                outcome = store.import_extract(result, data, uploaded.name, name, actor=state.actor())
             except store.StoreError as error:
-                st.error(str(error))
+                st.error(fmt.plain(error), icon=":material/error:")
             else:
-                (st.success if outcome.new else st.info)(outcome.message + " Alla sidor visar nu de nya siffrorna.")
+                (st.success if outcome.new else st.info)(
+                    fmt.plain(outcome.message) + " Alla sidor visar nu de nya siffrorna.")
                 # The read result (with its preview rows) is not needed any more: drop it from memory.
                 st.session_state.pop("extract_result", None)
+                st.session_state.pop("extract_digest", None)
 
 st.header("Importerade källor")
+# The list and its buttons work even when a source's figures cannot be read: that is the way out.
 current = store.sources()
 if not current:
     st.info("Inga importerade källor. Alla år kommer från årsrapporten.")
-backs = store.backing(state.raw_facts())
+try:
+    backs = store.backing()
+except store.StoreError as error:
+    st.error(fmt.plain(error), icon=":material/error:")
+    backs = {}
 for source in current:
     used = backs.get(source.id, [])
     with st.container(border=True):
-        st.markdown(f"**{source.name}** · {source.filnamn} · importerad {source.importerad.replace('T', ' ')} · "
-                    f"år {', '.join(map(str, source.ar))} · {fmt.count(source.rader)} rader · "
-                    f"{'aktiv' if source.aktiv else 'inaktiv'}"
+        st.markdown(f"**{fmt.plain(source.name)}** · {fmt.plain(source.filnamn)} · importerad "
+                    f"{source.importerad.replace('T', ' ')} · år {', '.join(map(str, source.ar))} · "
+                    f"{fmt.count(source.rader)} rader · {'aktiv' if source.aktiv else 'inaktiv'}"
                     + (f" · visas för {fmt.years(used)}" if used else " · visas inte just nu"))
-        if source.varningar:
-            st.caption("Varningar vid import: " + " ".join(source.varningar))
+        st.caption(f"Id: {fmt.plain(source.id)}"
+                   + (" · Varningar vid import: " + fmt.plain(" ".join(source.varningar)) if source.varningar else ""))
         left, right = st.columns(2)
         if left.button("Inaktivera" if source.aktiv else "Aktivera", key=f"toggle-{source.id}"):
-            store.set_active(source.id, not source.aktiv)
-            st.rerun()
+            state.change_store(store.set_active, source.id, not source.aktiv, actor=state.actor())
         if right.toggle("Ta bort …", key=f"ask-{source.id}"):
-            if right.button(f"Ja, ta bort ”{source.name}” för gott", type="primary", key=f"delete-{source.id}"):
-                store.remove(source.id)
-                st.rerun()
+            if right.button("Ja, ta bort källan för gott", type="primary", key=f"delete-{source.id}"):
+                state.change_store(store.remove, source.id, actor=state.actor())

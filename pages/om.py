@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from kaa import panels, schema
+from kaa import fmt, panels, schema
 from ui import state
 
 state.require_entrypoint()
@@ -50,7 +50,7 @@ st.header("Källor")
 years = sorted(facts[schema.AR].unique())
 st.markdown(f"- **Årsrapport 2020 – Kommunens aktivitetsansvar i Stockholm** (Arbetsmarknadsnämnden, "
             f"januari 2021): alla siffror för 2019 och 2020. Varje siffra har en hänvisning till avsnitt och "
-            f"tabell, se tabellerna på sidorna.\n- Nu används: {panels.sources_by_year(facts, years)}.")
+            f"tabell, se tabellerna på sidorna.\n- Nu används: {fmt.plain(panels.sources_by_year(facts, years))}.")
 targets = state.targets()
 st.markdown("**Mål:** " + " ".join(targets["kalla"]))
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kaa import panels, schema
+from kaa import fmt, panels, schema
 from kaa.published import target_for
 from ui import blocks, state
 
@@ -15,7 +15,7 @@ year = years[-1]
 st.title("KAA i Stockholm – översikt")
 st.markdown(
     f"Kommunernas aktivitetsansvar för unga under 20 år utan gymnasieexamen. "
-    f"Visar **{state.describe(sel)}**. Källa: {panels.sources_by_year(facts, years)}."
+    f"Visar **{state.describe(sel)}**. Källa: {fmt.plain(panels.sources_by_year(facts, years))}."
 )
 st.page_link("pages/om.py", label="Så räknas siffrorna – Om statistiken", icon=":material/info:")
 

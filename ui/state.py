@@ -36,6 +36,23 @@ def require_entrypoint() -> None:
         st.stop()
 
 
+def actor() -> str:
+    """Who changes the store from this browser session, as the event log records it."""
+    if st.user.get("is_logged_in"):
+        return f"{st.user.get('email') or st.user.get('name') or 'inloggad'} (webbläsaren)"
+    return "ej inloggad (webbläsaren)"
+
+
+def change_store(change, *args, **kwargs) -> None:
+    """Carry out a store change from a button; a fault is said in Swedish and nothing else happens."""
+    try:
+        change(*args, **kwargs)
+    except store.StoreError as error:
+        st.error(fmt.plain(error), icon=":material/error:")
+    else:
+        st.rerun()
+
+
 @st.cache_data(show_spinner=False)
 def _raw_facts(version: str) -> pd.DataFrame:
     return store.load_facts()
@@ -128,7 +145,8 @@ def _say_what_the_link_asked_for_in_vain(options: dict[str, Sequence]) -> None:
     unknown = metrics.unknown_choices(requested, options)
     if not unknown:  # Streamlit then removes them from the URL, so this is said once
         return
-    listed = "; ".join(f"{LINK_FILTER_NAMES[key]} {', '.join(f'”{v}”' for v in values)}"
+    # The values are whatever the link says: shown as text, never as Markdown.
+    listed = "; ".join(f"{LINK_FILTER_NAMES[key]} {', '.join(f'”{fmt.plain(v)}”' for v in values)}"
                        for key, values in unknown.items())
     st.toast(f"Länken innehöll urval som inte finns i statistiken och som därför inte används: {listed}.",
              icon=":material/link_off:", duration="long")

@@ -1,0 +1,89 @@
+"""The pages over the store: what a user typed is shown as text, a damaged source has a way out,
+and every change made on a page is in the event log with the page as its actor."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import sqlalchemy as sa
+from streamlit.testing.v1 import AppTest
+
+from kaa import store
+from kaa.facts import normalize_facts
+from kaa.store import db
+
+ROOT = Path(__file__).resolve().parent.parent
+INJECTION = "**fet** ![bild](http://127.0.0.1:9/q.png) :red[röd] <b>html</b>"
+
+
+def add(name: str, digest: str, year: int = 2020) -> store.ImportOutcome:
+    rows = [{"ar": str(year), "jobbtorg": "Jobbtorg Kista", "kon": k, "measure": "inskrivna", "value": "30"}
+            for k in ("Kvinna", "Man")]
+    return store.add_source(normalize_facts(pd.DataFrame(rows)), digest=digest * 64, filnamn=f"{name}.csv",
+                            name=name, rader=2, varningar=[], typ="register")
+
+
+def ladda_upp(**params) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page("pages/ladda-upp.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def rendered(at: AppTest) -> list[str]:
+    elements = [*at.markdown, *at.caption, *at.info, *at.warning, *at.success, *at.error, *at.toast]
+    return [str(e.value) for e in elements]
+
+
+def test_a_source_name_is_shown_as_written_never_as_markdown():
+    add(INJECTION, "a")
+    at = ladda_upp()
+    shown = [text for text in rendered(at) if "fet" in text]
+    assert shown, rendered(at)
+    for text in shown:  # every Markdown character is escaped, so the browser shows it literally
+        assert "**fet**" not in text and "![bild]" not in text and ":red[" not in text and "<b>" not in text
+        assert r"\*\*fet\*\*" in text and r"\!\[bild\]" in text
+
+
+def test_a_shared_link_with_markdown_in_it_is_shown_as_text():
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.query_params["ar"] = ["**2030** ![i](http://127.0.0.1:9/q.png)"]
+    at.query_params["kon"] = ":red[X]"
+    at.run()
+    toasts = [str(t.value) for t in at.toast]
+    assert toasts and all("**2030**" not in t and "![i]" not in t and ":red[X]" not in t for t in toasts), toasts
+    assert r"\*\*2030\*\*" in toasts[0]
+
+
+def test_a_damaged_source_leaves_ladda_upp_with_its_buttons_and_removing_it_heals_every_page():
+    add("Hel", "b", 2020)
+    bad = add("Trasig", "c", 2021)
+    with db.engine_for(write=True).begin() as connection:
+        connection.execute(sa.text("UPDATE facts SET value = -1 WHERE source_pk = "
+                                   "(SELECT pk FROM sources WHERE id = :id)"), {"id": bad.source.id})
+    overview = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    overview.run()
+    assert any("Trasig" in e.value and "kan inte läsas" in e.value for e in overview.error)
+
+    at = ladda_upp()
+    assert any("Trasig" in e.value for e in at.error)  # named, with what to do
+    assert at.button(key=f"toggle-{bad.source.id}").label == "Inaktivera"
+    at.toggle(key=f"ask-{bad.source.id}").set_value(True).run()
+    at.button(key=f"delete-{bad.source.id}").click().run()
+    assert not at.exception
+    assert [s.name for s in store.sources()] == ["Hel"]
+    overview.run()
+    assert not overview.error
+
+
+def test_changes_made_on_the_page_are_logged_with_the_page_as_actor():
+    outcome = add("Loggas", "d")
+    at = ladda_upp()
+    at.button(key=f"toggle-{outcome.source.id}").click().run()
+    assert [s.aktiv for s in store.sources()] == [False]
+    latest = store.events()[0]
+    assert latest["action"] == "deactivate" and latest["actor"] == "ej inloggad (webbläsaren)"
