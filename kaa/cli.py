@@ -127,6 +127,10 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("sources", help="lista importerade källor och vilka år de står för",
                         description="Lista importerade källor. För varje år och mått gäller den senast "
                                     "importerade aktiva källan som har det; årsrapporten gäller för resten.")
+    events = commands.add_parser(
+        "events", help="visa händelseloggen: vem som importerade, aktiverade, inaktiverade eller tog bort",
+        description="Visa lagrets händelselogg, nyast först. Loggen kan bara fyllas på, aldrig ändras.")
+    events.add_argument("--limit", default="50", metavar="N", help="antal händelser (standard 50)")
     for command, text in (("remove", "ta bort en importerad källa för gott"),
                           ("deactivate", "sluta använda en källa utan att ta bort den"),
                           ("activate", "börja använda en inaktiverad källa igen")):
@@ -194,6 +198,24 @@ def run_sources() -> int:
         lines.append(f"| {s.id} | {s.name} | {s.filnamn} | {s.importerad.replace('T', ' ')} | "
                      f"{', '.join(map(str, s.ar))} | {fmt.count(s.rader)} | {'aktiv' if s.aktiv else 'inaktiv'} | "
                      f"{fmt.years(used) if used else '–'} |")
+    print("\n".join(lines))
+    return 0
+
+
+def run_events(args) -> int:
+    if not args.limit.strip().isdigit() or int(args.limit) < 1:
+        raise UsageError(f"--limit ska vara ett positivt heltal, inte ”{args.limit}”.")
+    logged = store.events(int(args.limit))
+    if not logged:
+        print("Händelseloggen är tom: inget har importerats eller ändrats.")
+        return 0
+    lines = ["| Tid (UTC) | Vem | Händelse | Källa | Fil (SHA-256) | Rader | År | Anmärkning |",
+             "|---|---|---|---|---|---|---|---|"]
+    for e in logged:
+        lines.append(f"| {e['at'][:19].replace('T', ' ')} | {e['actor']} | {store.ACTION_LABELS[e['action']]} | "
+                     f"{e['source_id'] or '–'} | {(e['sha256'] or '–')[:12]} | "
+                     f"{'–' if e['rows'] is None else fmt.count(e['rows'])} | {e['years'] or '–'} | "
+                     f"{e['detail'] or ''} |")
     print("\n".join(lines))
     return 0
 
@@ -341,6 +363,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_import(args)
         elif args.command == "sources":
             return run_sources()
+        elif args.command == "events":
+            return run_events(args)
         elif args.command == "demo":
             return run_demo(args)
         else:

@@ -447,3 +447,24 @@ def test_the_embedded_database_is_a_plain_sqlite_file_with_only_aggregates(kaa_d
         columns = {r[1] for r in connection.execute("PRAGMA table_info(facts)")}
     assert tables == {"alembic_version", "sources", "facts", "events"}
     assert "person_id" not in columns
+
+
+def test_the_command_line_shows_the_event_log_with_the_os_user(kaa_data_dir, tmp_path):
+    from kaa import demo
+
+    path = tmp_path / "uttag.csv"
+    demo.write(demo.generate(300, [2021], seed=1), path)
+    env = {**os.environ, "KAA_DATA_DIR": str(kaa_data_dir)}
+
+    def kaa(*args: str) -> str:
+        done = subprocess.run([sys.executable, "-m", "kaa", *args], cwd=ROOT, env=env, capture_output=True,
+                              text=True, timeout=120, stdin=subprocess.DEVNULL)
+        assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+        return done.stdout
+
+    assert "tom" in kaa("events")
+    kaa("import", str(path), "--name", "Logg 2021")
+    kaa("deactivate", "Logg 2021")
+    lines = [line for line in kaa("events").splitlines() if "(kommandoraden)" in line]
+    assert [line.split(" | ")[2] for line in lines] == ["inaktiverade", "importerade"]
+    assert all(store.sources()[0].id in line and "| 300 | 2021 |" in line for line in lines)
