@@ -31,7 +31,9 @@ import codecs
 import csv
 import datetime as _dt
 import io
+import itertools
 import re
+import time
 import unicodedata
 import warnings
 from collections import Counter
@@ -46,8 +48,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from kaa import demo, fmt, schema
+from kaa import demo, fmt, personnummer, schema
 from kaa.facts import FACT_COLUMNS, FactsError, invalid_values, normalize_facts
+from kaa import limits, xlsx
 
 STADSDEL_CSV = Path(__file__).resolve().parent.parent / "data" / "stadsdel_jobbtorg.csv"
 
@@ -61,7 +64,7 @@ PROBLEM_COLUMNS = ["allvarlighet", "typ", "rad", "kolumn", "varde", "forvantat",
 MAX_PER_TYP = 20
 PREVIEW_ROWS = 20
 SAMPLE_BYTES = 64 * 1024
-MASK = "•••"
+MASK = personnummer.MASK
 FIRST_YEAR = 2000
 
 PNR_TYP = "personnummer"
@@ -303,116 +306,21 @@ def _stadsdel_lookup(stadsdel_map: pd.DataFrame) -> tuple[Callable[[str], int], 
 
 
 # --- Personal identity numbers -----------------------------------------------------
+# Finding, counting and masking them is kaa.personnummer's concern; these names are kept for callers.
 
-# A personnummer or samordningsnummer: (YY)YYMMDD, optional - or +, NNNC.
-_PNR_ARROW_FULL = r"^\s*(?:(?:18|19|20)\d{6}|\d{6})[-+]?\d{4}\s*$"
-_PNR_ARROW_ANY = r"(?:^|[^0-9])(?:(?:18|19|20)\d{6}|\d{6})[-+]?\d{4}(?:[^0-9]|$)"
-_PNR_PY = re.compile(r"(?<!\d)(?:18|19|20)?(\d{6})[-+]?(\d{4})(?!\d)")
-
-
-def _plausible_date(ten: str) -> bool:
-    month, day = int(ten[2:4]), int(ten[4:6])
-    return 1 <= month <= 12 and (1 <= day <= 31 or 61 <= day <= 91)
-
-
-def _luhn_ok(ten: str) -> bool:
-    total = 0
-    for i, ch in enumerate(ten[:9]):
-        product = int(ch) * (2 if i % 2 == 0 else 1)
-        total += product - 9 if product > 9 else product
-    return (10 - total % 10) % 10 == int(ten[9])
-
-
-def contains_personnummer(text: str) -> bool:
-    """True if the text holds a valid personnummer or samordningsnummer (date and check digit)."""
-    for match in _PNR_PY.finditer(str(text)):
-        ten = match.group(1) + match.group(2)
-        if _plausible_date(ten) and _luhn_ok(ten):
-            return True
-    return False
-
-
-def _looks_like_personnummer(text: str) -> bool:
-    """Anything shaped like a personnummer, check digit or not: masked wherever it is shown."""
-    return any(_plausible_date(m.group(1) + m.group(2)) for m in _PNR_PY.finditer(str(text)))
-
-
-def _mask_inside(text: str) -> str:
-    """The text with anything shaped like a personnummer replaced by •••, e.g. in a file name."""
-    return _PNR_PY.sub(lambda m: MASK if _plausible_date(m.group(1) + m.group(2)) else m.group(0), str(text))
+contains_personnummer = personnummer.contains
+_count_personnummer = personnummer.count_cells
+_personnummer_flags = personnummer.cell_flags
+#: The longest file name kept (masked and cleaned) in the result, the facts' kalla and the reports.
+MAX_FILENAME = 255
+#: Free text of tidy files (kalla, anmarkning) is cleaned and cut to this length before it is stored.
+MAX_FREE_TEXT = 1000
 
 
 def _mask(text) -> str:
+    """A value to show: all of it replaced by ••• if anything in it is shaped like a personnummer."""
     text = "" if text is None else str(text)
-    return MASK if _looks_like_personnummer(text) else text
-
-
-def _valid_pnr_vectorized(values: pa.ChunkedArray | pa.Array) -> np.ndarray:
-    """Date and check digit of values that each are exactly one personnummer (10 or 12 digits)."""
-    digits = pc.replace_substring_regex(pc.utf8_trim_whitespace(values), r"[-+]", "")
-    ten = pc.utf8_slice_codeunits(digits, start=-10)
-    if isinstance(ten, pa.ChunkedArray):
-        ten = ten.combine_chunks()
-    if len(ten) == 0:
-        return np.zeros(0, dtype=bool)
-    offsets = np.frombuffer(ten.buffers()[1], dtype=np.int32)[ten.offset: ten.offset + len(ten) + 1]
-    raw = np.frombuffer(ten.buffers()[2], dtype=np.uint8)[offsets[0]: offsets[-1]]
-    d = raw.reshape(-1, 10).astype(np.int16) - 48
-    month = d[:, 2] * 10 + d[:, 3]
-    day = d[:, 4] * 10 + d[:, 5]
-    date_ok = (month >= 1) & (month <= 12) & (((day >= 1) & (day <= 31)) | ((day >= 61) & (day <= 91)))
-    products = d[:, :9] * np.array([2, 1, 2, 1, 2, 1, 2, 1, 2], dtype=np.int16)
-    products = products - 9 * (products > 9)
-    check = (10 - products.sum(axis=1) % 10) % 10
-    return date_ok & (check == d[:, 9])
-
-
-def _count_personnummer(column: pa.ChunkedArray,
-                        factorized: tuple[np.ndarray, pa.Array] | None = None) -> int:
-    """How many cells of a text column hold a valid personnummer.
-
-    Vectorised: whole-cell numbers are checked in numpy; numbers inside free text per distinct candidate.
-    Given the column factorized (see `_factorize`), only its distinct values are scanned.
-    """
-    if factorized is not None:
-        indices, dictionary = factorized
-        flags = _personnummer_flags(dictionary)
-        if not flags.any():
-            return 0
-        return int(np.bincount(indices, minlength=len(dictionary))[flags].sum())
-    if len(column) == 0:
-        return 0
-    longest = pc.max(pc.binary_length(column)).as_py()
-    if not longest or longest < 10:
-        return 0
-    candidates = pc.filter(column, pc.match_substring_regex(column, _PNR_ARROW_ANY))
-    if len(candidates) == 0:
-        return 0
-    whole = pc.match_substring_regex(candidates, _PNR_ARROW_FULL)
-    found = int(np.count_nonzero(_valid_pnr_vectorized(pc.filter(candidates, whole))))
-    in_text = pc.filter(candidates, pc.invert(whole))
-    if len(in_text):
-        distinct = pc.unique(in_text).to_pylist()
-        hits = [v for v in distinct if contains_personnummer(v)]
-        if hits:
-            found += int(pc.sum(pc.is_in(in_text, value_set=pa.array(hits, pa.string()))).as_py() or 0)
-    return found
-
-
-def _personnummer_flags(values: pa.Array) -> np.ndarray:
-    """For each of a column's distinct values: does it hold a valid personnummer."""
-    flags = np.zeros(len(values), dtype=bool)
-    if len(values) == 0 or (pc.max(pc.binary_length(values)).as_py() or 0) < 10:
-        return flags
-    candidates = np.flatnonzero(pc.match_substring_regex(values, _PNR_ARROW_ANY).to_numpy(zero_copy_only=False))
-    if len(candidates) == 0:
-        return flags
-    texts = values.take(pa.array(candidates))
-    whole = pc.match_substring_regex(texts, _PNR_ARROW_FULL).to_numpy(zero_copy_only=False)
-    flags[candidates[whole]] = _valid_pnr_vectorized(texts.filter(pa.array(whole)))
-    in_text = candidates[~whole]  # distinct values with a number inside other text: few, checked one by one
-    flags[in_text] = [contains_personnummer(v) for v in values.take(pa.array(in_text)).to_pylist()]
-    return flags
+    return MASK if personnummer.looks_like(text) else text
 
 
 def _parallel(function: Callable, items: list) -> list:
@@ -569,7 +477,7 @@ def _choose_header(lines: list[tuple[int, str]]) -> tuple[int, str, list[str]]:
     best = None
     for order, (index, line) in enumerate(lines[:10]):
         for priority, delimiter in enumerate((";", "\t", ",")):
-            fields = [f.strip() for f in next(csv.reader([line], delimiter=delimiter))]
+            fields = _fields(line, delimiter)
             score = _header_score(fields)
             rank = (score, -order, -priority)
             if score and (best is None or rank > best[0]):
@@ -577,9 +485,165 @@ def _choose_header(lines: list[tuple[int, str]]) -> tuple[int, str, list[str]]:
     if best is not None:
         return best[1], best[2], best[3]
     index, line = lines[0]
-    counts = [(len(next(csv.reader([line], delimiter=d))), -p, d) for p, d in enumerate((";", "\t", ","))]
+    counts = [(len(_fields(line, d)), -p, d) for p, d in enumerate((";", "\t", ","))]
     delimiter = max(counts)[2]
-    return index, delimiter, [f.strip() for f in next(csv.reader([line], delimiter=delimiter))]
+    return index, delimiter, _fields(line, delimiter)
+
+
+_LINE_END = re.compile(r"\r\n|\r|\n")              # as pyarrow reads them: Windows, Unix and old Mac
+_LINE_END_BYTES = re.compile(rb"\r\n|\r|\n")
+_BAD_BYTE_ERRORS = "kaa-bad-byte"
+_BAD_BYTE_BASE = 0x10FF00  # a byte b that is not UTF-8 becomes U+10FF00 + b (private use, never in a file)
+_BAD_BYTE_PATTERN = "[\\x{10FF80}-\\x{10FFFF}]"
+_FEW_BAD_BYTES = 4          # fewer odd bytes than this, and no UTF-8, in the sample: the whole file decides
+
+
+def _mark_bad_bytes(error: UnicodeDecodeError) -> tuple[str, int]:
+    return "".join(chr(_BAD_BYTE_BASE + b) for b in error.object[error.start:error.end]), error.end
+
+
+codecs.register_error(_BAD_BYTE_ERRORS, _mark_bad_bytes)
+
+
+def _utf8_evidence(data: bytes | memoryview) -> tuple[int, int]:
+    """(valid multibyte UTF-8 sequences, other bytes above 127): does the text look like UTF-8 at all?"""
+    a = np.frombuffer(data, dtype=np.uint8)
+    high = np.flatnonzero(a >= 0x80)
+    if len(high) == 0:
+        return 0, 0
+    padded = np.concatenate([a[high[0]:], np.zeros(3, dtype=np.uint8)])
+    at = high - high[0]
+    lead = padded[at]
+    follows = [(padded[at + k] & 0xC0) == 0x80 for k in (1, 2, 3)]
+    two = (lead >= 0xC2) & (lead <= 0xDF) & follows[0]
+    three = (lead >= 0xE0) & (lead <= 0xEF) & follows[0] & follows[1]
+    four = (lead >= 0xF0) & (lead <= 0xF4) & follows[0] & follows[1] & follows[2]
+    valid = int(two.sum() + three.sum() + four.sum())
+    in_valid = int(2 * two.sum() + 3 * three.sum() + 4 * four.sum())
+    return valid, max(0, len(high) - in_valid)
+
+
+def _mostly_utf8(data: bytes | memoryview) -> bool:
+    """Bytes that are not all UTF-8: UTF-8 with a few stray bytes (True), or Windows-1252 (False)?"""
+    valid, invalid = _utf8_evidence(data)
+    return valid > 0 and valid >= invalid
+
+
+def _sniff_utf8(data: bytes, start: int, sample: bytes, whole_in_sample: bool) -> tuple[str, bool]:
+    """(encoding, stray): a file without BOM is UTF-8, UTF-8 with stray bytes, or Windows-1252."""
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=whole_in_sample)
+        return "utf-8", False
+    except UnicodeDecodeError:
+        pass
+    valid, invalid = _utf8_evidence(sample)
+    if valid == 0 and invalid < _FEW_BAD_BYTES and not whole_in_sample:
+        return ("utf-8", True) if _mostly_utf8(memoryview(data)[start:]) else ("cp1252", False)
+    return ("utf-8", True) if valid > 0 and valid >= invalid else ("cp1252", False)
+
+
+def _physical_lines(text: str, whole: bool) -> list[tuple[int, str]]:
+    """The sample's non-blank lines (CRLF, LF or CR), with their index; a cut-off last line is left out."""
+    physical = _LINE_END.split(text)
+    if not whole and len(physical) > 1:
+        physical = physical[:-1]
+    return [(i, line) for i, line in enumerate(physical) if line.strip().strip(";,\t").strip()]
+
+
+def _after_lines(data: bytes, start: int, count: int) -> int:
+    """The byte offset after the first `count` line ends from `start` (the end of the data if fewer)."""
+    position = start
+    for seen, match in enumerate(_LINE_END_BYTES.finditer(data, start), start=1):
+        position = match.end()
+        if seen == count:
+            return position
+    return len(data)
+
+
+def _fields(line: str, delimiter: str) -> list[str]:
+    try:
+        return [f.strip() for f in next(csv.reader([line], delimiter=delimiter), [])]
+    except csv.Error:
+        return [line.strip()]
+
+
+def _byte_note(byte: int) -> str:
+    """What a byte that is not UTF-8 probably is: the Windows-1252 letter, if it is one."""
+    try:
+        char = bytes([byte]).decode("cp1252")
+    except UnicodeDecodeError:
+        char = ""
+    shown = f", i Windows-1252 ett ”{char}”" if char.isprintable() and not char.isspace() and char else ""
+    return f"byten 0x{byte:02X}{shown}"
+
+
+_ECHO_BAD_BYTES = (set(REGISTER_NAMES) | set(TIDY_NAMES)) - {"person_id", "kalla", "anmarkning"}
+_BAD_BYTE_PLACES = 5  # places named in the error; the rest are counted
+_BAD_BYTE_FIX = ("Rätta tecknet (t.ex. i Anteckningar), eller spara om filen som CSV UTF-8 i programmet den "
+                 "kommer från, och ladda upp den igen.")
+
+
+def _shown_bad_bytes(text: str) -> str:
+    return re.sub("[\U0010FF80-\U0010FFFF]", "\ufffd", text)
+
+
+def _first_bad_byte(text: str) -> int:
+    return next(ord(ch) - _BAD_BYTE_BASE for ch in text if ord(ch) >= _BAD_BYTE_BASE + 0x80)
+
+
+def _bad_byte_places(names: list[str], columns: list[pa.ChunkedArray], rownums: np.ndarray,
+                     header_row: int) -> tuple[list[tuple[int, int, str, int, str]], int]:
+    """The first cells (and headers) holding a byte that is not UTF-8, as (row, column index, column name,
+    byte, value to show), in the file's order; and how many there are in all."""
+    places = []
+    total = 0
+    for i, name in enumerate(names):
+        if _shown_bad_bytes(name) != name:
+            places.append((header_row, i, _shown_bad_bytes(name), _first_bad_byte(name), ""))
+            total += 1
+    for i, (name, column) in enumerate(zip(names, columns)):
+        hits = pc.match_substring_regex(column, _BAD_BYTE_PATTERN).to_numpy(zero_copy_only=False)
+        positions = np.flatnonzero(hits)
+        total += len(positions)
+        shown = _shown_bad_bytes(name)
+        echo = canonical_column(shown) in _ECHO_BAD_BYTES
+        for p in positions[:_BAD_BYTE_PLACES]:
+            cell = column[int(p)].as_py()
+            places.append((int(rownums[p]), i, shown, _first_bad_byte(cell),
+                           _mask(_shown_bad_bytes(cell).strip()) if echo else ""))
+    return sorted(places)[:_BAD_BYTE_PLACES], total
+
+
+def _bad_byte_place(rad: int, header_row: int, name: str, byte: int, value: str) -> str:
+    what = "rubriken" if rad == header_row else (f"värdet ”{value}”" if value else "värdet")
+    return f"rad {rad}, kolumn ”{name}” ({what}, {_byte_note(byte)})"
+
+
+def _report_bad_bytes(names: list[str], columns: list[pa.ChunkedArray], rownums: np.ndarray, header_row: int,
+                      problems: _Problems) -> None:
+    """One error for a UTF-8 file with bytes that are not UTF-8, naming the first places by row and column."""
+    places, total = _bad_byte_places(names, columns, rownums, header_row)
+    if not total:
+        return
+    listed = "; ".join(_bad_byte_place(rad, header_row, name, byte, value) for rad, _, name, byte, value in places)
+    more = f"; och {fmt.count(total - len(places))} till" if total > len(places) else ""
+    if total == 1:
+        rad, _, name, byte, value = places[0]
+        what = "Rubriken" if rad == header_row else (f"Värdet ”{value}”" if value else "Värdet")
+        message = (f"Rad {rad}, kolumn ”{name}”: {what} har ett tecken som inte är giltig UTF-8 "
+                   f"({_byte_note(byte)}), fast resten av filen är UTF-8. {_BAD_BYTE_FIX}")
+    else:
+        message = (f"Filen är UTF-8 men har {fmt.count(total)} tecken som inte är giltig UTF-8: {listed}{more}. "
+                   f"{_BAD_BYTE_FIX.replace('tecknet', 'tecknen')}")
+    problems.add(FEL, "teckenkodning", message, forvantat="UTF-8 i hela filen")
+
+
+def _encoding_error(problems: _Problems) -> _Stop:
+    problems.add(FEL, "teckenkodning",
+                 "Filen blandar teckenkodningar eller har tecken som varken är UTF-8 eller "
+                 "Windows-1252. Spara om den från Excel som CSV UTF-8 och ladda upp den igen.",
+                 forvantat="UTF-8 eller Windows-1252 i hela filen")
+    return _Stop()
 
 
 def _read_csv(data: bytes, problems: _Problems) -> _Raw:
@@ -602,39 +666,33 @@ def _read_csv(data: bytes, problems: _Problems) -> _Raw:
     if controls > max(3, len(sample) // 200):
         raise _not_a_table(problems, "Filen är inte en textfil (den innehåller binära data).")
 
+    # stray: UTF-8 with bytes that are not UTF-8 (a Windows-1252 ö pasted in): they are located and reported.
+    stray = False
     if encoding == "utf-8":
+        encoding, stray = _sniff_utf8(data, start, sample, whole_in_sample)
+    elif encoding == "utf-8-sig":
+        stray = _utf8_evidence(sample)[1] > 0
+    if encoding == "cp1252":
         try:
-            text = codecs.getincrementaldecoder("utf-8")().decode(sample, final=whole_in_sample)
+            text = sample.decode("cp1252")
         except UnicodeDecodeError:
-            try:
-                text = sample.decode("cp1252")
-                encoding = "cp1252"
-            except UnicodeDecodeError:
-                problems.add(FEL, "teckenkodning",
-                             "Filen går inte att läsa som text: den är varken UTF-8 eller Windows-1252. "
-                             "Spara om den från Excel som CSV UTF-8 och ladda upp den igen.",
-                             forvantat="UTF-8 eller Windows-1252")
-                raise _Stop() from None
+            problems.add(FEL, "teckenkodning",
+                         "Filen går inte att läsa som text: den är varken UTF-8 eller Windows-1252. "
+                         "Spara om den från Excel som CSV UTF-8 och ladda upp den igen.",
+                         forvantat="UTF-8 eller Windows-1252")
+            raise _Stop() from None
     else:
-        text = codecs.getincrementaldecoder("utf-8")(errors="replace").decode(sample, final=whole_in_sample)
+        errors = "replace" if encoding == "utf-16" else _BAD_BYTE_ERRORS
+        text = codecs.getincrementaldecoder("utf-8")(errors=errors).decode(sample, final=whole_in_sample)
 
-    physical = text.split("\n")
-    if not whole_in_sample and len(physical) > 1:
-        physical = physical[:-1]  # the last line of the sample may be cut off
-    lines = [(i, line.rstrip("\r")) for i, line in enumerate(physical) if line.strip().strip(";,\t").strip()]
+    lines = _physical_lines(text, whole_in_sample)
     if not lines:
         raise _empty_file(problems)
     header_index, delimiter, names = _choose_header(lines)
     header_row = header_index + 1
 
-    # The data begin after the header line's newline (a single byte in every encoding read here).
-    body_start = start
-    for _ in range(header_index + 1):
-        found = data.find(b"\n", body_start)
-        if found < 0:
-            body_start = len(data)
-            break
-        body_start = found + 1
+    # The data begin after the header line's line end (one or two bytes in every encoding read here).
+    body_start = _after_lines(data, start, header_index + 1)
     end = len(data)
     trailing = b" \r\n\x1a" if delimiter == "\t" else b" \t\r\n\x1a"  # never a delimiter: it ends empty fields
     while end > body_start and data[end - 1] in trailing:
@@ -647,10 +705,14 @@ def _read_csv(data: bytes, problems: _Problems) -> _Raw:
     # Only a quoted value can span lines; without a quote character anywhere pyarrow may split the
     # data into blocks at any newline, which is faster.
     quoted = data.find(b'"', body_start, end) >= 0
+    body: bytes | memoryview = memoryview(data)[body_start:end]
+
+    def marked(raw: bytes | memoryview) -> bytes:
+        return bytes(raw).decode("utf-8", errors=_BAD_BYTE_ERRORS).encode("utf-8")
 
     def parse(enc: str, threads: bool, on_invalid) -> pa.Table:
         return pacsv.read_csv(
-            pa.py_buffer(memoryview(data)[body_start:end]),
+            pa.py_buffer(body),
             read_options=pacsv.ReadOptions(column_names=column_names, use_threads=threads,
                                            encoding="utf8" if enc in ("utf-8", "utf-8-sig", "utf-16") else enc),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char='"', double_quote=True,
@@ -671,25 +733,29 @@ def _read_csv(data: bytes, problems: _Problems) -> _Raw:
         return parse(enc, True, on_invalid)
 
     try:
+        if stray:
+            body = marked(body)
         try:
             table = read(encoding)
         except pa.ArrowInvalid as exc:
-            if "UTF8" not in str(exc) or encoding != "utf-8" or not ascii_sample:
+            if "UTF8" not in str(exc) or encoding not in ("utf-8", "utf-8-sig") or stray:
                 raise
             invalid.clear()
-            encoding = "cp1252"  # the start was plain ASCII; Swedish letters further down are Windows-1252
+            # Something further down is not UTF-8. A file that began in plain ASCII may be Windows-1252
+            # throughout; otherwise the odd bytes are located.
+            if encoding == "utf-8" and ascii_sample and not _mostly_utf8(body):
+                encoding = "cp1252"
+            else:
+                stray, body = True, marked(body)
             table = read(encoding)
     except (UnicodeDecodeError, pa.ArrowInvalid) as exc:
         if isinstance(exc, UnicodeDecodeError) or "UTF8" in str(exc):
-            problems.add(FEL, "teckenkodning",
-                         "Filen blandar teckenkodningar eller har tecken som varken är UTF-8 eller "
-                         "Windows-1252. Spara om den från Excel som CSV UTF-8 och ladda upp den igen.",
-                         forvantat="UTF-8 eller Windows-1252 i hela filen")
-        else:  # never pyarrow's message: it quotes the row, which may hold a personnummer
-            problems.add(FEL, "kan inte läsas",
-                         "Filen kunde inte tolkas som en tabell, t.ex. för att ett citattecken (\") aldrig "
-                         "avslutas. Öppna filen i Excel, spara den som CSV igen och ladda upp den.",
-                         forvantat="en tabell med lika många fält på varje rad")
+            raise _encoding_error(problems) from None
+        # never pyarrow's message: it quotes the row, which may hold a personnummer
+        problems.add(FEL, "kan inte läsas",
+                     "Filen kunde inte tolkas som en tabell, t.ex. för att ett citattecken (\") aldrig "
+                     "avslutas. Öppna filen i Excel, spara den som CSV igen och ladda upp den.",
+                     forvantat="en tabell med lika många fält på varje rad")
         raise _Stop() from None
 
     n = table.num_rows
@@ -714,7 +780,12 @@ def _read_csv(data: bytes, problems: _Problems) -> _Raw:
                          rad=rad, forvantat=f"{len(names)} fält som på rubrikraden")
     else:
         rownums = np.arange(header_row + 1, header_row + 1 + n, dtype=np.int64)
-    return _Raw(names=names, columns=[table.column(c) for c in column_names], rownums=rownums,
+    columns = [table.column(c) for c in column_names]
+    if stray:
+        _report_bad_bytes(names, columns, rownums, header_row, problems)
+        if problems.has_errors:
+            raise _Stop()
+    return _Raw(names=names, columns=columns, rownums=rownums,
                 encoding=encoding, delimiter=delimiter, invalid_rows=bad, header_row=header_row)
 
 
@@ -732,70 +803,159 @@ def _cell_text(value) -> str:
     return str(value)
 
 
-def _read_xlsx(data: bytes, problems: _Problems, progress: Callable[[str, float], None]) -> _Raw:
+def _cell_texts(values: Sequence) -> list[str]:
+    return [v if v.__class__ is str else _cell_text(v) for v in values]
+
+
+_XLSX_BATCH = 65_536
+
+
+def _read_xlsx(data: bytes, problems: _Problems, progress: Callable[[str, float], None],
+               deadline: float | None = None) -> _Raw:
+    """The first sheet of a workbook (.xlsx, .xlsm): its limits from the zip directory and one streamed
+    scan (kaa.xlsx), then its values from python-calamine. A formula cell without a saved value and an
+    error cell are reported where they are, not read as empty."""
     try:
-        import openpyxl
-    except ImportError:  # pragma: no cover - openpyxl is in requirements.txt
-        problems.add(FEL, "kan inte läsas", "Excel-filer kan inte läsas här (paketet openpyxl saknas). "
-                     "Spara uttaget som CSV och ladda upp det.", forvantat="CSV")
+        book = xlsx.open_workbook(data)
+        scan = xlsx.scan_sheet(book, deadline=deadline,
+                               progress=lambda f: progress("Kontrollerar arbetsboken …", 0.05 * f))
+        progress("Läser filen …", 0.05)
+        first_row, first_column, rows = xlsx.iter_rows(data, deadline=deadline)
+        number = first_row - 1
+        head: list[tuple[int, list[str]]] = []
+        for number, row in enumerate(rows, start=first_row):
+            cells = [t.strip() for t in _cell_texts(row)]
+            if any(cells):
+                head.append((number, cells))
+            if len(head) >= 10:
+                break
+        if not head:
+            raise _empty_file(problems, "Det första bladet i arbetsboken är tomt.")
+        scored = [(_header_score(cells), -i, i) for i, (_, cells) in enumerate(head)]
+        best = max(scored)
+        pick = best[2] if best[0] else 0
+        header_row, names = head[pick]
+        while names and not names[-1]:
+            names.pop()
+        width = len(names)
+        chunks: list[list[pa.Array]] = [[] for _ in range(width)]
+        numbers: list[np.ndarray] = []
+
+        def add(batch: list, start: int | None, explicit: list[int] | None = None) -> None:
+            if not batch:
+                return
+            columns = list(zip(*batch))[:width]
+            for i in range(width):
+                chunks[i].append(pa.array(_cell_texts(columns[i]) if i < len(columns) else [""] * len(batch),
+                                          pa.string()))
+            numbers.append(np.array(explicit, dtype=np.int64) if explicit is not None else
+                           np.arange(start, start + len(batch), dtype=np.int64))
+
+        before = [(n, cells) for n, cells in head[pick + 1:]]
+        add([cells for _, cells in before], None, [n for n, _ in before])
+        start = number + 1
+        while True:
+            batch = list(itertools.islice(rows, _XLSX_BATCH))
+            add(batch, start)
+            start += len(batch)
+            if deadline is not None and time.monotonic() > deadline:
+                raise xlsx.TimeUp()
+            progress("Läser filen …", 0.05 + 0.25 * min(1.0, (start - first_row) / max(scan.rows, 1)))
+            if len(batch) < _XLSX_BATCH:
+                break
+    except xlsx.Refused as refused:
+        problems.add(FEL, refused.typ, refused.meddelande, forvantat=refused.forvantat)
         raise _Stop() from None
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            try:
-                if not book.worksheets:
-                    raise _empty_file(problems, "Arbetsboken har inga blad.")
-                sheet = book.worksheets[0]
-                total = sheet.max_row or 0
-                rows = sheet.iter_rows(min_row=1, values_only=True)
-                head: list[tuple[int, list[str]]] = []
-                for number, row in enumerate(rows, start=1):
-                    cells = [_cell_text(v).strip() for v in row]
-                    if any(cells):
-                        head.append((number, cells))
-                    if len(head) >= 10:
-                        break
-                if not head:
-                    raise _empty_file(problems, "Det första bladet i arbetsboken är tomt.")
-                scored = [(_header_score(cells), -i, i) for i, (_, cells) in enumerate(head)]
-                best = max(scored)
-                pick = best[2] if best[0] else 0
-                header_row, names = head[pick]
-                while names and not names[-1]:
-                    names.pop()
-                width = len(names)
-                columns: list[list[str]] = [[] for _ in range(width)]
-                numbers: list[int] = []
-
-                def take(number: int, cells: Iterable) -> None:
-                    texts = [_cell_text(v) for v in cells][:width]
-                    if not any(t.strip() for t in texts):
-                        return  # a blank row keeps its number but is not read
-                    texts += [""] * (width - len(texts))
-                    numbers.append(number)
-                    for column, text in zip(columns, texts):
-                        column.append(text)
-
-                for number, cells in head[pick + 1:]:
-                    take(number, cells)
-                number = head[-1][0]
-                for number, row in enumerate(rows, start=number + 1):
-                    take(number, row)
-                    if number % 50_000 == 0 and total:
-                        progress("Läser filen …", 0.3 * min(1.0, number / total))
-            finally:
-                book.close()
+    except xlsx.TimeUp:
+        raise _time_up(problems, workbook=True) from None
     except _Stop:
         raise
     except Exception:
         raise _not_a_table(problems, "Filen ser ut som en zip-fil men är ingen Excel-arbetsbok (.xlsx) "
                                      "som går att läsa.") from None
-    if not numbers:
+    _report_cells(scan, names, header_row, first_column, problems)
+    total = sum(len(n) for n in numbers)
+    if not total:
         raise _empty_file(problems, "Det första bladet har en rubrikrad men inga datarader.")
-    arrays = [pa.chunked_array([pa.array(col, pa.string())]) for col in columns]
-    return _Raw(names=names, columns=arrays, rownums=np.array(numbers, dtype=np.int64),
+    arrays = [pa.chunked_array(c, pa.string()) for c in chunks]
+    return _Raw(names=names, columns=arrays, rownums=np.concatenate(numbers),
                 encoding="xlsx", delimiter=None, header_row=header_row)
+
+
+_SAVE_VALUES = ("Öppna filen i Excel och spara den där (då räknas formlerna ut och värdena sparas), eller "
+                "markera cellerna och välj Kopiera och sedan Klistra in special → Värden (”Kopiera och klistra "
+                "in som värden”). Ladda sedan upp filen igen.")
+
+
+def _report_cells(scan: "xlsx.Scan", names: list[str], header_row: int, first_column: int,
+                  problems: _Problems) -> None:
+    """Formula cells without a saved value and error cells, in the columns the file's header names
+    (or on the header row itself): each with its row, column and cell."""
+    def label(column: int | None) -> tuple[str, bool]:
+        index = None if column is None else column - first_column
+        if index is not None and 0 <= index < len(names) and names[index]:
+            return _mask(names[index]), canonical_column(names[index]) is not None
+        return (f"kolumn {xlsx.column_letters(column)}" if column else "okänd kolumn"), False
+
+    def place(row: int | None, column: int | None) -> tuple[str, str, bool]:
+        name, known = label(column)
+        cell = f" (cell {xlsx.column_letters(column)}{row})" if row and column else ""
+        relevant = row is None or column is None or known or row == header_row
+        return f"{_where(row, name)}{cell}", name, relevant
+
+    shown = 0
+    for row, column in scan.formulas:
+        where, name, relevant = place(row, column)
+        if relevant:
+            shown += 1
+            problems.add(FEL, "formel utan värde",
+                         f"{where}: cellen har en formel men inget sparat värde, så värdet kan inte läsas (det "
+                         f"skulle se ut som en tom cell). {_SAVE_VALUES}",
+                         kolumn=name, rad=row, forvantat="ett sparat värde, inte bara en formel")
+    if shown and scan.formula_count > len(scan.formulas):
+        problems.counts[(FEL, "formel utan värde")] += scan.formula_count - len(scan.formulas)
+    shown = 0
+    for row, column, error in scan.errors:
+        where, name, relevant = place(row, column)
+        if relevant:
+            shown += 1
+            problems.add(FEL, "felvärde i cell",
+                         f"{where}: cellen har Excels felvärde {error}, inget värde (en formel som inte gick att "
+                         "räkna ut). Rätta formeln eller skriv in värdet, spara och ladda upp filen igen.",
+                         kolumn=name, rad=row, varde=error, forvantat="ett värde")
+    if shown and scan.error_count > len(scan.errors):
+        problems.counts[(FEL, "felvärde i cell")] += scan.error_count - len(scan.errors)
+
+
+def _refuse(problems: _Problems, typ: str, message: str, expected: str) -> _Stop:
+    problems.add(FEL, typ, message, forvantat=expected)
+    return _Stop()
+
+
+_SPLIT_BY_YEAR = ("Dela upp uttaget i flera filer med hela statistikår i varje och ladda upp dem var för sig (för "
+                  "varje år gäller den senast importerade filen, så ett år får inte delas på två filer).")
+
+
+def time_up_message(workbook: bool, seconds: float = limits.READ_SECONDS) -> str:
+    """Why reading stopped at the time limit, and what to do (the same on the page and the command line)."""
+    fix = xlsx.SPLIT_OR_CSV if workbook else _SPLIT_BY_YEAR
+    return (f"Filen kunde inte läsas och kontrolleras inom {fmt.count(round(seconds))} sekunder, så läsningen "
+            f"avbröts och ingenting importerades. {fix}")
+
+
+def _time_up(problems: _Problems, workbook: bool, seconds: float = limits.READ_SECONDS) -> _Stop:
+    return _refuse(problems, "för lång tid", time_up_message(workbook, seconds),
+                   f"en fil som läses inom {fmt.count(round(seconds))} sekunder")
+
+
+def refused(filename: str, typ: str, message: str, expected: str = "") -> ExtractResult:
+    """The result for a file that was not read at all: one error (for a reader that stopped another way,
+    e.g. kaa.isolate ending a reading process at the time limit)."""
+    problems = _Problems()
+    problems.add(FEL, typ, message, forvantat=expected)
+    return ExtractResult(facts=empty_facts(), problems=problems.frame(), problem_counts=dict(problems.counts),
+                         rows_read=0, years=[], preview=pd.DataFrame(), dropped_columns=[], encoding="",
+                         delimiter=None, kind=REGISTER, filename=_mask(filename))
 
 
 # --- Columns ---------------------------------------------------------------------------
@@ -1163,6 +1323,23 @@ def _register_facts(coded: dict[str, _Coded], keep: np.ndarray, kalla: str) -> p
 
 # --- Tidy counts -----------------------------------------------------------------------------
 
+#: The tidy format's free-text columns: stored with the facts, so cleaned and masked first.
+FREE_TEXT = ("kalla", "anmarkning")
+
+
+def _free_text(values: pd.Series, label: str, rownums: np.ndarray, problems: _Problems) -> pd.Series:
+    """Free text as it may be stored (`personnummer.clean_text`); a warning on each row where
+    something shaped like a personnummer was masked (the number itself is never repeated)."""
+    distinct = pd.unique(values)
+    masked = {v: personnummer.looks_like(personnummer.strip_invisible(v)) for v in distinct}
+    positions = np.flatnonzero(values.map(masked).to_numpy(dtype=bool))
+    problems.add_rows(VARNING, PNR_TYP, label, positions, rownums, lambda p: "", "inga personnummer",
+                      lambda rad, v: (f"{_where(rad, label)}: texten innehåller ett personnummer eller "
+                                      "samordningsnummer (eller något som liknar ett). Det har ersatts med "
+                                      f"{MASK} i det som sparas och visas. Ta bort numret ur filen innan den "
+                                      "delas vidare."))
+    return values.map({v: personnummer.clean_text(v, MAX_FREE_TEXT) for v in distinct})
+
 
 def _tidy(columns: dict[str, pa.ChunkedArray], labels: dict[str, str], rownums: np.ndarray,
           problems: _Problems, kalla: str) -> tuple[pd.DataFrame | None, list[int]]:
@@ -1209,6 +1386,7 @@ def _tidy(columns: dict[str, pa.ChunkedArray], labels: dict[str, str], rownums: 
            "tomt eller " + ", ".join(schema.NOGGRANNHET_VALUES),
            lambda v: f"”{v}” är ingen noggrannhet. Förväntat: tomt eller {', '.join(schema.NOGGRANNHET_VALUES)}.")
     years = sorted(int(y) for y in year[year >= 0].unique())
+    free = {name: _free_text(df[name], labels.get(name, name), rownums, problems) for name in FREE_TEXT}
 
     clean = pd.DataFrame({
         schema.AR: year.astype(str),
@@ -1219,8 +1397,8 @@ def _tidy(columns: dict[str, pa.ChunkedArray], labels: dict[str, str], rownums: 
         "value": text,
         "noggrannhet": noggrannhet,
         # Free text is stored: nothing shaped like a personnummer may go with it.
-        "kalla": df["kalla"].map(lambda k: f"{kalla}, {_mask_inside(k)}" if k else kalla),
-        "anmarkning": df["anmarkning"].map(_mask_inside),
+        "kalla": free["kalla"].map(lambda k: f"{kalla}, {k}" if k else kalla),
+        "anmarkning": free["anmarkning"],
         "source": "",
     })
     group = [schema.AR, schema.JOBBTORG, schema.KON, schema.VERKSAMHET, "measure"]
@@ -1266,21 +1444,41 @@ def _guarded(progress: Callable[[str, float], None] | None) -> Callable[[str, fl
     return report
 
 
-def read_extract(data: bytes, filename: str, *, progress: Callable[[str, float], None] | None = None,
-                 stadsdel_map: pd.DataFrame | None = None) -> ExtractResult:
-    """Read, check and sum an extract (CSV or XLSX bytes). Never raises on bad input.
+class _Progress:
+    """The caller's progress callback, which also stops the reading once the deadline has passed."""
 
-    On errors (allvarlighet "fel") the facts frame is empty: errors block the import.
-    `progress(text, fraction)` is called as each phase starts.
+    def __init__(self, report: Callable[[str, float], None], deadline: float | None, problems: _Problems,
+                 data: bytes, seconds: float | None) -> None:
+        self.report, self.deadline, self.problems = report, deadline, problems
+        self.workbook = bytes(data[:4] if data else b"") == b"PK\x03\x04"
+        self.seconds = seconds
+
+    def __call__(self, text: str, fraction: float) -> None:
+        self.report(text, fraction)
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise _time_up(self.problems, self.workbook, self.seconds)
+
+
+def read_extract(data: bytes, filename: str, *, progress: Callable[[str, float], None] | None = None,
+                 stadsdel_map: pd.DataFrame | None = None,
+                 time_limit: float | None = limits.READ_SECONDS) -> ExtractResult:
+    """Read, check and sum an extract (CSV, or an Excel workbook .xlsx/.xlsm). Never raises on bad input.
+
+    On errors (allvarlighet "fel") the facts frame is empty: errors block the import. A file past one
+    of kaa.limits is refused before it is expanded. `progress(text, fraction)` is called as each phase
+    starts; after `time_limit` seconds (None: no limit) the reading stops at the next phase or piece of
+    a workbook. In-process and pure: kaa.isolate runs it in a child process for the dashboard.
     """
-    progress = _guarded(progress)
     problems = _Problems()
+    progress = _Progress(_guarded(progress), None if time_limit is None else time.monotonic() + time_limit,
+                         problems, data, time_limit)
     result = ExtractResult(facts=empty_facts(), problems=pd.DataFrame(columns=PROBLEM_COLUMNS),
                            problem_counts={}, rows_read=0, years=[], preview=pd.DataFrame(),
                            dropped_columns=[], encoding="", delimiter=None, kind=REGISTER,
-                           filename=_mask_inside(str(filename)))
+                           filename=personnummer.clean_text(str(filename), MAX_FILENAME))
     try:
-        _read_into(result, bytes(data or b""), str(filename), progress, stadsdel_map, problems)
+        _read_into(result, bytes(data or b""), str(filename), progress, stadsdel_map, problems,
+                   deadline=progress.deadline)
     except _Stop:
         pass
     except Exception as exc:  # never a stack trace, never an exception's text (it may quote a row)
@@ -1292,25 +1490,48 @@ def read_extract(data: bytes, filename: str, *, progress: Callable[[str, float],
     result.problem_counts = dict(problems.counts)
     if problems.has_errors:
         result.facts = empty_facts()
-    progress("Klar", 1.0)
+    progress.report("Klar", 1.0)
     return result
 
 
+def _check_size(data: bytes, problems: _Problems) -> None:
+    """The limits a file must keep before anything is parsed (kaa.limits); a CSV's rows are its lines."""
+    workbook = data.startswith(b"PK\x03\x04")
+    if len(data) > limits.MAX_FILE_BYTES:
+        size = fmt.count(max(1, round(len(data) / limits.MB)))
+        raise _refuse(problems, "för stor fil",
+                      f"Filen är {size} MB, men högst {fmt.count(limits.MAX_FILE_MB)} MB kan läsas in. "
+                      + (xlsx.SPLIT_OR_CSV if workbook else _SPLIT_BY_YEAR),
+                      f"högst {fmt.count(limits.MAX_FILE_MB)} MB")
+    if not workbook:
+        lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+        if lines > limits.MAX_CSV_ROWS:
+            raise _refuse(problems, "för stor fil",
+                          f"Filen har {fmt.count(lines)} rader, men högst {fmt.count(limits.MAX_CSV_ROWS)} rader "
+                          f"kan läsas in på en gång. {_SPLIT_BY_YEAR}",
+                          f"högst {fmt.count(limits.MAX_CSV_ROWS)} rader")
+
+
 def _read_into(result: ExtractResult, data: bytes, filename: str, progress: Callable[[str, float], None],
-               stadsdel_map: pd.DataFrame | None, problems: _Problems) -> None:
+               stadsdel_map: pd.DataFrame | None, problems: _Problems, *, deadline: float | None = None) -> None:
     progress("Läser filen …", 0.0)
     if len(data) <= SAMPLE_BYTES and not data.strip(b" \t\r\n\x1a" + codecs.BOM_UTF8):
         raise _empty_file(problems)
     name = filename.lower()
+    _check_size(data, problems)
     if data.startswith(b"PK\x03\x04"):
+        # .xlsx and .xlsm alike: only the cells are read, a macro never runs.
         result.encoding = "xlsx"
-        raw = _read_xlsx(data, problems, progress)
+        raw = _read_xlsx(data, problems, progress, deadline)
+        if problems.has_errors:  # formulas without values: read as empty they would give false errors
+            result.rows_read = len(raw.rownums)
+            raise _Stop()
     else:
         for magic, what in _MAGIC:
             if data.startswith(magic):
                 raise _not_a_table(problems, what)
         if name.endswith((".xlsx", ".xlsm")):
-            raise _not_a_table(problems, "Filen heter .xlsx men är ingen Excel-arbetsbok.")
+            raise _not_a_table(problems, f"Filen heter .{name.rsplit('.', 1)[1]} men är ingen Excel-arbetsbok.")
         raw = _read_csv(data, problems)
     del data
     result.encoding, result.delimiter = raw.encoding, raw.delimiter
@@ -1347,10 +1568,12 @@ def _read_into(result: ExtractResult, data: bytes, filename: str, progress: Call
     # values only (person_id's are all different: its cells are scanned).
     coded_at = {i for canon, i in position_of.items() if kind == REGISTER and canon != "person_id"}
     ids_at = position_of.get("person_id") if kind == REGISTER else None
+    # A tidy file's free text is reported row by row when it is masked (_tidy).
+    free_text_at = {i for canon, i in position_of.items() if kind == TIDY and canon in FREE_TEXT}
 
     def scan(i: int) -> tuple[int, tuple[np.ndarray, pa.Array] | None]:
         factorized = _factorize(raw.columns[i]) if i in coded_at else None
-        count = _count_personnummer(raw.columns[i], factorized)
+        count = 0 if i in free_text_at else _count_personnummer(raw.columns[i], factorized)
         return count, (_factorize_ids(raw.columns[i]) if i == ids_at else factorized)
 
     scanned = _parallel(scan, list(range(len(raw.columns))))
@@ -1405,7 +1628,7 @@ def _read_into(result: ExtractResult, data: bytes, filename: str, progress: Call
                      forvantat=f"en kolumn som heter {name}")
     if headerless:
         return
-    kalla = f"Import: {_mask_inside(filename)}"
+    kalla = f"Import: {personnummer.clean_text(filename, MAX_FILENAME)}"
     if kind == TIDY:
         if missing:
             return
@@ -1472,9 +1695,9 @@ def report_lines(result: ExtractResult) -> list[str]:
         keys = list(dict.fromkeys(
             (a, t) for a, t in zip(problems["allvarlighet"], problems["typ"]) if a == allvarlighet))
         pnr = [k for k in keys if k[1] == PNR_TYP]
-        for key in pnr:  # prominently, before everything else
-            for text in problems.loc[(problems["allvarlighet"] == key[0]) & (problems["typ"] == key[1]), "meddelande"]:
-                lines.insert(1, f"VARNING – {text}")
+        for key in pnr:  # prominently, before everything else, in the problems' order
+            texts = problems.loc[(problems["allvarlighet"] == key[0]) & (problems["typ"] == key[1]), "meddelande"]
+            lines[1:1] = [f"VARNING – {text}" for text in texts]
         keys = [k for k in keys if k[1] != PNR_TYP]
         if not keys:
             continue
@@ -1497,17 +1720,9 @@ def report_lines(result: ExtractResult) -> list[str]:
     return lines
 
 
-def _plain_markdown(text: str) -> str:
-    """Text that Markdown shows as written: every ASCII punctuation mark escaped, no line breaks, and
-    `:name:` broken with an invisible space so Streamlit does not turn it into an icon."""
-    text = re.sub(r"\s*[\r\n]+\s*", " ", text)
-    text = re.sub(r":(?=[\w/+-]+:)", ":\u200b", text)
-    return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", text)
-
-
 def report_markdown(lines: Sequence[str]) -> str:
     """`report_lines` as a nested Markdown list: each two spaces of indent is one level deeper."""
-    return "\n".join("  " * ((len(line) - len(line.lstrip(" "))) // 2) + "- " + _plain_markdown(line.strip())
+    return "\n".join("  " * ((len(line) - len(line.lstrip(" "))) // 2) + "- " + fmt.plain(line.strip())
                       for line in lines)
 
 
