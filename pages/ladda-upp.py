@@ -43,7 +43,7 @@ if uploaded is not None:
 
     st.subheader("Kontroll")
     if not len(result.problems):  # otherwise the report below starts with the same line
-        st.caption(extract.summary(result))
+        st.caption(fmt.plain(extract.summary(result)))
     lines = extract.report_lines(result)
     if result.has_errors:
         st.error("Filen har fel och kan inte importeras. Rätta felen i filen och ladda upp den igen.",
