@@ -32,6 +32,7 @@ import csv
 import datetime as _dt
 import io
 import itertools
+import operator
 import re
 import time
 import unicodedata
@@ -48,7 +49,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from kaa import demo, fmt, personnummer, schema
+from kaa import characters, demo, fmt, personnummer, schema
 from kaa.facts import FACT_COLUMNS, FactsError, invalid_values, normalize_facts
 from kaa import limits, xlsx
 
@@ -154,8 +155,10 @@ _FOLD = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e", "ü": "u", "�
 
 
 def _fold(text: str) -> str:
-    """Lower case, no å/ä/ö, plain hyphens, single spaces, no surrounding quotes."""
-    text = unicodedata.normalize("NFC", str(text)).lower().translate(_FOLD)
+    """Lower case, no å/ä/ö, plain hyphens, single spaces, no surrounding quotes. Compatibility forms
+    (full-width Ｍ …) are their plain letters and invisible format characters are dropped
+    (`characters.normalized`); `_report_variants` warns about values read that way."""
+    text = characters.normalized(str(text)).lower().translate(_FOLD)
     return " ".join(text.strip().strip("\"'").split()).rstrip(".")
 
 
@@ -807,6 +810,21 @@ def _cell_texts(values: Sequence) -> list[str]:
     return [v if v.__class__ is str else _cell_text(v) for v in values]
 
 
+def _column_text(values: list) -> pa.Array:
+    """A piece of a sheet's column as text, as `_cell_text` writes each cell; whole columns of text or of
+    whole numbers (the usual case) without a Python loop."""
+    try:
+        array = pa.array(values)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError, OverflowError):
+        return pa.array(_cell_texts(values), pa.string())
+    if pa.types.is_string(array.type) or pa.types.is_large_string(array.type):
+        return array.cast(pa.string())
+    if pa.types.is_floating(array.type) and array.null_count == 0 and len(array) and \
+            pc.all(pc.equal(pc.floor(array), array)).as_py() and pc.max(pc.abs(array)).as_py() < 2 ** 53:
+        return array.cast(pa.int64()).cast(pa.string())
+    return pa.array(_cell_texts(values), pa.string())
+
+
 _XLSX_BATCH = 65_536
 
 
@@ -844,10 +862,10 @@ def _read_xlsx(data: bytes, problems: _Problems, progress: Callable[[str, float]
         def add(batch: list, start: int | None, explicit: list[int] | None = None) -> None:
             if not batch:
                 return
-            columns = list(zip(*batch))[:width]
+            present = min(width, len(batch[0]))
             for i in range(width):
-                chunks[i].append(pa.array(_cell_texts(columns[i]) if i < len(columns) else [""] * len(batch),
-                                          pa.string()))
+                chunks[i].append(_column_text(list(map(operator.itemgetter(i), batch))) if i < present else
+                                 pa.array([""] * len(batch), pa.string()))
             numbers.append(np.array(explicit, dtype=np.int64) if explicit is not None else
                            np.arange(start, start + len(batch), dtype=np.int64))
 
@@ -1068,9 +1086,10 @@ def _check_register(columns: dict[str, pa.ChunkedArray], labels: dict[str, str],
 
     def report(name: str, typ: str, positions: np.ndarray, what: Callable[[str], str],
                expected: str | None = None) -> None:
+        note = characters.note if typ in _VALUE_TYPES else (lambda v: "")
         problems.add_rows(FEL, typ, labels[name], positions, rownums, coded[name].raw,
                           _ALLOWED.get(name, "") if expected is None else expected,
-                          lambda rad, v: f"{_where(rad, labels[name])}: {what(v)}")
+                          lambda rad, v: f"{_where(rad, labels[name])}: {note(v)}{what(v)}")
 
     def report_empty(name: str, fix: str, codes: np.ndarray) -> None:
         problems.add_rows(FEL, "tomt värde", labels[name], np.flatnonzero(codes == EMPTY), rownums,
@@ -1124,6 +1143,7 @@ def _check_register(columns: dict[str, pa.ChunkedArray], labels: dict[str, str],
             report(name, "okänd kod", bad,
                    lambda v, name=name: f"”{v}” är inget giltigt värde. Förväntat: {_ALLOWED[name]}.")
         del codes, bad
+    _report_variants(coded, labels, rownums, problems)
 
     # Impossible combinations.
     def is_(name: str, value: int) -> np.ndarray | None:
@@ -1225,6 +1245,42 @@ def _check_duplicates(person_index: np.ndarray, persons: int, coded: dict[str, _
                           f"med annat innehåll ({differing(position_at[rad])} skiljer sig). Behåll bara den rad "
                           "som stämmer."))
     return keep
+
+
+#: Problems about one value that may only look valid: their messages name look-alike characters.
+_VALUE_TYPES = ("okänd kod", "ogiltigt år", "ogiltig ålder", "år utanför intervallet")
+VARIANT_TYP = "ovanliga tecken"
+_FOLDED_SILENTLY = "".join(map(chr, _FOLD))  # dashes and spaces: always read as plain ones, no warning
+
+
+def _variant_message(label: str) -> Callable[[int, str], str]:
+    def message(rad: int, value: str) -> str:
+        return (f"{_where(rad, label)}: ”{value}” har "
+                f"{characters.described(characters.variants(value, _FOLDED_SILENTLY))} och lästes som "
+                f"”{_mask(characters.normalized(value).strip())}”. Kontrollera att det stämmer, och skriv gärna "
+                "om värdet med vanliga tecken där uttaget görs.")
+    return message
+
+
+def _report_variants(coded: dict[str, _Coded], labels: dict[str, str], rownums: np.ndarray,
+                     problems: _Problems) -> None:
+    """A warning on each row whose valid value was read only after normalising its characters (`_fold`)."""
+    for name, column in coded.items():
+        found = [i for i, (value, code) in enumerate(zip(column.distinct, column.table))
+                 if code >= 0 and characters.variants(value, _FOLDED_SILENTLY)]
+        if found:
+            positions = np.flatnonzero(np.isin(column.indices, found))
+            problems.add_rows(VARNING, VARIANT_TYP, labels[name], positions, rownums, column.raw,
+                              "vanliga tecken", _variant_message(labels[name]))
+
+
+def _report_tidy_variants(values: pd.Series, codes: pd.Series, label: str, rownums: np.ndarray,
+                          problems: _Problems) -> None:
+    """`_report_variants` for one column of a tidy file."""
+    distinct = {v: bool(characters.variants(v, _FOLDED_SILENTLY)) for v in pd.unique(values)}
+    positions = np.flatnonzero((values.map(distinct) & (codes >= 0)).to_numpy(dtype=bool))
+    problems.add_rows(VARNING, VARIANT_TYP, label, positions, rownums, lambda p: values.iat[p],
+                      "vanliga tecken", _variant_message(label))
 
 
 MEASURE_DEPENDS = {
@@ -1352,7 +1408,8 @@ def _tidy(columns: dict[str, pa.ChunkedArray], labels: dict[str, str], rownums: 
     def report(mask: pd.Series, name: str, typ: str, expected: str, what: Callable[[str], str]) -> None:
         positions = np.flatnonzero(mask.to_numpy())
         problems.add_rows(FEL, typ, labels.get(name, name), positions, rownums, lambda p: df[name].iat[p],
-                          expected, lambda rad, v: f"{_where(rad, labels.get(name, name))}: {what(v)}")
+                          expected, lambda rad, v: f"{_where(rad, labels.get(name, name))}: "
+                                                   f"{characters.note(v)}{what(v)}")
 
     year = df[schema.AR].map(_year_code)
     report(year == EMPTY, schema.AR, "tomt värde", "ett årtal", lambda v: "året saknas. Ange t.ex. 2020.")
@@ -1386,6 +1443,9 @@ def _tidy(columns: dict[str, pa.ChunkedArray], labels: dict[str, str], rownums: 
            "tomt eller " + ", ".join(schema.NOGGRANNHET_VALUES),
            lambda v: f"”{v}” är ingen noggrannhet. Förväntat: tomt eller {', '.join(schema.NOGGRANNHET_VALUES)}.")
     years = sorted(int(y) for y in year[year >= 0].unique())
+    for name, codes in ((schema.AR, year), (schema.JOBBTORG, jobbtorg), (schema.KON, kon),
+                        (schema.VERKSAMHET, verksamhet)):
+        _report_tidy_variants(df[name], codes, labels.get(name, name), rownums, problems)
     free = {name: _free_text(df[name], labels.get(name, name), rownums, problems) for name in FREE_TEXT}
 
     clean = pd.DataFrame({
