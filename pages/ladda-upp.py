@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kaa import extract, fmt, panels, store
+from kaa import extract, fmt, isolate, limits, panels, store
 from ui import state
 
 state.require_entrypoint()
@@ -16,13 +16,19 @@ st.markdown(
 )
 
 with st.expander("Filformat och mall"):
-    st.markdown("CSV (semikolon, komma eller tabb; UTF-8 eller Windows-1252) eller Excel (.xlsx, första "
-                "bladet). Rubrikerna får stå med eller utan å, ä, ö och i valfritt skiftläge.")
+    st.markdown("CSV (semikolon, komma eller tabb; UTF-8 eller Windows-1252) eller Excel (.xlsx eller .xlsm, "
+                "första bladet; makron körs aldrig). Rubrikerna får stå med eller utan å, ä, ö och i valfritt "
+                f"skiftläge. Högst {fmt.count(limits.MAX_FILE_MB)} MB och {fmt.count(limits.MAX_CSV_ROWS)} rader "
+                f"som CSV; en Excel-fil högst {fmt.count(limits.MAX_XLSX_ROWS)} rader. Större uttag: dela upp dem "
+                "med hela statistikår i varje fil.")
     st.dataframe(extract.columns_table(), hide_index=True)
     st.download_button("Ladda ner mall (CSV)", extract.template_csv(), file_name="kaa-mall.csv",
                        mime="text/csv", icon=":material/download:", on_click="ignore")
 
-uploaded = st.file_uploader("Registeruttag (CSV, TXT, TSV eller XLSX)", type=["csv", "txt", "tsv", "xlsx"], key="upload")
+# Every file type is taken: the check says in Swedish what a file is and what to do (Streamlit's own
+# rejection of a type is in English). The size limit is kaa.limits', stated in the label.
+uploaded = st.file_uploader(f"Registeruttag (CSV eller Excel, högst {fmt.count(limits.MAX_FILE_MB)} MB)",
+                            type=None, key="upload", max_upload_size=limits.MAX_FILE_MB)
 
 if uploaded is not None:
     data = uploaded.getvalue()
@@ -35,7 +41,8 @@ if uploaded is not None:
             def progress(phase: str, fraction: float) -> None:
                 bar.progress(min(max(fraction, 0.0), 1.0), text=phase)
 
-            result = extract.read_extract(data, uploaded.name, progress=progress)
+            # In a child process: reading a large file must not slow the other users' pages.
+            result = isolate.read_extract_isolated(data, uploaded.name, progress=progress)
             status.update(label="Filen är läst och kontrollerad.", state="complete")
         st.session_state["extract_digest"] = digest
         st.session_state["extract_result"] = result

@@ -1,0 +1,195 @@
+"""Read an extract in a child process, so that the dashboard's other users are not kept waiting.
+
+Reading and checking a large file is CPU-bound Python and holds the GIL: in the Streamlit server's
+own process it would slow every other session's page for as long as it runs. `read_extract_isolated`
+runs `kaa.extract.read_extract` in a fresh Python process instead and returns the same
+`ExtractResult`; the page only waits on a pipe, which costs it nothing.
+
+- The file's bytes go to the child over its stdin and the result comes back over its stdout:
+  pipes, in memory. Nothing row-level touches a disk, a cache or a log; the child's stderr goes
+  to /dev/null, since a crash's traceback could quote a value.
+- Progress is passed back as the child reads, and `progress(text, fraction)` is called in the
+  caller's thread (Streamlit's elements may only be updated there).
+- The time limit (kaa.limits.READ_SECONDS) is the child's own, checked as it goes; if it has not
+  answered KILL_GRACE_SECONDS after that, it is killed. It is killed as well if the caller stops
+  waiting (a Streamlit rerun or stop is an exception in the caller's thread).
+- At most MAX_PARALLEL readers run at once per server process; the next upload waits its turn.
+
+Why a plain child process and not multiprocessing's spawn or forkserver: those import the parent's
+`__main__` in the child, and in a Streamlit server that is the page script being run, which would
+then run again in the child. `python -c "from kaa.isolate import _child; _child()"` imports only kaa.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import queue
+import struct
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+from kaa import extract, fmt, limits
+
+#: Readers running at once in one server process (each may take a core and up to about 1 GB).
+MAX_PARALLEL = 2
+_SLOTS = threading.BoundedSemaphore(MAX_PARALLEL)
+_ROOT = Path(__file__).resolve().parent.parent
+_HEADER = struct.Struct("<Q")
+_WAIT_MESSAGE = "Väntar på att en annan fil ska bli färdigläst …"
+
+
+def _frame(kind: str, payload) -> bytes:
+    body = pickle.dumps((kind, payload), protocol=pickle.HIGHEST_PROTOCOL)
+    return _HEADER.pack(len(body)) + body
+
+
+def _read_exactly(stream, size: int) -> bytes | None:
+    parts, left = [], size
+    while left:
+        part = stream.read(left)
+        if not part:
+            return None
+        parts.append(part)
+        left -= len(part)
+    return b"".join(parts)
+
+
+def _read_frame(stream):
+    header = _read_exactly(stream, _HEADER.size)
+    if header is None:
+        return None
+    body = _read_exactly(stream, _HEADER.unpack(header)[0])
+    return None if body is None else pickle.loads(body)
+
+
+def _child() -> None:
+    """The child's side: the job and the file's bytes on stdin, progress and the result on stdout."""
+    source, sink = sys.stdin.buffer, sys.stdout.buffer
+    job = _read_frame(source)
+    size = _HEADER.unpack(_read_exactly(source, _HEADER.size))[0]
+    data = _read_exactly(source, size) if size else b""
+    if job is None or data is None:
+        return
+    _, options = job
+
+    def progress(text: str, fraction: float) -> None:
+        sink.write(_frame("progress", (text, float(fraction))))
+        sink.flush()
+
+    result = extract.read_extract(data, options["filename"], progress=progress,
+                                  stadsdel_map=options["stadsdel_map"], time_limit=options["time_limit"])
+    del data
+    sink.write(_frame("result", result))
+    sink.flush()
+
+
+def _workbook(data: bytes) -> bool:
+    return bytes(data[:4]) == b"PK\x03\x04"
+
+
+def read_extract_isolated(data: bytes, filename: str, *, progress: Callable[[str, float], None] | None = None,
+                          stadsdel_map: pd.DataFrame | None = None,
+                          time_limit: float = limits.READ_SECONDS) -> extract.ExtractResult:
+    """`kaa.extract.read_extract` in a child process: the same result, never an exception for a bad file.
+
+    Ends the child at `time_limit` + KILL_GRACE_SECONDS at the latest, and whenever the caller stops
+    waiting. A child that dies gives a result with one Swedish error.
+    """
+    report = extract._guarded(progress)  # the caller's failures never stop the reading
+    name = str(filename)
+    data = bytes(data or b"")
+    waited = time.monotonic()
+    while not _SLOTS.acquire(timeout=0.2):
+        report(_WAIT_MESSAGE, 0.0)
+        if time.monotonic() - waited > time_limit:
+            return extract.refused(name, "servern är upptagen",
+                                   "Servern läser andra filer just nu och hann inte börja läsa din. Försök igen "
+                                   "om en stund.", "en ledig stund på servern")
+    try:
+        return _run(data, name, report, stadsdel_map, time_limit)
+    finally:
+        _SLOTS.release()
+
+
+def _run(data: bytes, name: str, report: Callable[[str, float], None], stadsdel_map, time_limit: float):
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (str(_ROOT), os.environ.get("PYTHONPATH"))
+                                                       if p)}
+    child = subprocess.Popen([sys.executable, "-c", "from kaa.isolate import _child; _child()"],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                             cwd=str(_ROOT), env=env)
+    messages: queue.Queue = queue.Queue()
+
+    def write() -> None:
+        try:
+            child.stdin.write(_frame("job", {"filename": name, "stadsdel_map": stadsdel_map,
+                                             "time_limit": time_limit}))
+            child.stdin.write(_HEADER.pack(len(data)))
+            view = memoryview(data)
+            for start in range(0, len(data), 1 << 20):
+                child.stdin.write(view[start:start + (1 << 20)])
+            child.stdin.close()
+        except (BrokenPipeError, OSError, ValueError):
+            pass  # the child is gone; its exit is reported by the reader
+
+    def read() -> None:
+        try:
+            while True:
+                message = _read_frame(child.stdout)
+                if message is None:
+                    break
+                messages.put(message)
+        except Exception:  # a torn frame: the child died mid-write
+            pass
+        messages.put(None)
+
+    writer = threading.Thread(target=write, name="kaa-isolate-write", daemon=True)
+    reader = threading.Thread(target=read, name="kaa-isolate-read", daemon=True)
+    writer.start()
+    reader.start()
+    deadline = time.monotonic() + time_limit + limits.KILL_GRACE_SECONDS
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return extract.refused(name, "för lång tid", extract.time_up_message(_workbook(data), time_limit),
+                                       f"en fil som läses inom {fmt.count(max(1, round(time_limit)))} sekunder")
+            try:
+                message = messages.get(timeout=min(0.25, left))
+            except queue.Empty:
+                continue
+            if message is None:
+                break
+            kind, payload = message
+            if kind == "progress":
+                report(*payload)
+            elif kind == "result":
+                return payload
+        return extract.refused(
+            name, "internt fel",
+            "Läsningen av filen avbröts oväntat (till exempel för att minnet tog slut), och ingenting "
+            "importerades. Spara uttaget som CSV, eller dela upp det i flera filer med hela statistikår i varje, "
+            "och försök igen; hör av dig till den som förvaltar instrumentpanelen om felet kvarstår.")
+    finally:
+        if child.poll() is None:
+            child.kill()
+        try:
+            child.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # pragma: no cover - a killed process always ends
+            pass
+        for stream in (child.stdin, child.stdout):
+            try:
+                stream.close()
+            except (OSError, ValueError):
+                pass
+        writer.join(timeout=1)
+        reader.join(timeout=1)
+
+
+__all__ = ["read_extract_isolated", "MAX_PARALLEL"]
