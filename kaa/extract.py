@@ -885,7 +885,8 @@ def _read_xlsx(data: bytes, problems: _Problems, progress: Callable[[str, float]
         problems.add(FEL, refused.typ, refused.meddelande, forvantat=refused.forvantat)
         raise _Stop() from None
     except xlsx.TimeUp:
-        raise _time_up(problems, workbook=True) from None
+        raise _time_up(problems, workbook=True, seconds=getattr(progress, "seconds", None) or limits.READ_SECONDS) \
+            from None
     except _Stop:
         raise
     except Exception:
@@ -957,13 +958,13 @@ _SPLIT_BY_YEAR = ("Dela upp uttaget i flera filer med hela statistikår i varje 
 def time_up_message(workbook: bool, seconds: float = limits.READ_SECONDS) -> str:
     """Why reading stopped at the time limit, and what to do (the same on the page and the command line)."""
     fix = xlsx.SPLIT_OR_CSV if workbook else _SPLIT_BY_YEAR
-    return (f"Filen kunde inte läsas och kontrolleras inom {fmt.count(round(seconds))} sekunder, så läsningen "
+    return (f"Filen kunde inte läsas och kontrolleras inom {fmt.count(max(1, round(seconds)))} sekunder, så läsningen "
             f"avbröts och ingenting importerades. {fix}")
 
 
 def _time_up(problems: _Problems, workbook: bool, seconds: float = limits.READ_SECONDS) -> _Stop:
     return _refuse(problems, "för lång tid", time_up_message(workbook, seconds),
-                   f"en fil som läses inom {fmt.count(round(seconds))} sekunder")
+                   f"en fil som läses inom {fmt.count(max(1, round(seconds)))} sekunder")
 
 
 def refused(filename: str, typ: str, message: str, expected: str = "") -> ExtractResult:
@@ -1581,8 +1582,8 @@ def _read_into(result: ExtractResult, data: bytes, filename: str, progress: Call
     _check_size(data, problems)
     if data.startswith(b"PK\x03\x04"):
         # .xlsx and .xlsm alike: only the cells are read, a macro never runs.
-        result.encoding = "xlsx"
         raw = _read_xlsx(data, problems, progress, deadline)
+        result.encoding = "xlsx"
         if problems.has_errors:  # formulas without values: read as empty they would give false errors
             result.rows_read = len(raw.rownums)
             raise _Stop()
