@@ -732,3 +732,327 @@ def test_an_unknown_district_names_the_districts_the_map_accepts(mapping, listed
     result = read_extract(data, "uttag.csv", stadsdel_map=mapping)
     message = result.problems.loc[result.problems["kolumn"] == "stadsdel", "meddelande"].iloc[0]
     assert message.startswith("Rad 2, kolumn ”stadsdel”: ”Narnia” " + listed)
+
+
+# --- Personnummer in every spelling ---------------------------------------------------------------------
+
+SPACED = ["040704 5558", "20050312 2384", "050312 - 2384", "040704\u00a05558"]
+
+
+@pytest.mark.parametrize("number", SPACED + ["050312-2384", "200503122384", "0407045558", "050312+2384"])
+def test_personnummer_in_person_id_in_every_spelling(number):
+    result = read_text(REGISTER_HEADER + f"\n2020;{number};Kvinna;;;;;;nej;nej;;nej;\n2020;P2;Man;;;;;;nej;nej;;nej;\n")
+    warning = problems_of(result, "personnummer")
+    assert len(warning) == 1 and "”person_id” (1 värde)" in warning["meddelande"].iloc[0], report_lines(result)
+    digits = re.sub(r"\D", "", number)[-10:]
+    everything = repr(result.problems.to_dict()) + repr(result.preview.to_dict()) + "\n".join(report_lines(result))
+    assert digits[:6] not in re.sub(r"\D", "", everything)
+
+
+def test_space_separated_personnummer_in_coded_and_unused_columns():
+    result = read_text(REGISTER_HEADER + ";anteckning\n"
+                       "2020;P1;040704 5558;;;;;;nej;nej;;nej;;ringde 20050312 2384\n"
+                       "2020;P2;Man;;;;;;nej;nej;;nej;;040704 5558\n")
+    message = problems_of(result, "personnummer")["meddelande"].iloc[0]
+    assert "”kon” (1 värde)" in message and "”anteckning” (2 värden)" in message
+    assert problems_of(result, "okänd kod")["varde"].tolist() == ["•••"]
+    assert "5558" not in repr(result.problems.to_dict()) + "\n".join(report_lines(result))
+
+
+def test_a_million_space_separated_personnummer_are_counted():
+    numbers = [f"0503{d:02d} {s:04d}" for d, s in zip(np.arange(1_000_000) % 28 + 1, np.arange(1_000_000) % 10_000)]
+    from kaa import personnummer
+    column = pa_chunked(numbers)
+    valid = sum(personnummer.contains(n) for n in numbers[:20_000])
+    assert 1_500 < valid < 2_500  # one in ten has the right check digit
+    assert extract._count_personnummer(column) == sum(personnummer.contains(n) for n in numbers)
+
+
+def pa_chunked(values):
+    import pyarrow as pa
+    return pa.chunked_array([pa.array(values[: len(values) // 2]), pa.array(values[len(values) // 2:])])
+
+
+# --- Tidy free text and the file name -------------------------------------------------------------------
+
+def test_personnummer_in_tidy_free_text_is_masked_with_a_warning_per_row():
+    result = read_text("ar,measure,value,kalla,anmarkning\n"
+                       "2021,kontakt_brev,3,Uttag 040704 5558,\n"
+                       "2021,kontakt_sms,4,Uppsöksloggen,gällde 20050312-2384 och 050312 2384\n"
+                       "2021,kontakt_telefon,5,Uppsöksloggen,ingen\n"
+                       "2021,kontakt_hembesok,1,,050312-2385\n",  # no valid check digit: masked all the same
+                       name="uttag 040704 5558.csv")
+    assert not result.has_errors, report_lines(result)
+    assert where(result, "personnummer") == [("varning", 2, "kalla"), ("varning", 3, "anmarkning"),
+                                              ("varning", 5, "anmarkning")]
+    assert result.filename == "uttag •••.csv"
+    facts = result.facts.set_index("measure")
+    assert facts.loc["kontakt_brev", "kalla"] == "Import: uttag •••.csv, Uttag •••"
+    assert facts.loc["kontakt_sms", "anmarkning"] == "gällde ••• och •••"
+    assert facts.loc["kontakt_telefon", "anmarkning"] == "ingen"
+    assert facts.loc["kontakt_hembesok", "anmarkning"] == "•••"
+    lines = report_lines(result)
+    assert lines[0].startswith("uttag •••.csv") and lines[1].startswith("VARNING – Rad 2, kolumn ”kalla”")
+    assert lines[2].startswith("VARNING – Rad 3") and lines[3].startswith("VARNING – Rad 5")  # in row order
+    for text in (repr(result.facts.to_dict()), repr(result.problems.to_dict()), "\n".join(lines),
+                 repr(result.preview.to_dict()), result.filename):
+        assert not re.search(r"5558|2384|2385", text), text
+
+
+def test_tidy_free_text_is_cleaned_before_it_is_stored():
+    result = read_text("ar,measure,value,kalla,anmarkning\n"
+                       "2021,kontakt_brev,3,\"Upp\u200bsöks\u202eloggen\",\"två\r\nrader\"\n")
+    facts = result.facts
+    assert facts["kalla"].iloc[0] == "Import: uttag.csv, Uppsöksloggen"
+    assert facts["anmarkning"].iloc[0] == "två rader"
+    assert problems_of(result, "personnummer").empty
+
+
+@pytest.mark.parametrize("name, shown", [
+    ("uttag 040704 5558.csv", "uttag •••.csv"), ("uttag_200503122384.csv", "uttag_•••.csv"),
+    ("050312-2384.xlsx.csv", "•••.xlsx.csv"), ("uttag 20050312 2384 (2).csv", "uttag ••• (2).csv"),
+    ("uttag\u202e050312-2384.csv", "uttag•••.csv"), ("kaa\n2021.csv", "kaa 2021.csv"),
+    ("uttag 2021.csv", "uttag 2021.csv"),
+])
+def test_the_file_name_is_masked_in_every_spelling(name, shown):
+    result = read_text("ar,measure,value\n2021,kontakt_brev,3\n", name=name)
+    assert result.filename == shown
+    assert result.facts["kalla"].iloc[0] == f"Import: {shown}"
+    assert report_lines(result)[0].startswith(shown)
+
+
+def test_a_long_file_name_is_cut():
+    result = read_text("ar,measure,value\n2021,kontakt_brev,3\n", name="x" * 1000 + ".csv")
+    assert len(result.filename) == extract.MAX_FILENAME and result.filename.endswith("…")
+
+
+# --- Line endings ---------------------------------------------------------------------------------------
+
+ROWS = ["2020;P1;Kvinna;;;;;;nej;nej;;nej;", "2020;P2;Man;;;;;;nej;nej;;nej;", "2020;P3;Annat;;;;;;nej;nej;;nej;",
+        "2020;P4;Man;;;;;;nej;nej;;nej;"]
+
+
+@pytest.mark.parametrize("ends", [
+    ["\r"] * 5, ["\r\n", "\n", "\r", "\r\n", "\n"], ["\n", "\r", "\r", "\n", "\r"], ["\r\n"] * 5,
+])
+def test_cr_and_mixed_line_endings_are_read_with_the_right_row_numbers(ends):
+    text = "".join(line + end for line, end in zip([REGISTER_HEADER, *ROWS], ends))
+    result = read_text(text)
+    assert problems_of(result, "internt fel").empty, report_lines(result)
+    assert result.rows_read == 4 and result.delimiter == ";"
+    assert where(result, "okänd kod") == [("fel", 4, "kon")]
+
+
+def test_cr_only_file_with_title_rows_blank_lines_and_a_short_row():
+    text = "\r".join(["KAA-uttag 2020", "", REGISTER_HEADER, ROWS[0], "", ROWS[1], "2020;P9;Man", ROWS[2], ""])
+    result = read_text(text)
+    assert where(result, "fel antal fält") == [("fel", 7, "")]
+    assert where(result, "okänd kod") == [("fel", 8, "kon")]
+
+
+@pytest.mark.parametrize("inside", ["\r", "\r\n", "\n", "\r\r\n"])
+def test_a_line_break_inside_quotes_stays_in_its_row(inside):
+    header = REGISTER_HEADER + ";anteckning"
+    rows = [ROWS[0] + f';"ringt{inside}igen"', ROWS[1] + ";", ROWS[2] + ";", ROWS[3] + f';"a{inside}b{inside}c"']
+    for end in ("\r", "\n", "\r\n"):
+        result = read_text(end.join([header, *rows]) + end)
+        assert problems_of(result, "internt fel").empty, report_lines(result)
+        assert result.rows_read == 4
+        assert where(result, "okänd kod") == [("fel", 4, "kon")], (repr(inside), repr(end))
+
+
+def test_a_quoted_line_break_in_the_header_area():
+    result = read_text('"KAA-uttag\r2020";\r' + REGISTER_HEADER + "\r" + "\r".join(ROWS) + "\r")
+    assert problems_of(result, "internt fel").empty, report_lines(result)
+    assert result.rows_read == 4
+
+
+def test_a_large_cr_only_file_keeps_its_row_numbers():
+    """Larger than pyarrow's blocks, so it is parsed in parallel; the bad rows keep their numbers."""
+    rows = [f"2020;ID{i:07d};{'Annat' if i in (5, 150_001) else 'Kvinna'};;;;;;nej;nej;;nej;" for i in range(200_000)]
+    rows[99_999] = "2020;kort"
+    data = ("\r".join([REGISTER_HEADER, *rows]) + "\r").encode("cp1252")
+    assert len(data) > 4 * 1024 * 1024
+    result = read_extract(data, "mac.csv")
+    assert result.rows_read == 200_000
+    assert where(result, "okänd kod") == [("fel", 7, "kon"), ("fel", 150_003, "kon")]
+    assert where(result, "fel antal fält") == [("fel", 100_001, "")]
+
+
+# --- Bytes that are not UTF-8 ---------------------------------------------------------------------------
+
+def utf8_rows(n: int = 300) -> list[bytes]:
+    return [f"2020;P{i};Kvinna;;Södermalm;;;;nej;nej;;nej;".encode() for i in range(n)]
+
+
+@pytest.mark.parametrize("bad, note", [(b"S\xf6dermalm", "byten 0xF6, i Windows-1252 ett ”ö”"),
+                                       (b"S\xffdermalm", "byten 0xFF"), (b"S\xc3dermalm", "byten 0xC3"),
+                                       (b"S\x81dermalm", "byten 0x81")])
+def test_one_bad_byte_in_a_utf8_file_is_one_error_with_row_and_column(bad, note):
+    rows = utf8_rows()
+    rows[5] = rows[5].replace("Södermalm".encode(), bad)  # row 7
+    result = read_extract(REGISTER_HEADER.encode() + b"\n" + b"\n".join(rows) + b"\n", "uttag.csv")
+    problems = result.problems
+    assert len(problems) == 1 and problems["typ"].iloc[0] == "teckenkodning", report_lines(result)
+    message = problems["meddelande"].iloc[0]
+    assert message.startswith("Rad 7, kolumn ”stadsdel”: Värdet ”S\ufffddermalm” har ett tecken som inte är giltig UTF-8")
+    assert note in message and "CSV UTF-8" in message
+    assert result.facts.empty
+
+
+def test_bad_bytes_after_the_sample_in_a_utf8_file():
+    rows = [f"2020;ID{i:06d};Kvinna;;;;;;nej;nej;;nej;".encode() for i in range(3000)] + utf8_rows(10)
+    rows[3005] = rows[3005].replace("Södermalm".encode(), b"S\xf6dermalm")
+    data = REGISTER_HEADER.encode() + b"\n" + b"\n".join(rows) + b"\n"
+    assert data[:64 * 1024].isascii()
+    result = read_extract(data, "uttag.csv")
+    assert where(result, "teckenkodning") == [("fel", None, "")]
+    assert result.problems["meddelande"].iloc[0].startswith("Rad 3007, kolumn ”stadsdel”:")
+    assert len(result.problems) == 1
+
+
+def test_many_bad_bytes_are_one_error_naming_the_first_places():
+    rows = utf8_rows()
+    for i in (3, 10, 11, 40, 41, 42, 43):
+        rows[i] = rows[i].replace(b"Kvinna", b"Kv\xe4nna")
+    data = (REGISTER_HEADER + ";anteckning").encode() + b"\n" + b";\n".join(rows) + b";hemligt \xe5\n"
+    result = read_extract(data, "uttag.csv")
+    assert len(result.problems) == 1
+    message = result.problems["meddelande"].iloc[0]
+    assert message.startswith("Filen är UTF-8 men har 8 tecken som inte är giltig UTF-8: rad 5, kolumn ”kon” "
+                              "(värdet ”Kv\ufffdnna”, byten 0xE4, i Windows-1252 ett ”ä”); rad 12")
+    assert "; och 3 till." in message and "rad 302" not in message
+
+
+def test_a_bad_byte_in_person_id_or_an_unused_column_is_not_shown():
+    rows = [row + b";" for row in utf8_rows()]
+    rows[0] = b"2020;HEMLIG-\xf6;Kvinna;;S\xc3\xb6dermalm;;;;nej;nej;;nej;;"
+    rows[1] = rows[1] + b"namn: Bj\xf6rn"
+    result = read_extract((REGISTER_HEADER + ";anteckning").encode() + b"\n" + b"\n".join(rows) + b"\n", "u.csv")
+    message = result.problems["meddelande"].iloc[0]
+    assert "rad 2, kolumn ”person_id” (värdet, byten 0xF6" in message
+    assert "rad 3, kolumn ”anteckning” (värdet, byten 0xF6" in message
+    assert "HEMLIG" not in repr(result.problems.to_dict()) and "Bj" not in repr(result.problems.to_dict())
+
+
+def test_a_bad_byte_in_the_header_or_in_a_file_with_bom():
+    data = codecs_bom() + b"ar;person_id;k\xf6n;stadsdel\n2020;P1;Kvinna;S\xc3\xb6dermalm\n"
+    result = read_extract(data, "u.csv")
+    assert result.problems["meddelande"].iloc[0].startswith("Rad 1, kolumn ”k\ufffdn”: Rubriken har ett tecken")
+    data = codecs_bom() + b"ar;person_id;kon;stadsdel\n2020;P1;Kvinna;S\xf6dermalm\n"
+    result = read_extract(data, "u.csv")
+    assert result.problems["meddelande"].iloc[0].startswith("Rad 2, kolumn ”stadsdel”: Värdet ”S\ufffddermalm”")
+
+
+def codecs_bom() -> bytes:
+    return b"\xef\xbb\xbf"
+
+
+def test_a_windows_1252_file_is_still_windows_1252():
+    rows = [f"2020;P{i};Kvinna;;Södermalm;;;;nej;nej;;nej;" for i in range(300)]
+    rows[3] = "2020;P3;Kvinna;;Södermalm;;;;nej;nej;;nej;".replace("Kvinna", "K\u00c3\u00b6")  # bytes C3 B6
+    result = read_text("\n".join([REGISTER_HEADER, *rows]) + "\n", encoding="cp1252")
+    assert result.encoding == "cp1252"
+    assert where(result, "okänd kod") == [("fel", 5, "kon")]  # "KÃ¶" as written, not a UTF-8 "Kö"
+
+
+def test_a_windows_1252_file_with_one_swedish_letter_early_and_utf8_later_is_located():
+    rows = [f"2020;ID{i:06d};Kvinna;;;;;;nej;nej;;nej;".encode() for i in range(3000)] + utf8_rows(5)
+    rows[2] = b"2020;ID000002;Kvinna;;S\xf6dermalm;;;;nej;nej;;nej;"  # row 4: the only odd byte in the sample
+    result = read_extract(REGISTER_HEADER.encode() + b"\n" + b"\n".join(rows) + b"\n", "uttag.csv")
+    assert result.problems["meddelande"].iloc[0].startswith("Rad 4, kolumn ”stadsdel”:")
+
+
+def test_windows_1252_with_one_swedish_letter_is_still_windows_1252():
+    rows = [f"2020;ID{i:06d};Kvinna;;;;;;nej;nej;;nej;" for i in range(3000)]
+    rows[2] = "2020;ID000002;Kvinna;;Södermalm;;;;nej;nej;;nej;"
+    result = read_text("\n".join([REGISTER_HEADER, *rows]) + "\n", encoding="cp1252")
+    assert not result.has_errors, report_lines(result)
+    assert result.encoding == "cp1252"
+
+
+# --- Look-alike characters ------------------------------------------------------------------------------
+
+CYRILLIC_M = "\u041c"
+
+
+@pytest.mark.parametrize("column, value, lookalike", [
+    ("kon", f"{CYRILLIC_M}an", f"”{CYRILLIC_M}” (kyrilliskt versalt M, U+041C), som ser ut som ett latinskt M"),
+    ("kon", "Kvinn\u0430", "”\u0430” (kyrilliskt gement a, U+0430), som ser ut som ett latinskt a"),
+    ("stadsdel", "S\u00f6d\u0435rmalm", "”\u0435” (kyrilliskt gement e, U+0435)"),
+    ("jobbtorg", "Jobbtorg Kist\u03b1", "”\u03b1” (grekiskt gement a, U+03B1)"),
+    ("nadd", "j\u0430", "”\u0430” (kyrilliskt gement a"),
+    ("inskriven", "n\u0435j", "”\u0435” (kyrilliskt gement e"),
+    ("verksamhet", "\u0410im", "”\u0410” (kyrilliskt versalt A, U+0410)"),
+    ("avslutsorsak", "\u0430rbete", "”\u0430” (kyrilliskt gement a"),
+    ("sysselsattning", "studi\u0435r", "”\u0435” (kyrilliskt gement e"),
+    ("alder", "1\u04307", "”\u0430” (kyrilliskt gement a"),
+    ("ar", "2\u041e20", "”\u041e” (kyrilliskt versalt O, U+041E), som ser ut som ett latinskt O"),
+    ("kon", "Ma\u0336n", "ett kombinerande tecken"),
+    ("kon", "Ꮇan", "”Ꮇ” (cherokesiskt M, U+13B7), som ser ut som ett latinskt M"),
+])
+def test_a_look_alike_character_is_named(column, value, lookalike):
+    values = {"ar": "2020", "person_id": "P1", "kon": "Kvinna", "inskriven": "ja", "avslutad": "ja"}
+    values[column] = value
+    header = list(values)
+    result = read_text(";".join(header) + "\n" + ";".join(values.values()) + "\n")
+    bad = result.problems[result.problems["kolumn"] == column]
+    assert len(bad) == 1 and bad["allvarlighet"].iloc[0] == "fel", report_lines(result)
+    message = bad["meddelande"].iloc[0]
+    assert message.startswith(f"Rad 2, kolumn ”{column}”: värdet har ”") or "kombinerande" in message
+    assert lookalike in message, message
+
+
+@pytest.mark.parametrize("value, read_as, described", [
+    ("\uff2dan", "Man", "”\uff2d” (fullbreddsform av ”M”, U+FF2D)"),
+    ("\uff2b", "K", "fullbreddsform av ”K”"),
+    ("Ma\u200bn", "Man", "ett osynligt tecken (nollbreddsmellanslag, U+200B)"),
+    ("\u200fKvinna", "Kvinna", "höger-till-vänster-markering, U+200F"),
+    ("\U0001d40c\U0001d41a\U0001d427", "Man", "matematisk variant av ”M”"),
+])
+def test_full_width_and_invisible_characters_are_read_with_a_warning(value, read_as, described):
+    result = read_text(REGISTER_HEADER + f"\n2020;P1;{value};;;;;;nej;nej;;nej;\n2020;P2;Man;;;;;;nej;nej;;nej;\n")
+    assert not result.has_errors, report_lines(result)
+    assert where(result, "ovanliga tecken") == [("varning", 2, "kon")]
+    message = problems_of(result, "ovanliga tecken")["meddelande"].iloc[0]
+    assert described in message and f"lästes som ”{read_as}”" in message
+    kon = "Kvinna" if read_as == "K" or "Kvinna" in read_as else "Man"
+    assert fact(result.facts, 2020, schema.SAKNAR_STADSDEL, kon, "Hela KAA", "registrerade") == (1 if kon == "Kvinna" else 2)
+
+
+def test_full_width_districts_and_years_are_read_with_a_warning():
+    result = read_text("ar;person_id;kon;stadsdel;nadd\n"
+                       "\uff12\uff10\uff12\uff10;P1;Kvinna;\uff33\u00f6dermalm;\uff4a\uff41\n")
+    assert not result.has_errors, report_lines(result)
+    assert sorted(where(result, "ovanliga tecken")) == [("varning", 2, "ar"), ("varning", 2, "nadd"),
+                                                       ("varning", 2, "stadsdel")]
+    assert result.years == [2020]
+    assert fact(result.facts, 2020, "Jobbtorg City", "Kvinna", "Hela KAA", "nadda") == 1
+
+
+def test_many_rows_with_a_variant_are_one_warning_kind_capped():
+    rows = [f"2020;P{i};\uff2dan;;;;;;nej;nej;;nej;" for i in range(500)]
+    result = read_text("\n".join([REGISTER_HEADER, *rows]) + "\n")
+    assert result.problem_counts[("varning", "ovanliga tecken")] == 500
+    assert len(problems_of(result, "ovanliga tecken")) == extract.MAX_PER_TYP
+
+
+def test_plain_values_get_no_character_warning(reference):
+    assert problems_of(reference, "ovanliga tecken").empty
+    result = read_text(REGISTER_HEADER + f"\n2020;P1;Kvinna{NBSP};;Rinkeby\u2013Kista;;;;nej;nej;;nej;\n")
+    assert result.problems.empty, report_lines(result)
+
+
+def test_look_alikes_in_a_tidy_file():
+    result = read_text("ar,kon,jobbtorg,measure,value\n"
+                       f"2021,{CYRILLIC_M}an,,kontakt_brev,3\n"
+                       "2021,\uff2dan,,kontakt_sms,4\n"
+                       "2021,,Jobbtorg Kist\u03b1,kontakt_telefon,5\n"
+                       "2021,,,k\u043entakt_hembesok,1\n")
+    bad = {(int(r), k): m for r, k, m in zip(result.problems["rad"], result.problems["kolumn"],
+                                             result.problems["meddelande"])}
+    assert "(kyrilliskt versalt M, U+041C)" in bad[(2, "kon")]
+    assert "fullbreddsform av ”M”" in bad[(3, "kon")] and "lästes som ”Man”" in bad[(3, "kon")]
+    assert "(grekiskt gement a, U+03B1)" in bad[(4, "jobbtorg")]
+    assert "(kyrilliskt gement o, U+043E)" in bad[(5, "measure")]
+    assert where(result, "ovanliga tecken") == [("varning", 3, "kon")]
