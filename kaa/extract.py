@@ -958,13 +958,18 @@ _SPLIT_BY_YEAR = ("Dela upp uttaget i flera filer med hela statistikår i varje 
 def time_up_message(workbook: bool, seconds: float = limits.READ_SECONDS) -> str:
     """Why reading stopped at the time limit, and what to do (the same on the page and the command line)."""
     fix = xlsx.SPLIT_OR_CSV if workbook else _SPLIT_BY_YEAR
-    return (f"Filen kunde inte läsas och kontrolleras inom {fmt.count(max(1, round(seconds)))} sekunder, så läsningen "
-            f"avbröts och ingenting importerades. {fix}")
+    return (f"Filen kunde inte läsas och kontrolleras inom {_seconds(seconds)}, så läsningen avbröts och "
+            f"ingenting importerades. {fix}")
+
+
+def _seconds(seconds: float) -> str:
+    n = max(1, round(seconds))
+    return f"{fmt.count(n)} {'sekund' if n == 1 else 'sekunder'}"
 
 
 def _time_up(problems: _Problems, workbook: bool, seconds: float = limits.READ_SECONDS) -> _Stop:
     return _refuse(problems, "för lång tid", time_up_message(workbook, seconds),
-                   f"en fil som läses inom {fmt.count(max(1, round(seconds)))} sekunder")
+                   f"en fil som läses inom {_seconds(seconds)}")
 
 
 def refused(filename: str, typ: str, message: str, expected: str = "") -> ExtractResult:

@@ -35,7 +35,7 @@ from typing import Callable
 
 import pandas as pd
 
-from kaa import extract, fmt, limits
+from kaa import extract, limits
 
 #: Readers running at once in one server process (each may take a core and up to about 1 GB).
 MAX_PARALLEL = 2
@@ -159,7 +159,7 @@ def _run(data: bytes, name: str, report: Callable[[str, float], None], stadsdel_
             left = deadline - time.monotonic()
             if left <= 0:
                 return extract.refused(name, "för lång tid", extract.time_up_message(_workbook(data), time_limit),
-                                       f"en fil som läses inom {fmt.count(max(1, round(time_limit)))} sekunder")
+                                       f"en fil som läses inom {extract._seconds(time_limit)}")
             try:
                 message = messages.get(timeout=min(0.25, left))
             except queue.Empty:
