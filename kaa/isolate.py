@@ -14,6 +14,9 @@ runs `kaa.extract.read_extract` in a fresh Python process instead and returns th
   answered KILL_GRACE_SECONDS after that, it is killed. It is killed as well if the caller stops
   waiting (a Streamlit rerun or stop is an exception in the caller's thread).
 - At most MAX_PARALLEL readers run at once per server process; the next upload waits its turn.
+- `prepare()` starts one reader ahead of time (the Ladda upp page calls it), so that an upload does
+  not wait a second for Python and pandas to start; it idles on its stdin until it is used, and
+  ends by itself when the server does (its stdin closes).
 
 Why a plain child process and not multiprocessing's spawn or forkserver: those import the parent's
 `__main__` in the child, and in a Streamlit server that is the page script being run, which would
@@ -73,9 +76,9 @@ def _child() -> None:
     """The child's side: the job and the file's bytes on stdin, progress and the result on stdout."""
     source, sink = sys.stdin.buffer, sys.stdout.buffer
     job = _read_frame(source)
-    size = _HEADER.unpack(_read_exactly(source, _HEADER.size))[0]
-    data = _read_exactly(source, size) if size else b""
-    if job is None or data is None:
+    size = None if job is None else _read_exactly(source, _HEADER.size)
+    data = None if size is None else _read_exactly(source, _HEADER.unpack(size)[0])
+    if data is None:  # the parent went away before it sent a file (a waiting reader's server ended)
         return
     _, options = job
 
@@ -88,6 +91,58 @@ def _child() -> None:
     del data
     sink.write(_frame("result", result))
     sink.flush()
+
+
+_spare_lock = threading.Lock()
+_spare: subprocess.Popen | None = None
+
+
+def _start() -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (str(_ROOT), os.environ.get("PYTHONPATH"))
+                                                       if p)}
+    return subprocess.Popen([sys.executable, "-c", "from kaa.isolate import _child; _child()"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                            cwd=str(_ROOT), env=env)
+
+
+def prepare() -> None:
+    """Have one reading process started and waiting (at most one per server process)."""
+    global _spare
+    with _spare_lock:
+        if _spare is None or _spare.poll() is not None:
+            _spare = _start()
+
+
+def discard() -> None:
+    """End the waiting reading process, if there is one."""
+    global _spare
+    with _spare_lock:
+        child, _spare = _spare, None
+    if child is not None:
+        _end(child)
+
+
+def _take() -> subprocess.Popen:
+    global _spare
+    with _spare_lock:
+        child, _spare = _spare, None
+    if child is None or child.poll() is not None:
+        child = _start()
+    return child
+
+
+def _end(child: subprocess.Popen) -> None:
+    if child.poll() is None:
+        child.kill()
+    try:
+        child.wait(timeout=10)
+    except subprocess.TimeoutExpired:  # pragma: no cover - a killed process always ends
+        pass
+    for stream in (child.stdin, child.stdout):
+        try:
+            stream.close()
+        except (OSError, ValueError):
+            pass
 
 
 def _workbook(data: bytes) -> bool:
@@ -119,11 +174,7 @@ def read_extract_isolated(data: bytes, filename: str, *, progress: Callable[[str
 
 
 def _run(data: bytes, name: str, report: Callable[[str, float], None], stadsdel_map, time_limit: float):
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (str(_ROOT), os.environ.get("PYTHONPATH"))
-                                                       if p)}
-    child = subprocess.Popen([sys.executable, "-c", "from kaa.isolate import _child; _child()"],
-                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                             cwd=str(_ROOT), env=env)
+    child = _take()
     messages: queue.Queue = queue.Queue()
 
     def write() -> None:
@@ -177,19 +228,9 @@ def _run(data: bytes, name: str, report: Callable[[str, float], None], stadsdel_
             "importerades. Spara uttaget som CSV, eller dela upp det i flera filer med hela statistikår i varje, "
             "och försök igen; hör av dig till den som förvaltar instrumentpanelen om felet kvarstår.")
     finally:
-        if child.poll() is None:
-            child.kill()
-        try:
-            child.wait(timeout=10)
-        except subprocess.TimeoutExpired:  # pragma: no cover - a killed process always ends
-            pass
-        for stream in (child.stdin, child.stdout):
-            try:
-                stream.close()
-            except (OSError, ValueError):
-                pass
+        _end(child)
         writer.join(timeout=1)
         reader.join(timeout=1)
 
 
-__all__ = ["read_extract_isolated", "MAX_PARALLEL"]
+__all__ = ["read_extract_isolated", "prepare", "discard", "MAX_PARALLEL"]

@@ -29,6 +29,7 @@ with st.expander("Filformat och mall"):
 # rejection of a type is in English). The size limit is kaa.limits', stated in the label.
 uploaded = st.file_uploader(f"Registeruttag (CSV eller Excel, högst {fmt.count(limits.MAX_FILE_MB)} MB)",
                             type=None, key="upload", max_upload_size=limits.MAX_FILE_MB)
+isolate.prepare()  # a reading process waits ready, so an upload is read at once
 
 if uploaded is not None:
     data = uploaded.getvalue()

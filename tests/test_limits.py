@@ -294,6 +294,27 @@ def test_cli_and_page_take_xlsm_alike(tmp_path, capsys, small_book):
 # --- Reading in a child process ------------------------------------------------------------------------------
 
 
+@pytest.fixture(autouse=True)
+def no_spare_reader():
+    """Each test starts its own reading processes (the page's prepare() may have left one waiting)."""
+    isolate.discard()
+    yield
+    isolate.discard()
+
+
+def test_a_prepared_reader_is_used_and_ends_with_its_server(small_book):
+    isolate.prepare()
+    spare = isolate._spare
+    isolate.prepare()
+    assert isolate._spare is spare  # one at most
+    result = isolate.read_extract_isolated(small_book, "uttag.xlsx")
+    assert result.rows_read == 40 and isolate._spare is None and spare.poll() is not None
+    isolate.prepare()
+    waiting = isolate._spare
+    waiting.stdin.close()  # what the server's exit does to it
+    assert waiting.wait(timeout=30) == 0
+
+
 def test_isolated_reading_gives_the_in_process_result_and_progress(small_book):
     seen = []
     isolated = isolate.read_extract_isolated(small_book, "uttag.xlsx", progress=lambda t, f: seen.append((t, f)))
