@@ -113,16 +113,16 @@ def build_parser() -> argparse.ArgumentParser:
                        help=f"antal från 1 till N-1 visas som <N, och det som skulle avslöja dem döljs också "
                             f"(standard: {store.min_cell()}, från KAA_MIN_CELL; 0 visar allt)")
     validate = commands.add_parser(
-        "validate", help="kontrollera ett registeruttag (CSV eller XLSX) utan att importera",
+        "validate", help="kontrollera ett registeruttag (CSV eller Excel .xlsx/.xlsm) utan att importera",
         description="Kontrollera ett registeruttag. Slutkod 0 om filen går att importera (varningar är "
                     "tillåtna), 1 om den har fel.")
-    validate.add_argument("file", metavar="FIL", help="CSV- eller XLSX-fil")
+    validate.add_argument("file", metavar="FIL", help="CSV- eller Excel-fil (.xlsx, .xlsm)")
     imp = commands.add_parser(
         "import", help="importera ett registeruttag (bara summerade antal sparas)",
         description="Kontrollera och importera ett registeruttag. Bara summerade antal sparas, aldrig rader "
                     "om enskilda ungdomar. Slutkod 0 när filen importerades eller redan fanns, 1 vid fel (då "
                     "sparas ingenting).")
-    imp.add_argument("file", metavar="FIL", help="CSV- eller XLSX-fil")
+    imp.add_argument("file", metavar="FIL", help="CSV- eller Excel-fil (.xlsx, .xlsm)")
     imp.add_argument("--name", metavar="NAMN", help="källans namn (standard: filnamnet)")
     commands.add_parser("sources", help="lista importerade källor och vilka år de står för",
                         description="Lista importerade källor. För varje år och mått gäller den senast "
