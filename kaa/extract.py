@@ -985,27 +985,79 @@ def refused(filename: str, typ: str, message: str, expected: str = "") -> Extrac
 # --- Columns ---------------------------------------------------------------------------
 
 
-def _factorize(column: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
-    """Per-row index into the column's distinct values (as small an integer type as fits), and those values."""
+def _factorize(column: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, pa.Array]:
+    """Per-row index into the column's distinct values (as small an integer type as fits), and those values.
+
+    The distinct values are in order of first appearance (pyarrow's dictionary_encode). The chunks are
+    combined first: one contiguous array is hashed faster than many chunks.
+    """
     if len(column) == 0:
         return np.zeros(0, dtype=np.int16), pa.array([], pa.string())
-    encoded = column.dictionary_encode()
-    dictionary = encoded.chunk(encoded.num_chunks - 1).dictionary
-    if all(chunk.dictionary.equals(dictionary) for chunk in encoded.chunks):
-        index_type = np.int16 if len(dictionary) < 2 ** 15 else np.int32
-        indices = np.empty(len(column), dtype=index_type)
-        offset = 0
-        for chunk in encoded.chunks:
-            indices[offset:offset + len(chunk)] = chunk.indices.to_numpy(zero_copy_only=False)
-            offset += len(chunk)
-        return indices, dictionary
-    distinct = pc.unique(column)  # pragma: no cover - pyarrow shares one dictionary across chunks
-    return pc.index_in(column, value_set=distinct).to_numpy(zero_copy_only=False), distinct
+    array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    encoded = array.dictionary_encode()
+    return _small_indices(encoded.indices.to_numpy(zero_copy_only=False), len(encoded.dictionary)), encoded.dictionary
+
+
+def _small_indices(indices: np.ndarray, distinct: int) -> np.ndarray:
+    return indices.astype(np.int16 if distinct < 2 ** 15 else np.int32, copy=False)
+
+
+# ASCII bytes that pyarrow's utf8_trim_whitespace removes at either end of a value.
+_TRIMMED_BYTES = np.zeros(256, dtype=bool)
+_TRIMMED_BYTES[[9, 10, 11, 12, 13, 28, 29, 30, 31, 32]] = True
+_TRIMMED_BYTES[0x80:] = True  # the start or end of a non-ASCII character, maybe a Unicode space
+
+
+def _factorize_fixed_width(values: pa.Array, *, untrimmed: bool) -> tuple[np.ndarray, pa.Array] | None:
+    """`_factorize` for values that all have the same length in bytes, else None.
+
+    The values' bytes are factorized as integers, eight and then four bytes at a time (each step keys
+    the previous step's index with the next four bytes), which is several times faster than hashing
+    strings and gives the same result. With `untrimmed`, None also when a value might start or end
+    with whitespace (the caller trims and tries again).
+    """
+    n = len(values)
+    if n == 0 or values.null_count or values.type != pa.string():
+        return None
+    lengths = pc.min_max(pc.binary_length(values)).as_py()
+    width = lengths["min"]
+    if width != lengths["max"] or not 0 < width <= 64:
+        return None
+    start = int(np.frombuffer(values.buffers()[1], dtype=np.int32)[values.offset])
+    data = np.frombuffer(values.buffers()[2], dtype=np.uint8)[start:start + n * width].reshape(n, width)
+    if untrimmed and (_TRIMMED_BYTES[data[:, 0]].any() or _TRIMMED_BYTES[data[:, -1]].any()):
+        return None
+
+    def word(begin: int, size: int) -> np.ndarray:
+        part = np.zeros((n, size), dtype=np.uint8)
+        part[:, :min(size, width - begin)] = data[:, begin:begin + size]
+        return part.view(np.uint64 if size == 8 else np.uint32).ravel()
+
+    def factorize(keys: np.ndarray) -> np.ndarray:
+        return pa.array(keys).dictionary_encode().indices.to_numpy(zero_copy_only=False)
+
+    indices = factorize(word(0, 8))
+    for begin in range(8, width, 4):
+        indices = factorize((indices.astype(np.uint64) << np.uint64(32)) | word(begin, 4))
+    # Indices are numbered in order of first appearance: a row is a value's first when its index
+    # exceeds every index before it.
+    firsts = np.flatnonzero(np.diff(np.maximum.accumulate(indices), prepend=-1) > 0)
+    return _small_indices(indices, len(firsts)), values.take(pa.array(firsts))
 
 
 def _factorize_ids(column: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
-    """person_id factorized, ignoring surrounding spaces (`_factorize` of the trimmed ids)."""
-    return _factorize(pc.utf8_trim_whitespace(column))
+    """person_id factorized, ignoring surrounding spaces (`_factorize` of the trimmed ids).
+
+    Pseudonymous ids usually all have the same length and no spaces around them: then their bytes
+    are factorized directly (`_factorize_fixed_width`), without trimming or hashing strings.
+    """
+    array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    found = _factorize_fixed_width(array, untrimmed=True)
+    if found is not None:
+        return found
+    trimmed = pc.utf8_trim_whitespace(array)
+    found = _factorize_fixed_width(trimmed, untrimmed=False)
+    return found if found is not None else _factorize(trimmed)
 
 
 @dataclass
@@ -1033,6 +1085,19 @@ class _Coded:
 
     def raw(self, position: int) -> str:
         return self.distinct[self.indices[position]]
+
+    def rows_with(self, code: int) -> np.ndarray:
+        """The rows (ascending) whose code is `code`, found through the distinct values: usually none."""
+        hits = np.flatnonzero(self.table == code)
+        if len(hits) == 0:
+            return np.zeros(0, dtype=np.int64)
+        if len(hits) == 1:
+            return np.flatnonzero(self.indices == hits[0])
+        return np.flatnonzero(np.isin(self.indices, hits))
+
+    def mask(self, accept: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+        """Per row: does `accept` hold for its code (decided once per distinct value)."""
+        return accept(self.table)[self.indices]
 
 
 def _code(column: pa.ChunkedArray, lookup: Callable[[str], int],
@@ -1097,8 +1162,8 @@ def _check_register(columns: dict[str, pa.ChunkedArray], labels: dict[str, str],
                           _ALLOWED.get(name, "") if expected is None else expected,
                           lambda rad, v: f"{_where(rad, labels[name])}: {note(v)}{what(v)}")
 
-    def report_empty(name: str, fix: str, codes: np.ndarray) -> None:
-        problems.add_rows(FEL, "tomt värde", labels[name], np.flatnonzero(codes == EMPTY), rownums,
+    def report_empty(name: str, fix: str) -> None:
+        problems.add_rows(FEL, "tomt värde", labels[name], coded[name].rows_with(EMPTY), rownums,
                           lambda p: "", "ett värde",
                           lambda rad, v: f"{_where(rad, labels[name])}: värdet saknas. {fix}")
 
@@ -1124,18 +1189,17 @@ def _check_register(columns: dict[str, pa.ChunkedArray], labels: dict[str, str],
     coded.update(zip(names, _parallel(
         lambda name: _code(columns.pop(name), lookups[name], factorized.pop(name, None)), names)))
     for name in names:
-        codes = coded[name].codes
-        bad = np.flatnonzero(codes == BAD)
+        bad = coded[name].rows_with(BAD)
         if name == "ar":
-            report_empty(name, "Ange statistikåret, t.ex. 2020.", codes)
+            report_empty(name, "Ange statistikåret, t.ex. 2020.")
             report(name, "ogiltigt år", bad,
                    lambda v: f"”{v}” är inget årtal. Ange statistikåret med fyra siffror, t.ex. 2020.",
                    f"ett årtal mellan {FIRST_YEAR} och {last}")
-            report(name, "år utanför intervallet", np.flatnonzero(codes == OUT_OF_RANGE),
+            report(name, "år utanför intervallet", coded[name].rows_with(OUT_OF_RANGE),
                    lambda v: f"året {v} ligger utanför {FIRST_YEAR}–{last}. Rätta året.",
                    f"ett årtal mellan {FIRST_YEAR} och {last}")
         elif name == "kon":
-            report_empty(name, "Ange Kvinna eller Man.", codes)
+            report_empty(name, "Ange Kvinna eller Man.")
             report(name, "okänd kod", bad, lambda v: f"”{v}” är inget giltigt värde. Förväntat: {_ALLOWED['kon']}.")
         elif name == "alder":
             report(name, "ogiltig ålder", bad,
@@ -1148,16 +1212,16 @@ def _check_register(columns: dict[str, pa.ChunkedArray], labels: dict[str, str],
         else:
             report(name, "okänd kod", bad,
                    lambda v, name=name: f"”{v}” är inget giltigt värde. Förväntat: {_ALLOWED[name]}.")
-        del codes, bad
+        del bad
     _report_variants(coded, labels, rownums, problems)
 
     # Impossible combinations.
     def is_(name: str, value: int) -> np.ndarray | None:
-        return coded[name].codes == value if name in coded else None
+        return coded[name].mask(lambda codes: codes == value) if name in coded else None
 
     not_inskriven = is_("inskriven", 0)
     given = {name: is_(name, 1) for name in ("nyinskriven", "avslutad")}
-    given["avslutsorsak"] = coded["avslutsorsak"].codes >= 0 if "avslutsorsak" in coded else None
+    given["avslutsorsak"] = coded["avslutsorsak"].mask(lambda codes: codes >= 0) if "avslutsorsak" in coded else None
     if not_inskriven is not None:
         for name, mask in given.items():
             if mask is None:
@@ -1181,7 +1245,8 @@ def _check_register(columns: dict[str, pa.ChunkedArray], labels: dict[str, str],
         person = columns.pop("person_id")
         person_index, distinct = factorized.pop("person_id", None) or _factorize_ids(person)
         del person
-        empty_id = (pc.binary_length(distinct).to_numpy(zero_copy_only=False) == 0)[person_index]
+        empty_distinct = pc.binary_length(distinct).to_numpy(zero_copy_only=False) == 0
+        empty_id = empty_distinct[person_index] if empty_distinct.any() else np.zeros(n, dtype=bool)
         problems.add_rows(FEL, "tomt värde", labels["person_id"], np.flatnonzero(empty_id), rownums,
                           lambda p: "", "ett pseudonymt id", lambda rad, v: (
                               f"{_where(rad, labels['person_id'])}: id saknas. Varje rad måste ha ungdomens "
@@ -1208,14 +1273,13 @@ def _check_duplicates(person_index: np.ndarray, persons: int, coded: dict[str, _
     key *= persons + 1
     key += person_index
     key[~usable] = -1
-    order = np.argsort(key, kind="stable")
-    ordered = key[order]
-    same_as_next = (ordered[1:] == ordered[:-1]) & (ordered[1:] >= 0)
-    repeated_sorted = np.zeros(n, dtype=bool)
-    repeated_sorted[1:] |= same_as_next
-    repeated_sorted[:-1] |= same_as_next
-    where = np.sort(order[repeated_sorted])
-    del order, ordered, same_as_next, repeated_sorted
+    # The rows whose key occurs more than once (hashing, not sorting: linear in the rows).
+    encoded = pa.array(key).dictionary_encode()
+    slot = encoded.indices.to_numpy(zero_copy_only=False)
+    repeated = np.bincount(slot, minlength=len(encoded.dictionary))[slot] > 1
+    repeated &= usable
+    where = np.flatnonzero(repeated)
+    del encoded, slot, repeated
     keep = np.ones(n, dtype=bool)
     if len(where) == 0:
         return keep
@@ -1304,79 +1368,105 @@ def _register_facts(coded: dict[str, _Coded], keep: np.ndarray, kalla: str) -> p
 
     Every (ar, jobbtorg, kön) group with rows gets every measure its columns allow, for
     Hela KAA and (with a verksamhet column) for Aim, zeros included.
+
+    One pass over the rows: each row gets one number for its group and the states of the columns the
+    measures look at (e.g. nadd: empty, ja or nej), and a single bincount counts them all; the
+    measures are then sums over the states. What each distinct value means is decided once, on the
+    coded columns' tables, not per row.
     """
-    years = coded["ar"].codes
-    first = int(years[keep].min()) if keep.any() else FIRST_YEAR
     n_jobbtorg, n_kon = len(schema.JOBBTORG_NAMES), len(schema.KON_VALUES)
-    jobbtorg = np.full(len(keep), SAKNAR_INDEX, dtype=np.int32)
-    if "stadsdel" in coded:
-        derived = coded["stadsdel"].codes
-        jobbtorg = np.where(derived >= 0, derived, jobbtorg)
-    if "jobbtorg" in coded:
-        given = coded["jobbtorg"].codes
-        jobbtorg = np.where(given >= 0, given, jobbtorg)
-    group = ((years.astype(np.int32) - first) * n_jobbtorg + jobbtorg) * n_kon + coded["kon"].codes
-    del jobbtorg
-    group[~keep] = -1
-    size = int(group.max()) + 1 if len(group) else 0
+    year_table = coded["ar"].table.astype(np.int64)
+    seen = np.bincount(coded["ar"].indices if keep.all() else coded["ar"].indices[keep],
+                       minlength=len(year_table)) > 0
+    first = int(year_table[seen].min()) if seen.any() else FIRST_YEAR
+    last = int(year_table[seen].max()) if seen.any() else FIRST_YEAR - 1
+    size = (last - first + 1) * n_jobbtorg * n_kon
 
-    counted = group + 1  # bin 0 collects the rows not counted
+    def row_values(column: _Coded, table: np.ndarray) -> np.ndarray:
+        return table.astype(np.int32)[column.indices]
+
+    # The group: ((year - first) * n_jobbtorg + jobbtorg) * n_kon + kön; jobbtorg as given, else from
+    # stadsdel, else Saknar stadsdel.
+    group = row_values(coded["ar"], (year_table - first) * (n_jobbtorg * n_kon))
+    given = coded["jobbtorg"].table if "jobbtorg" in coded else None
+    derived = coded["stadsdel"].table if "stadsdel" in coded else None
+    if given is not None and derived is not None:
+        pair = coded["jobbtorg"].indices.astype(np.int32) * len(derived)
+        pair += coded["stadsdel"].indices
+        both = np.where(given[:, None] >= 0, given[:, None],
+                        np.where(derived[None, :] >= 0, derived[None, :], SAKNAR_INDEX)).ravel()
+        group += (both.astype(np.int32) * n_kon)[pair]
+        del pair
+    elif given is not None or derived is not None:
+        name, table = ("jobbtorg", given) if given is not None else ("stadsdel", derived)
+        group += row_values(coded[name], np.where(table >= 0, table, SAKNAR_INDEX) * n_kon)
+    else:
+        group += SAKNAR_INDEX * n_kon
+    group += row_values(coded["kon"], coded["kon"].table)
+
+    # The states each measure needs, one axis per column (an absent column has one state).
+    no = np.zeros(0, dtype=np.int64)
+    states = {  # axis: (column, number of states, state of each code)
+        "nadd": ("nadd", 3, lambda c: np.where((c == NADD_JA) | (c == NADD_NEJ), c, 0)),
+        "syss": ("sysselsattning", 2, lambda c: np.isin(c, SYSSELSATT)),
+        "orsak": ("avslutsorsak", 4, lambda c: np.where((c >= 0) & (c <= 2), c + 1, 0)),
+        "inskriven": ("inskriven", 2, lambda c: c == 1),
+        "nyinskriven": ("nyinskriven", 2, lambda c: c == 1),
+        "avslutad": ("avslutad", 2, lambda c: c == 1),
+        "aim": ("verksamhet", 2, lambda c: c == AIM_CODE),
+    }
+    shape = [size]
+    cell = group
+    for axis, (name, count, state_of) in states.items():
+        count = count if name in coded else 1
+        shape.append(count)
+        cell *= count
+        if count > 1:
+            cell += row_values(coded[name], state_of(coded[name].table).astype(np.int32))
     del group
+    if not keep.all():
+        cell = cell[keep]
+    counts = np.bincount(cell, minlength=int(np.prod(shape))).reshape(shape)
+    del cell
+    axes = {axis: i + 1 for i, axis in enumerate(states)}
 
-    def count(mask: np.ndarray | None, aim: np.ndarray | None) -> np.ndarray:
-        if aim is not None:
-            mask = aim if mask is None else mask & aim
-        selected = counted if mask is None else counted[mask]
-        return np.bincount(selected, minlength=size + 1)[1:]
+    def total(of: np.ndarray, **chosen) -> np.ndarray:
+        """Sum over every axis but the group, keeping only the chosen states (slices or indices)."""
+        index = [slice(None)] * of.ndim
+        for axis, states_kept in chosen.items():
+            index[axes[axis]] = states_kept if isinstance(states_kept, slice) else slice(states_kept, states_kept + 1)
+        return of[tuple(index)].sum(axis=tuple(range(1, of.ndim)))
 
-    def codes(name: str) -> np.ndarray | None:
-        return coded[name].codes if name in coded else None
-
-    nadd, syss = codes("nadd"), codes("sysselsattning")
-    orsak = codes("avslutsorsak")
-    masks: dict[str, Callable[[], np.ndarray | None]] = {
-        "registrerade": lambda: None,
-        "sokta": lambda: nadd > 0,
-        "nadda": lambda: nadd == NADD_JA,
-        "ej_nadda": lambda: nadd == NADD_NEJ,
-        "nadda_sysselsatta": lambda: (nadd == NADD_JA) & np.isin(syss, SYSSELSATT),
-        "inskrivna": lambda: codes("inskriven") == 1,
-        "nyinskrivna": lambda: codes("nyinskriven") == 1,
-        "avslutade": lambda: codes("avslutad") == 1,
-        "avslut_studier": lambda: orsak == 0,
-        "avslut_arbete": lambda: orsak == 1,
-        "avslut_annan": lambda: orsak == 2,
+    measure_states = {
+        "registrerade": {}, "sokta": {"nadd": slice(1, 3)}, "nadda": {"nadd": NADD_JA},
+        "ej_nadda": {"nadd": NADD_NEJ}, "nadda_sysselsatta": {"nadd": NADD_JA, "syss": 1},
+        "inskrivna": {"inskriven": 1}, "nyinskrivna": {"nyinskriven": 1}, "avslutade": {"avslutad": 1},
+        "avslut_studier": {"orsak": 1}, "avslut_arbete": {"orsak": 2}, "avslut_annan": {"orsak": 3},
     }
     measures = [m for m in schema.COUNT_NAMES if m in MEASURE_DEPENDS and set(MEASURE_DEPENDS[m]) <= set(coded)]
-    aim = codes("verksamhet") == AIM_CODE if "verksamhet" in coded else None
-    units = [(schema.HELA_KAA, None)] + ([(schema.AIM, aim)] if aim is not None else [])
-    present = None
-    pieces = []
-    for measure in measures:
-        mask = masks[measure]()
-        for unit, only in units:
-            counts = count(mask, only)
-            if present is None:
-                present = np.flatnonzero(counts > 0)  # the groups with rows (registrerade comes first)
-            pieces.append((unit, measure, counts[present]))
-    present = present if present is not None else np.zeros(0, dtype=np.int64)
-    kon = present % n_kon
-    jobbtorg_index = (present // n_kon) % n_jobbtorg
-    year = present // (n_kon * n_jobbtorg) + first
-    frame = pd.concat([
-        pd.DataFrame({schema.AR: year, "_j": jobbtorg_index, "_k": kon, schema.VERKSAMHET: unit,
-                      "measure": measure, "value": values.astype("float64")})
-        for unit, measure, values in pieces], ignore_index=True)
-    frame["_v"] = frame[schema.VERKSAMHET].map({v: i for i, v in enumerate(schema.VERKSAMHET_VALUES)})
-    frame["_m"] = frame["measure"].map({m: i for i, m in enumerate(schema.COUNT_NAMES)})
-    frame = frame.sort_values([schema.AR, "_j", "_k", "_v", "_m"], kind="stable").reset_index(drop=True)
+    units = [(schema.HELA_KAA, {})] + ([(schema.AIM, {"aim": 1})] if "verksamhet" in coded else [])
+    by_unit = {unit: np.stack([total(counts, **only, **measure_states[m]) for m in measures], axis=1)
+               if measures else np.zeros((size, 0), dtype=np.int64) for unit, only in units}
+    del counts
+    # The groups with rows: where the first measure of Hela KAA (registrerade) is not 0.
+    present = np.flatnonzero(by_unit[schema.HELA_KAA][:, 0] > 0) if measures else no
+    # Rows in the order (ar, jobbtorg, kön, verksamhet, measure) of the vocabulary: a group's index
+    # grows with (ar, jobbtorg, kön), and the units and measures are laid out in their order.
+    rank = {v: i for i, v in enumerate(schema.VERKSAMHET_VALUES)}
+    unit_names = sorted(by_unit, key=rank.__getitem__)
+    values = np.stack([by_unit[unit][present] for unit in unit_names], axis=1)  # group, unit, measure
+    per_group = len(unit_names) * len(measures)
+    kon = np.repeat(present % n_kon, per_group)
+    jobbtorg_index = np.repeat((present // n_kon) % n_jobbtorg, per_group)
+    year = np.repeat(present // (n_kon * n_jobbtorg) + first, per_group)
     out = pd.DataFrame({
-        schema.AR: frame[schema.AR].astype("int64"),
-        schema.JOBBTORG: pd.array(np.array(schema.JOBBTORG_NAMES, dtype=object)[frame["_j"].to_numpy()], dtype="str"),
-        schema.KON: pd.array(np.array(schema.KON_VALUES, dtype=object)[frame["_k"].to_numpy()], dtype="str"),
-        schema.VERKSAMHET: frame[schema.VERKSAMHET].astype("str"),
-        "measure": frame["measure"].astype("str"),
-        "value": frame["value"].astype("float64"),
+        schema.AR: year.astype("int64"),
+        schema.JOBBTORG: pd.array(np.array(schema.JOBBTORG_NAMES, dtype=object)[jobbtorg_index], dtype="str"),
+        schema.KON: pd.array(np.array(schema.KON_VALUES, dtype=object)[kon], dtype="str"),
+        schema.VERKSAMHET: pd.array(np.tile(np.repeat(np.array(unit_names, dtype=object), len(measures)),
+                                            len(present)), dtype="str"),
+        "measure": pd.array(np.tile(np.array(measures, dtype=object), len(present) * len(unit_names)), dtype="str"),
+        "value": values.reshape(-1).astype("float64"),
     })
     for column, value in (("noggrannhet", schema.EXAKT), ("kalla", kalla), ("anmarkning", ""), ("source", "")):
         out[column] = pd.Series(value, index=out.index, dtype="str")
