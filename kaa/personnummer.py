@@ -159,17 +159,27 @@ def clean_text(text, max_length: int) -> str:
 # --- Columns (pyarrow) ----------------------------------------------------------------------------
 
 
+def _last_ten_digits(values: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    """The last ten ASCII digits of each value, as an (n, 10) array of 0–9; every value must hold at least
+    ten (as those ARROW_FULL matches do: 10 or 12 digits and separators). Read straight from the buffers."""
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    if pa.types.is_large_string(values.type):
+        values = values.cast(pa.string())
+    offsets = np.frombuffer(values.buffers()[1], dtype=np.int32)[values.offset: values.offset + len(values) + 1]
+    raw = np.frombuffer(values.buffers()[2], dtype=np.uint8)[offsets[0]: offsets[-1]]
+    is_digit = (raw >= 48) & (raw <= 57)
+    per_value = np.add.reduceat(is_digit.astype(np.int32), offsets[:-1] - offsets[0])
+    digits = raw[is_digit].astype(np.int16) - 48
+    ends = np.cumsum(per_value)
+    return digits[ends[:, None] - 10 + np.arange(10)]
+
+
 def _valid_whole(values: pa.ChunkedArray | pa.Array) -> np.ndarray:
     """Date and check digit of cells that each are exactly one number in ASCII digits (ARROW_FULL)."""
-    digits = pc.replace_substring_regex(values, r"[^0-9]", "")
-    ten = pc.utf8_slice_codeunits(digits, start=-10)
-    if isinstance(ten, pa.ChunkedArray):
-        ten = ten.combine_chunks()
-    if len(ten) == 0:
+    if len(values) == 0:
         return np.zeros(0, dtype=bool)
-    offsets = np.frombuffer(ten.buffers()[1], dtype=np.int32)[ten.offset: ten.offset + len(ten) + 1]
-    raw = np.frombuffer(ten.buffers()[2], dtype=np.uint8)[offsets[0]: offsets[-1]]
-    d = raw.reshape(-1, 10).astype(np.int16) - 48
+    d = _last_ten_digits(values)
     month = d[:, 2] * 10 + d[:, 3]
     day = d[:, 4] * 10 + d[:, 5]
     date_ok = (month >= 1) & (month <= 12) & (((day >= 1) & (day <= 31)) | ((day >= 61) & (day <= 91)))
