@@ -838,10 +838,11 @@ def _read_xlsx(data: bytes, problems: _Problems, progress: Callable[[str, float]
         scan = xlsx.scan_sheet(book, deadline=deadline,
                                progress=lambda f: progress("Kontrollerar arbetsboken …", 0.05 * f))
         progress("Läser filen …", 0.05)
-        first_row, first_column, rows = xlsx.iter_rows(data, deadline=deadline)
-        number = first_row - 1
+        # Rows are counted from 0 as they come; the sheet's numbers follow once the last one is known.
+        last_row, first_column, rows = xlsx.iter_rows(data, deadline=deadline)
+        number = -1
         head: list[tuple[int, list[str]]] = []
-        for number, row in enumerate(rows, start=first_row):
+        for number, row in enumerate(rows):
             cells = [t.strip() for t in _cell_texts(row)]
             if any(cells):
                 head.append((number, cells))
@@ -878,7 +879,7 @@ def _read_xlsx(data: bytes, problems: _Problems, progress: Callable[[str, float]
             start += len(batch)
             if deadline is not None and time.monotonic() > deadline:
                 raise xlsx.TimeUp()
-            progress("Läser filen …", 0.05 + 0.25 * min(1.0, (start - first_row) / max(scan.rows, 1)))
+            progress("Läser filen …", 0.05 + 0.25 * min(1.0, start / max(scan.rows, 1)))
             if len(batch) < _XLSX_BATCH:
                 break
     except xlsx.Refused as refused:
@@ -892,12 +893,16 @@ def _read_xlsx(data: bytes, problems: _Problems, progress: Callable[[str, float]
     except Exception:
         raise _not_a_table(problems, "Filen ser ut som en zip-fil men är ingen Excel-arbetsbok (.xlsx) "
                                      "som går att läsa.") from None
+    # The last row python-calamine gives is the sheet's last row with a value, whether its rows
+    # start at the sheet's first row or at the first row with a value.
+    offset = last_row - start + 1
+    header_row += offset
     _report_cells(scan, names, header_row, first_column, problems)
     total = sum(len(n) for n in numbers)
     if not total:
         raise _empty_file(problems, "Det första bladet har en rubrikrad men inga datarader.")
     arrays = [pa.chunked_array(c, pa.string()) for c in chunks]
-    return _Raw(names=names, columns=arrays, rownums=np.concatenate(numbers),
+    return _Raw(names=names, columns=arrays, rownums=np.concatenate(numbers) + offset,
                 encoding="xlsx", delimiter=None, header_row=header_row)
 
 
@@ -919,7 +924,7 @@ def _report_cells(scan: "xlsx.Scan", names: list[str], header_row: int, first_co
     def place(row: int | None, column: int | None) -> tuple[str, str, bool]:
         name, known = label(column)
         cell = f" (cell {xlsx.column_letters(column)}{row})" if row and column else ""
-        relevant = row is None or column is None or known or row == header_row
+        relevant = row is None or (row >= header_row and (column is None or known or row == header_row))
         return f"{_where(row, name)}{cell}", name, relevant
 
     shown = 0
@@ -931,7 +936,7 @@ def _report_cells(scan: "xlsx.Scan", names: list[str], header_row: int, first_co
                          f"{where}: cellen har en formel men inget sparat värde, så värdet kan inte läsas (det "
                          f"skulle se ut som en tom cell). {_SAVE_VALUES}",
                          kolumn=name, rad=row, forvantat="ett sparat värde, inte bara en formel")
-    if shown and scan.formula_count > len(scan.formulas):
+    if shown == len(scan.formulas) and scan.formula_count > shown:  # the rest, when every example counted
         problems.counts[(FEL, "formel utan värde")] += scan.formula_count - len(scan.formulas)
     shown = 0
     for row, column, error in scan.errors:
@@ -942,7 +947,7 @@ def _report_cells(scan: "xlsx.Scan", names: list[str], header_row: int, first_co
                          f"{where}: cellen har Excels felvärde {error}, inget värde (en formel som inte gick att "
                          "räkna ut). Rätta formeln eller skriv in värdet, spara och ladda upp filen igen.",
                          kolumn=name, rad=row, varde=error, forvantat="ett värde")
-    if shown and scan.error_count > len(scan.errors):
+    if shown == len(scan.errors) and scan.error_count > shown:
         problems.counts[(FEL, "felvärde i cell")] += scan.error_count - len(scan.errors)
 
 

@@ -390,7 +390,9 @@ def _errors(part: bytes, scan: Scan, tags: dict[str, bytes]) -> None:
 
 
 def iter_rows(data: bytes, *, deadline: float | None = None) -> tuple[int, int, Iterator[list]]:
-    """python-calamine's rows of the first sheet: (its first row number, first column number, rows)."""
+    """python-calamine's rows of the first sheet: (the number of its last row with a value, the number of
+    its first column with a value, the rows from there). Rows before the first with a value may or may
+    not be given; the last row given is always the sheet's last with a value."""
     import python_calamine
 
     try:
@@ -406,5 +408,6 @@ def iter_rows(data: bytes, *, deadline: float | None = None) -> tuple[int, int, 
                               "stöds).") from None
     if deadline is not None and time.monotonic() > deadline:
         raise TimeUp()
-    start = sheet.start or (0, 0)
-    return start[0] + 1, start[1] + 1, sheet.iter_rows()
+    if sheet.end is None:
+        return 0, 1, iter(())
+    return sheet.end[0] + 1, sheet.start[1] + 1, sheet.iter_rows()

@@ -242,6 +242,21 @@ def test_a_formula_with_a_saved_value_uses_the_value():
     assert result.rows_read == 5
 
 
+def test_a_formula_above_the_header_or_in_an_unused_column_is_no_problem():
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(['="KAA-uttag "&2020'])  # a title row: not read
+    sheet.append([])
+    sheet.append(HEADER + ["anteckning"])
+    for row in rows(3):
+        sheet.append(row + ["=1+1"])
+    out = io.BytesIO()
+    book.save(out)
+    result = read_extract(out.getvalue(), "uttag.xlsx")
+    assert not result.has_errors, report_lines(result)
+    assert result.rows_read == 3
+
+
 def test_an_error_cell_is_reported_with_its_error():
     def edit(sheet):
         sheet["A4"] = "#N/A"
