@@ -2,12 +2,14 @@
 
 import logging
 import traceback
+from pathlib import Path
 
 import streamlit as st
 
 from kaa import fmt, store
 from ui import state
 
+ROOT = Path(__file__).resolve().parent
 st.set_page_config(page_title="KAA-statistik", page_icon=":material/query_stats:", layout="wide")
 
 LADDA_UPP = st.Page("pages/ladda-upp.py", title="Ladda upp", icon=":material/upload_file:", url_path="ladda-upp")
@@ -34,7 +36,8 @@ except Exception as error:  # noqa: BLE001 - a user never sees a traceback, only
     if type(error).__module__.startswith("streamlit"):  # rerun/stop signals and Streamlit's own errors
         raise
     # For the statistician: the kind of error and where, never its message (it could quote a value).
-    frame = traceback.extract_tb(error.__traceback__)[-1]
+    ours = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.startswith(str(ROOT))]
+    frame = (ours or traceback.extract_tb(error.__traceback__))[-1]
     logging.getLogger("kaa").error("Oväntat fel %s i %s:%s (%s)", type(error).__name__, frame.filename,
                                    frame.lineno, frame.name)
     st.error("Något gick fel när sidan skulle visas. Ladda om sidan; om felet står kvar, kontakta "

@@ -68,14 +68,19 @@ def color_map(frame: pd.DataFrame, column: str) -> dict:
     return {}
 
 
-def _hover_frame(frame: pd.DataFrame, keep_missing: bool = False) -> pd.DataFrame:
+def _hover_frame(frame: pd.DataFrame, keep_missing: bool = False, keep_hidden: bool = False) -> pd.DataFrame:
     """Add the y value (shares in percent) and one hover line that shows counts behind shares.
 
     Missing figures are dropped (no bar is ever drawn for them); lines keep them, so they break.
+    `keep_hidden` keeps a hidden figure (`<5`, `..`) as an empty slot at 0 that carries its marker.
     """
-    out = (frame if keep_missing else frame[frame["varde"].notna()]).copy()
+    hidden = frame["maskad"].fillna("").astype(bool) if "maskad" in frame else pd.Series(False, frame.index)
+    out = (frame if keep_missing else frame[frame["varde"].notna() | (hidden & keep_hidden)]).copy()
     is_share = out["measure"].isin(schema.SHARE_NAMES)
     out["y"] = out["varde"].where(~is_share, out["varde"] * 100)
+    if keep_hidden:
+        out["y"] = out["y"].fillna(0.0)
+    out["maskad"] = out["maskad"].fillna("") if "maskad" in out else ""
     behind = [
         f"{fmt.count(t)} av {fmt.count(n)}" if pd.notna(t) and pd.notna(n) else
         ("publicerad andel, antal saknas" if nog == "publicerad andel" else
@@ -96,65 +101,157 @@ def _hover_title(x: str, color: str) -> str:
     return "<b>%{x}</b> · %{customdata[3]}"
 
 
-def style(fig: go.Figure, title: str, percent: bool, height: int = 420) -> go.Figure:
-    """The one house style: Swedish separators, calm template, readable sizes."""
+#: Titles are broken into lines of at most this many characters, so none is cut off on a phone.
+TITLE_WIDTH = 42
+
+
+def wrap_title(title: str, width: int = TITLE_WIDTH) -> str:
+    """A title as lines of at most `width` characters (Plotly never wraps a title by itself)."""
+    lines: list[str] = []
+    for word in title.split(" "):
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
+
+
+def style(fig: go.Figure, title: str, percent: bool, height: int = 420, value_axis: str = "y") -> go.Figure:
+    """The one house style: Swedish separators, calm template, readable sizes, legend above the plot."""
+    lines = wrap_title(title).count("<br>") + 1
     fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 18}},
+        title={"text": wrap_title(title), "x": 0, "xanchor": "left", "font": {"size": 17}},
         separators=fmt.PLOTLY_SEPARATORS,
         template="plotly_white",
         font={"family": FONT, "size": 14},
-        height=height,
-        margin={"l": 10, "r": 10, "t": 70, "b": 10},
-        legend={"title": None, "orientation": "h", "y": -0.15, "x": 0},
+        height=height + 22 * (lines - 1),
+        margin={"l": 10, "r": 10, "t": 50 + 22 * lines, "b": 10},
+        # At the foot of the figure (not of the plot), so rotated axis labels never run into it and a
+        # legend that wraps on a phone pushes the margin instead of the title.
+        legend={"title": None, "orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0},
         hoverlabel={"font_size": 14},
     )
+    update = fig.update_xaxes if value_axis == "x" else fig.update_yaxes
     if percent:
-        fig.update_yaxes(ticksuffix=fmt.NBSP + "%", rangemode="tozero")
+        update(ticksuffix=fmt.NBSP + "%", rangemode="tozero")
     else:
-        fig.update_yaxes(tickformat=",d")  # 30 000, never 30k
+        update(tickformat=",d")  # 30 000, never 30k
     return fig
+
+
+#: Height of one bar when jobbtorg are drawn as horizontal bars: room for a label that never shrinks.
+BAR_PX = 26
 
 
 def bar(frame: pd.DataFrame, x: str, color: str, title: str, *, facet: str | None = None,
         target: float | None = None, height: int = 420, barmode: str = "group",
         facet_rows: bool = False) -> go.Figure:
-    """Bars of a panel frame: value on y, labelled with its Swedish text, counts on hover.
+    """Bars of a panel frame, labelled with their Swedish text, counts on hover.
 
-    Over more than MAX_BAR_YEARS years, grouped bars stop being readable; the same
-    frame is then drawn as lines over the years instead (see `trend`).
+    `x` is the category axis. Jobbtorg, whose names are long and many, are drawn as horizontal
+    bars (names on the left, readable on a phone); other categories as vertical bars. Over more
+    than MAX_BAR_YEARS years, grouped bars stop being readable; the same frame is then drawn as
+    lines over the years instead (see `trend`).
     """
     if frame[schema.AR].nunique() > MAX_BAR_YEARS and schema.AR in (color, facet):
         series = x if color == schema.AR else color
         return trend(frame, series, title, panels=None if color == schema.AR else x, target=target)
-    data = _hover_frame(frame)
+    data = _hover_frame(frame, keep_hidden=barmode != "stack")
     data["serie"] = data[color].astype(str)
     percent = bool(len(data)) and data["measure"].isin(schema.SHARE_NAMES).all()
     orders = _orders(data)
+    horizontal = x == schema.JOBBTORG
+    value_label = "Andel" if percent else "Antal"
     fig = px.bar(
-        data, x=x, y="y", color=color, text="text", barmode=barmode, pattern_shape=color,
-        pattern_shape_sequence=PATTERNS,
-        facet_col=None if facet_rows else facet, facet_row=facet if facet_rows else None,
+        data, x="y" if horizontal else x, y=x if horizontal else "y", orientation="h" if horizontal else "v",
+        color=color, text="text", barmode=barmode, pattern_shape=color, pattern_shape_sequence=PATTERNS,
+        facet_col=None if facet_rows or horizontal else facet, facet_row=facet if facet_rows or horizontal else None,
         color_discrete_map=color_map(data, color), category_orders=orders,
-        custom_data=["matt", "text", "bakom", "serie"],
-        labels={**schema.DIMENSION_LABELS, "y": "Andel" if percent else "Antal", "matt": "Mått"},
+        custom_data=["matt", "text", "bakom", "serie", "maskad"],
+        labels={**schema.DIMENSION_LABELS, "y": value_label, "matt": "Mått"},
     )
-    # Labels sit above the bars, except inside a stacked segment, where on top it would read as the
-    # stack's total.
+    # A stacked segment carries its label inside (on top it would read as the stack's total); grouped
+    # bars get labels of their own (see `_label_bars`).
     inside = barmode == "stack"
+    category = "%{y}" if horizontal else "%{x}"
     fig.update_traces(
-        textposition="inside" if inside else "outside", cliponaxis=False,
+        textposition="inside" if inside else "none", cliponaxis=False,
         insidetextanchor="end" if inside else None,
-        hovertemplate=_hover_title(x, color) + "<br>%{customdata[0]}: %{customdata[1]}"
+        hovertemplate=_hover_title(x, color).replace("%{x}", category) + "<br>%{customdata[0]}: %{customdata[1]}"
                       "<br>%{customdata[2]}<extra></extra>",
     )
     if facet:
         fig.for_each_annotation(lambda a: a.update(text=a.text.split("=")[-1]))
-        fig.for_each_xaxis(lambda axis: axis.update(title=None))
+        (fig.for_each_yaxis if horizontal else fig.for_each_xaxis)(lambda axis: axis.update(title=None))
+    if horizontal:
+        fig.update_yaxes(title=None)  # px lists the categories top to bottom in the report's order
+        panels = data[facet].nunique() if facet else 1
+        bars_per_panel = len(orders[x]) * (1 if inside else data[color].nunique())
+        height = 110 + panels * (BAR_PX * bars_per_panel + 40)
     if x == schema.JOBBTORG:
-        set_apart_unknown_district(fig, orders[schema.JOBBTORG])
+        # As Plotly numbers the categories (px lists horizontal ones bottom-up).
+        placed = fig.layout.yaxis.categoryarray if horizontal else None
+        set_apart_unknown_district(fig, list(placed or orders[schema.JOBBTORG]), horizontal)
     if target is not None:
-        add_target(fig, target)
-    return style(fig, title, percent, height)
+        add_target(fig, target, horizontal)
+    style(fig, title, percent, height, value_axis="x" if horizontal else "y")
+    if not inside:
+        _label_bars(fig, x, color, orders, target, percent, horizontal)
+    return fig
+
+
+#: Vertical bars times the characters of their longest label above which the labels stand upright,
+#: so that they never overlap on a phone (a plot about 300 px wide, some 7 px a character).
+UPRIGHT_LABELS_FROM = 30
+LABEL_BACKGROUND = "rgba(255,255,255,0.88)"
+
+
+def _label_bars(fig: go.Figure, x: str, color: str, orders: dict, target: float | None, percent: bool,
+                horizontal: bool) -> None:
+    """Value labels over grouped bars as annotations: a fixed, readable size on a white ground.
+
+    Plotly's own bar text shrinks to fit narrow bars and is crossed by reference lines. These labels
+    are drawn above every line (a target line passes behind them), never shrink, and are bold within
+    five percentage points of the target, where a manager looks first. A hidden figure (`<5`, `..`)
+    has an empty slot with its marker at the foot, so a gap never reads as 0.
+    """
+    bars = [t for t in fig.data if t.type == "bar"]
+    if not bars:
+        return
+    names = {t.name for t in bars}
+    series = [s for s in map(str, orders.get(color, [])) if s in names] or sorted(names)
+    width = 0.8 / len(series)
+    # Category positions as Plotly numbers them (px lists horizontal categories bottom-up).
+    axis = fig.layout.yaxis if horizontal else fig.layout.xaxis
+    categories = [str(c) for c in (axis.categoryarray or orders.get(x, []))]
+    longest = max((len(str(c[4] or c[1])) for t in bars for c in t.customdata), default=0)
+    upright = not horizontal and len(categories) * len(series) * longest > UPRIGHT_LABELS_FROM
+    marks, top = [], 0.0
+    for trace in bars:
+        rank = series.index(trace.name)  # the first series on top (horizontal) or to the left
+        offset = 0.4 - (rank + 1) * width if horizontal else -0.4 + rank * width
+        trace.update(width=width, offset=offset)
+        places, values = (trace.y, trace.x) if horizontal else (trace.x, trace.y)
+        for place, value, custom in zip(places, values, trace.customdata):
+            hidden = custom[4]
+            near = not hidden and target is not None and percent and abs(value - target * 100) <= 5
+            top = max(top, value)
+            position = categories.index(str(place)) + offset + width / 2
+            mark = dict(xref=trace.xaxis or "x", yref=trace.yaxis or "y", showarrow=False,
+                        text=hidden or (f"<b>{custom[1]}</b>" if near else custom[1]),
+                        font={"size": 13, "color": "#555555" if hidden else "#1F2933"},
+                        bgcolor=LABEL_BACKGROUND, borderpad=1)
+            if horizontal:
+                mark.update(x=value, y=position, xanchor="left", xshift=3)
+            else:
+                mark.update(x=position, y=value, yanchor="bottom", yshift=2, textangle=-90 if upright else 0)
+            marks.append(mark)
+    fig.update_layout(annotations=list(fig.layout.annotations) + marks)
+    reach = max(top, target * 100 if target is not None and percent else 0) or 1
+    headroom = 1.3 if horizontal or upright else 1.16
+    (fig.update_xaxes if horizontal else fig.update_yaxes)(range=[0, reach * headroom])
+    # Plotly's autorange misjudges a category axis whose bars carry explicit offsets: say it.
+    (fig.update_yaxes if horizontal else fig.update_xaxes)(range=[-0.5, len(categories) - 0.5])
 
 
 def trend(frame: pd.DataFrame, series: str, title: str, *, panels: str | None = None,
@@ -188,71 +285,140 @@ def trend(frame: pd.DataFrame, series: str, title: str, *, panels: str | None = 
     return style(fig, title, percent, height=140 + 300 * rows)
 
 
-def set_apart_unknown_district(fig: go.Figure, categories: list[str]) -> None:
+def set_apart_unknown_district(fig: go.Figure, categories: list[str], horizontal: bool = False) -> None:
     """Shade `Saknar stadsdel` so it never reads as a jobbtorg of its own."""
     if schema.SAKNAR_STADSDEL in categories:
         i = categories.index(schema.SAKNAR_STADSDEL)
-        fig.add_vrect(x0=i - 0.5, x1=i + 0.5, fillcolor="#8C8C8C", opacity=0.12, line_width=0, layer="below",
-                      annotation_text="stadsdel okänd", annotation_position="top",
-                      annotation_font={"size": 12, "color": "#555555"}, row="all", col="all")
+        common = dict(fillcolor="#8C8C8C", opacity=0.12, line_width=0, layer="below", row="all", col="all")
+        if horizontal:  # the name on the left already says it; a note would sit on a value label
+            fig.add_hrect(y0=i - 0.5, y1=i + 0.5, **common)
+        else:
+            fig.add_vrect(x0=i - 0.5, x1=i + 0.5, annotation_position="top", annotation_text="stadsdel okänd",
+                          annotation_font={"size": 12, "color": "#555555"}, **common)
 
 
-def add_target(fig: go.Figure, target: float) -> None:
+def add_target(fig: go.Figure, target: float, horizontal: bool = False) -> None:
     """A dashed line at a share target (given as a fraction), labelled in the legend so it covers no bar.
 
     Drawn below the bars and their labels, so a bar over the target covers it.
     """
-    fig.add_hline(y=target * 100, line_dash="dash", line_color=TARGET_COLOR, line_width=2, layer="below")
+    line = dict(line_dash="dash", line_color=TARGET_COLOR, line_width=2, layer="below")
+    if horizontal:
+        fig.add_vline(x=target * 100, **line)
+    else:
+        fig.add_hline(y=target * 100, **line)
     fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=f"Mål: minst {fmt.percent(target, 0)}",
                              line={"dash": "dash", "color": TARGET_COLOR, "width": 2}, hoverinfo="skip"))
 
 
-def ranking(frame: pd.DataFrame, title: str, target: float | None = None) -> go.Figure:
-    """Horizontal bars of jobbtorg sorted by value, with the city total as a reference line."""
-    data = _hover_frame(frame)
-    units = data[data[schema.JOBBTORG] != schema.TOTALT].sort_values("y")
-    total = data[data[schema.JOBBTORG] == schema.TOTALT]
-    percent = bool(len(data)) and data["measure"].isin(schema.SHARE_NAMES).all()
-    fig = px.bar(units, x="y", y=schema.JOBBTORG, orientation="h", text="text", color=schema.JOBBTORG,
-                 color_discrete_map=JOBBTORG_COLORS, custom_data=["matt", "text", "bakom"],
-                 labels={"y": "Andel" if percent else "Antal", schema.JOBBTORG: ""})
-    # Labels inside the bar ends, so reference lines near the longest bar never cross them.
-    fig.update_traces(textposition="inside", insidetextanchor="end", showlegend=False,
-                      hovertemplate="<b>%{y}</b><br>%{customdata[0]}: %{customdata[1]}"
-                                    "<br>%{customdata[2]}<extra></extra>")
+#: On the comparison page one colour means one thing: blue the ranked jobbtorg (and an improvement),
+#: orange a worsening, grey what is not ranked or unchanged.
+UNIT_COLOR, WORSE_COLOR, APART_COLOR = "#0072B2", "#D55E00", "#8C8C8C"
+DIRECTION_COLORS = {"bra": UNIT_COLOR, "dåligt": WORSE_COLOR, "neutralt": APART_COLOR}
+DIRECTION_NAMES = {"bra": "Förbättring", "dåligt": "Försämring", "neutralt": "Oförändrat eller utan riktning"}
+
+
+def _ranked_rows(data: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The ranked jobbtorg in rank order, named with their rank, and Saknar stadsdel apart."""
+    units = data[~data[schema.JOBBTORG].isin([schema.TOTALT, schema.SAKNAR_STADSDEL])].copy()
+    # "1. Kista": the page is about jobbtorg, and a short name leaves the bars room on a phone.
+    names = units[schema.JOBBTORG].str.removeprefix("Jobbtorg ")
+    units["rad"] = [f"{int(r)}. {j}" if pd.notna(r) else j for r, j in zip(units["rang"], names)]
+    apart = data[data[schema.JOBBTORG] == schema.SAKNAR_STADSDEL].copy()
+    apart["rad"] = schema.SAKNAR_STADSDEL
+    return units, apart
+
+
+def _reference_lines(fig: go.Figure, total: pd.DataFrame, target: float | None, percent: bool) -> None:
+    """The city's value (dotted) and the target (dashed), behind the bars, named in their own notes."""
     if len(total) and percent:  # a city total is comparable with a jobbtorg only as a share
-        fig.add_vline(x=total["y"].iloc[0], line_dash="dot", line_color="#333333",
+        fig.add_vline(x=total["y"].iloc[0], line_dash="dot", line_color="#333333", layer="below",
                       annotation_text=f"Staden: {total['text'].iloc[0]}", annotation_position="top")
-    if target is not None:
-        fig.add_vline(x=target * 100, line_dash="dash", line_color=TARGET_COLOR,
+    if target is not None and percent:
+        fig.add_vline(x=target * 100, line_dash="dash", line_color=TARGET_COLOR, layer="below",
                       annotation_text=f"Mål: {fmt.percent(target, 0)}", annotation_position="top right",
                       annotation_font_color=TARGET_COLOR)
-    style(fig, title, False, height=120 + 55 * max(len(units), 1))
-    fig.update_yaxes(categoryorder="total ascending")  # the largest on top, where rank 1 is read first
-    reach = max([units["y"].max() if len(units) else 0] + [target * 100 if target is not None else 0])
-    fig.update_xaxes(range=[0, reach * 1.12 or 1], ticksuffix=fmt.NBSP + "%" if percent else "",
-                     tickformat="" if percent else ",d")
+
+
+def ranking(frame: pd.DataFrame, title: str, target: float | None = None) -> go.Figure:
+    """Horizontal bars of the jobbtorg in rank order (rank 1 on top), Saknar stadsdel apart below them.
+
+    One colour for every jobbtorg (colour is kept for meaning: see DIRECTION_COLORS); the rank is in
+    each bar's name; the city and the target are reference lines behind the bars.
+    """
+    data = _hover_frame(frame)
+    units, apart = _ranked_rows(data)
+    total = data[data[schema.JOBBTORG] == schema.TOTALT]
+    percent = bool(len(data)) and data["measure"].isin(schema.SHARE_NAMES).all()
+    fig = go.Figure()
+    hover = "<b>%{y}</b><br>%{customdata[0]}: %{customdata[1]}<br>%{customdata[2]}<extra></extra>"
+    for rows, color, pattern, name in ((units, UNIT_COLOR, "", "Jobbtorg, rangordnade"),
+                                       (apart, APART_COLOR, "/", "Saknar stadsdel (rangordnas inte)")):
+        if len(rows):
+            fig.add_bar(x=rows["y"], y=rows["rad"], orientation="h", name=name, text=rows["text"],
+                        marker={"color": color, "pattern": {"shape": pattern}},
+                        customdata=rows[["matt", "text", "bakom"]].to_numpy(), hovertemplate=hover,
+                        textposition="inside" if color == UNIT_COLOR else "outside", insidetextanchor="end",
+                        textfont={"size": 14}, cliponaxis=False)
+    _reference_lines(fig, total, target, percent)
+    order = list(units["rad"]) + list(apart["rad"])  # top to bottom
+    style(fig, title, False, height=150 + 44 * max(len(order), 1))
+    fig.update_yaxes(categoryorder="array", categoryarray=order[::-1], title=None)
+    reach = max([data["y"].max() if len(data) else 0] + [target * 100 if target is not None and percent else 0])
+    # Room right of the target line for its note, also on a phone.
+    fig.update_xaxes(range=[0, reach * 1.3 or 1], ticksuffix=fmt.NBSP + "%" if percent else "",
+                     tickformat="" if percent else ",d", title="Andel" if percent else "Antal")
+    fig.update_layout(showlegend=len(apart) > 0)
     return fig
 
 
-def change(frame: pd.DataFrame, title: str) -> go.Figure:
-    """Diverging bars of each jobbtorg's change since the previous year (shares in percentage points)."""
-    data = frame[frame["forandring"].notna() & (frame[schema.JOBBTORG] != schema.TOTALT)].copy()
-    percent = data["measure"].isin(schema.SHARE_NAMES).all() if len(data) else False
-    data["x"] = data["forandring"] * (100 if percent else 1)
-    data["riktning"] = data["x"].map(lambda v: "Ökning" if v > 0 else "Minskning" if v < 0 else "Oförändrat")
-    data = data.sort_values("x")
-    fig = px.bar(data, x="x", y=schema.JOBBTORG, orientation="h", text="forandring_text", color="riktning",
-                 pattern_shape="riktning",
-                 color_discrete_map={"Ökning": "#0072B2", "Minskning": "#D55E00", "Oförändrat": "#8C8C8C"},
-                 pattern_shape_map={"Ökning": "", "Minskning": "/", "Oförändrat": ""},
-                 custom_data=["forandring_text", "jamfort_med_ar"],
-                 labels={"x": "Procentenheter" if percent else "Personer", schema.JOBBTORG: ""})
-    fig.update_traces(textposition="outside", cliponaxis=False,
-                      hovertemplate="<b>%{y}</b><br>Förändring sedan %{customdata[1]}: %{customdata[0]}"
-                                    "<extra></extra>")
-    fig.add_vline(x=0, line_color="#333333", line_width=1)
-    style(fig, title, False, height=120 + 55 * max(len(data), 1))
-    span = data["x"].abs().max() if len(data) else 1
-    fig.update_xaxes(range=[-span * 1.6, span * 1.6])
+def change(frame: pd.DataFrame, title: str, target: float | None = None) -> go.Figure:
+    """Each jobbtorg's move between two years as an arrow from the earlier value to the later one.
+
+    Sorted by the move in the measure's good direction, so the one that moved most toward the target
+    is on top; Saknar stadsdel apart below, never ranked. Blue is an improvement, orange a worsening.
+    """
+    usable = frame[frame["varde"].notna() & frame["varde_fore"].notna() & (frame[schema.JOBBTORG] != schema.TOTALT)]
+    data = _hover_frame(usable)
+    percent = bool(len(data)) and data["measure"].isin(schema.SHARE_NAMES).all()
+    scale = 100 if percent else 1
+    data["fore"] = data["varde_fore"] * scale
+    good = data["measure"].map(lambda m: schema.GOOD_DIRECTION.get(m, 0) or 1)
+    data["framsteg"] = data["forandring"] * good
+    units, apart = _ranked_rows(data)
+    units = units.sort_values("framsteg", ascending=False, kind="stable")
+    fig = go.Figure()
+    for rows in (units, apart):
+        for kind, group in rows.groupby("riktning", sort=False):
+            color = APART_COLOR if rows is apart else DIRECTION_COLORS[kind]
+            xs, ys = [], []
+            for before, after, row in zip(group["fore"], group["y"], group["rad"]):
+                xs += [before, after, None]
+                ys += [row, row, None]
+            fig.add_scatter(x=xs, y=ys, mode="lines", line={"color": color, "width": 3}, hoverinfo="skip",
+                            showlegend=False)
+            fig.add_scatter(
+                x=group["y"], y=group["rad"], mode="markers", name=DIRECTION_NAMES[kind] if rows is units
+                else "Saknar stadsdel (rangordnas inte)",
+                marker={"color": color, "size": 14, "symbol": [
+                    "triangle-right" if a >= b else "triangle-left" for b, a in zip(group["fore"], group["y"])]},
+                customdata=group[["text_fore", "text", "forandring_text", "jamfort_med_ar"]].to_numpy(),
+                hovertemplate="<b>%{y}</b><br>%{customdata[3]}: %{customdata[0]}<br>Nu: %{customdata[1]}"
+                              "<br>Förändring: %{customdata[2]}<extra></extra>")
+    rows = pd.concat([units, apart])
+    fig.add_scatter(x=rows["fore"], y=rows["rad"], mode="markers", hoverinfo="skip", showlegend=False,
+                    marker={"color": "white", "size": 10, "line": {"color": "#333333", "width": 2}})
+    # Each move in words above its arrow, "57,8 % → 49,6 %", on a white ground over the target line.
+    for middle, row, before, after in zip(rows[["fore", "y"]].mean(axis=1), rows["rad"], rows["text_fore"],
+                                          rows["text"]):
+        fig.add_annotation(x=middle, y=row, text=f"{before} → {after}", showarrow=False, yanchor="bottom",
+                           yshift=8, font={"size": 13, "color": "#1F2933"}, bgcolor=LABEL_BACKGROUND, borderpad=1)
+    _reference_lines(fig, data.iloc[0:0], target, percent)
+    order = list(units["rad"]) + list(apart["rad"])
+    style(fig, title, False, height=150 + 56 * max(len(order), 1))
+    fig.update_yaxes(categoryorder="array", categoryarray=order[::-1], title=None)
+    values = pd.concat([data["fore"], data["y"]]) if len(data) else pd.Series([0.0])
+    reach = max(values.max(), target * 100 if target is not None and percent else 0)
+    fig.update_xaxes(range=[0, reach * 1.3 or 1], ticksuffix=fmt.NBSP + "%" if percent else "",
+                     tickformat="" if percent else ",d", title="Andel" if percent else "Antal")
     return fig

@@ -29,6 +29,8 @@ COLUMN_LABELS = {
     "jamfort_med_ar": "Jämfört med år",
     "skillnad_mot_staden": "Skillnad mot staden",
     "rang": "Rang",
+    "varde_fore": "Värde jämförelseåret",
+    "avstand_mal": "Avstånd till målet",
     "noggrannhet": "Noggrannhet",
     "kalla": "Källa",
     "orsak": "Varför uppgift saknas",
@@ -109,24 +111,44 @@ def headline(facts: pd.DataFrame, sel: Selection, year: int,
     return out
 
 
-def compare_jobbtorg(facts: pd.DataFrame, sel: Selection, year: int, measure: str) -> pd.DataFrame:
-    """All jobbtorg side by side for one year and measure: value, change, gap to the city, rank.
+def compare_jobbtorg(facts: pd.DataFrame, sel: Selection, year: int, measure: str, since: int | None = None,
+                     target: float | None = None) -> pd.DataFrame:
+    """All jobbtorg side by side: the value in `year` and in `since`, the change, rank, city gap, target gap.
 
-    The gap to the city is given for shares only (a jobbtorg's count is a part of the
-    city's, not comparable with it). `Saknar stadsdel` is shown but not ranked.
+    `since` defaults to the previous year in the data. Rank 1 is the best value in `year` (by the
+    measure's good direction). The gap to the city and to the target are given for shares only (a
+    jobbtorg's count is a part of the city's, not comparable with it). `Saknar stadsdel` is not a
+    jobbtorg: it is shown, after the ranked ones, but never ranked. Rows come in rank order, then
+    Saknar stadsdel, then Totalt.
     """
     every_jobbtorg = replace(sel, years=None, jobbtorg=None)
-    long = figures(facts, [schema.JOBBTORG], replace(every_jobbtorg, years=(year,)), [measure], totals=True)
-    out = _with_changes(long, _changes(facts, [schema.JOBBTORG], every_jobbtorg, [measure]),
-                        [schema.AR, schema.JOBBTORG])
+    out = figures(facts, [schema.JOBBTORG], replace(every_jobbtorg, years=(year,)), [measure], totals=True)
+    if since is None:
+        earlier = [int(y) for y in facts[schema.AR].unique() if y < year]
+        since = max(earlier) if earlier else None
+    out["jamfort_med_ar"] = since if since is not None and since != year else None
+    if out["jamfort_med_ar"].notna().any():
+        before = figures(facts, [schema.JOBBTORG], replace(every_jobbtorg, years=(since,)), [measure], totals=True)
+        before = before.set_index(schema.JOBBTORG)
+        out["varde_fore"] = out[schema.JOBBTORG].map(before["varde"])
+        out["text_fore"] = out[schema.JOBBTORG].map(before["text"])
+    else:
+        out["varde_fore"], out["text_fore"] = np.nan, fmt.MISSING
+    out["forandring"] = out["varde"] - out["varde_fore"]
+    out["forandring_text"] = [_change_text(measure, c, v) for c, v in zip(out["forandring"], out["varde"])]
+    out["riktning"] = [direction(measure, c) for c in out["forandring"]]
+    is_share = measure in schema.SHARE_NAMES
     city = out.loc[out[schema.JOBBTORG] == schema.TOTALT, "varde"]
-    is_unit = ~out[schema.JOBBTORG].isin([schema.TOTALT, schema.SAKNAR_STADSDEL])
     out["skillnad_mot_staden"] = np.nan
-    if measure in schema.SHARE_NAMES and len(city):
+    if is_share and len(city):
         out.loc[out[schema.JOBBTORG] != schema.TOTALT, "skillnad_mot_staden"] = out["varde"] - city.iloc[0]
+    out["avstand_mal"] = out["varde"] - target if is_share and target is not None else np.nan
+    is_unit = ~out[schema.JOBBTORG].isin([schema.TOTALT, schema.SAKNAR_STADSDEL])
     good = schema.GOOD_DIRECTION.get(measure, 0) or 1
     out["rang"] = (out.loc[is_unit, "varde"] * good).rank(ascending=False, method="min").astype("Int64")
-    return out
+    place = np.where(is_unit, out["rang"].astype("float").fillna(len(out)), np.where(
+        out[schema.JOBBTORG] == schema.SAKNAR_STADSDEL, len(out) + 1, len(out) + 2))
+    return out.assign(_place=place).sort_values("_place", kind="stable").drop(columns="_place").reset_index(drop=True)
 
 
 def table_for_display(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
@@ -139,8 +161,10 @@ def table_for_display(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFra
             out[label] = frame["text"]
         elif column in ("taljare", "namnare"):
             out[label] = series.map(fmt.count)
-        elif column == "skillnad_mot_staden":
+        elif column in ("skillnad_mot_staden", "avstand_mal"):
             out[label] = [fmt.change(m, v) for m, v in zip(frame["measure"], series)]
+        elif column == "varde_fore":
+            out[label] = frame["text_fore"].fillna(fmt.MISSING)
         elif column == "forandring":
             out[label] = frame["forandring_text"]
         elif column in ("rang", schema.AR, "jamfort_med_ar"):

@@ -13,13 +13,19 @@ def test_bars_use_swedish_separators_labels_and_the_jobbtorg_palette(facts):
     frame = panels.figures(facts, [schema.JOBBTORG], Selection(), ["andel_studier"], totals=True)
     fig = charts.bar(frame, schema.JOBBTORG, schema.AR, "Andel till studier per jobbtorg, 2019–2020", target=0.5)
     assert fig.layout.separators == fmt.PLOTLY_SEPARATORS
-    assert fig.layout.yaxis.ticksuffix == "\u00a0%"
+    # Jobbtorg are horizontal bars: the value axis is x, and the target a vertical line at 50 %.
+    assert fig.layout.xaxis.ticksuffix == "\u00a0%"
     texts = [t for trace in fig.data if trace.type == "bar" for t in trace.text]
     assert "49,6\u00a0%" in texts and "57,8\u00a0%" in texts
     assert any(trace.name == "Mål: minst 50\u00a0%" for trace in fig.data)
-    assert any(shape.y0 == 50 for shape in fig.layout.shapes)  # the target line
+    assert any(shape.x0 == 50 for shape in fig.layout.shapes)  # the target line
+    # Every value has a label of its own that is not shrunk; those within 5 points of the target in bold.
+    labels = {a.text for a in fig.layout.annotations}
+    assert "<b>49,6\u00a0%</b>" in labels and "<b>48,2\u00a0%</b>" in labels and "41,2\u00a0%" in labels
+    assert all(a.font.size == 13 for a in fig.layout.annotations if "%" in (a.text or ""))
     # Saknar stadsdel is shaded apart from the jobbtorg.
-    assert any(getattr(a, "text", "") == "stadsdel okänd" for a in fig.layout.annotations)
+    row = list(fig.layout.yaxis.categoryarray).index(schema.SAKNAR_STADSDEL)
+    assert any(shape.type == "rect" and shape.y0 < row < shape.y1 for shape in fig.layout.shapes)
 
 
 def test_missing_figures_are_not_drawn(facts):
@@ -33,7 +39,7 @@ def test_missing_figures_are_not_drawn(facts):
 def test_hover_shows_the_counts_behind_a_share(facts):
     frame = panels.figures(facts, [schema.JOBBTORG], Selection(years=(2020,)), ["andel_studier"], totals=True)
     fig = charts.bar(frame, schema.JOBBTORG, schema.AR, "t")
-    custom = [tuple(row) for trace in fig.data for row in trace.customdata]
+    custom = [tuple(row)[:4] for trace in fig.data for row in trace.customdata]
     assert ("Andel till studier", "49,6\u00a0%", "62 av 125", "2020") in custom
 
 
@@ -51,14 +57,32 @@ def test_many_years_are_drawn_as_lines():
     assert all(trace.type == "bar" for trace in charts.bar(few, schema.JOBBTORG, schema.AR, "t").data)
 
 
-def test_ranking_puts_rank_one_on_top_with_the_city_and_the_target_marked(facts):
-    frame = panels.compare_jobbtorg(facts, Selection(), 2020, "andel_studier")
+def test_ranking_puts_rank_one_on_top_saknar_stadsdel_apart_with_the_city_and_the_target_marked(facts):
+    frame = panels.compare_jobbtorg(facts, Selection(), 2020, "andel_studier", target=0.5)
     fig = charts.ranking(frame, "Andel till studier per jobbtorg 2020, rangordnat", target=0.5)
-    assert fig.layout.yaxis.categoryorder == "total ascending"  # y runs bottom-up: the largest is drawn last, on top
-    drawn = {trace.y[0]: trace.x[0] for trace in fig.data}
-    assert schema.TOTALT not in drawn and max(drawn, key=drawn.get) == "Jobbtorg Kista"
+    top_down = list(fig.layout.yaxis.categoryarray)[::-1]  # y runs bottom-up
+    assert top_down == ["1. Kista", "2. City", "3. Vällingby", "4. Globen", "5. Skärholmen", "Saknar stadsdel"]
+    # Saknar stadsdel (46,4 %) is above three jobbtorg but is drawn apart, unranked, in grey.
+    apart = next(t for t in fig.data if t.name.startswith("Saknar stadsdel"))
+    assert list(apart.y) == ["Saknar stadsdel"] and apart.marker.color == charts.APART_COLOR
+    assert {t.marker.color for t in fig.data if t is not apart} == {charts.UNIT_COLOR}  # orange means worse only
     notes = [a.text for a in fig.layout.annotations]
     assert "Staden: 43,9\u00a0%" in notes and "Mål: 50\u00a0%" in notes
+
+
+def test_the_change_chart_answers_who_moved_most_toward_the_target(facts):
+    frame = panels.compare_jobbtorg(facts, Selection(), 2020, "andel_studier", since=2019, target=0.5)
+    row = frame.set_index("jobbtorg").loc["Jobbtorg Kista"]
+    assert (row["text_fore"], row["text"], row["forandring_text"]) == ("57,8\u00a0%", "49,6\u00a0%",
+                                                                     "\u22128,2\u00a0procentenheter")
+    assert row["rang"] == 1 and round(row["avstand_mal"], 3) == -0.004
+    fig = charts.change(frame, "t", target=0.5)
+    top_down = list(fig.layout.yaxis.categoryarray)[::-1]
+    # Every jobbtorg fell from 2019 to 2020: Globen least (−1,3), Kista most (−8,2); Saknar stadsdel last.
+    assert top_down[0] == "4. Globen" and top_down[-2] == "1. Kista" and top_down[-1] == "Saknar stadsdel"
+    assert "57,8\u00a0% → 49,6\u00a0%" in {a.text for a in fig.layout.annotations}
+    worse = [t for t in fig.data if t.name == "Försämring"]
+    assert worse and worse[0].marker.color == charts.WORSE_COLOR
 
 
 def test_hover_names_the_measure_once(facts):

@@ -87,8 +87,9 @@ def headline(sel: Selection, year: int) -> pd.DataFrame:
     return _panel(store.version(), "headline", (sel, year))
 
 
-def compare_jobbtorg(sel: Selection, year: int, measure: str) -> pd.DataFrame:
-    return _panel(store.version(), "compare_jobbtorg", (sel, year, measure))
+def compare_jobbtorg(sel: Selection, year: int, measure: str, since: int | None = None,
+                     target: float | None = None) -> pd.DataFrame:
+    return _panel(store.version(), "compare_jobbtorg", (sel, year, measure, since, target))
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
