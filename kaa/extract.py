@@ -622,11 +622,12 @@ def _bad_byte_place(rad: int, header_row: int, name: str, byte: int, value: str)
 
 
 def _report_bad_bytes(names: list[str], columns: list[pa.ChunkedArray], rownums: np.ndarray, header_row: int,
-                      problems: _Problems) -> None:
-    """One error for a UTF-8 file with bytes that are not UTF-8, naming the first places by row and column."""
+                      problems: _Problems) -> bool:
+    """One error for a UTF-8 file with bytes that are not UTF-8, naming the first places by row and column.
+    False if the header and the data have none (they were in title lines above the header)."""
     places, total = _bad_byte_places(names, columns, rownums, header_row)
     if not total:
-        return
+        return False
     listed = "; ".join(_bad_byte_place(rad, header_row, name, byte, value) for rad, _, name, byte, value in places)
     more = f"; och {fmt.count(total - len(places))} till" if total > len(places) else ""
     if total == 1:
@@ -638,6 +639,7 @@ def _report_bad_bytes(names: list[str], columns: list[pa.ChunkedArray], rownums:
         message = (f"Filen är UTF-8 men har {fmt.count(total)} tecken som inte är giltig UTF-8: {listed}{more}. "
                    f"{_BAD_BYTE_FIX.replace('tecknet', 'tecknen')}")
     problems.add(FEL, "teckenkodning", message, forvantat="UTF-8 i hela filen")
+    return True
 
 
 def _encoding_error(problems: _Problems) -> _Stop:
@@ -783,10 +785,8 @@ def _read_csv(data: bytes, problems: _Problems) -> _Raw:
     else:
         rownums = np.arange(header_row + 1, header_row + 1 + n, dtype=np.int64)
     columns = [table.column(c) for c in column_names]
-    if stray:
-        _report_bad_bytes(names, columns, rownums, header_row, problems)
-        if problems.has_errors:
-            raise _Stop()
+    if stray and _report_bad_bytes(names, columns, rownums, header_row, problems):
+        raise _Stop()  # every value after the odd byte may be misread: nothing more to say about them
     return _Raw(names=names, columns=columns, rownums=rownums,
                 encoding=encoding, delimiter=delimiter, invalid_rows=bad, header_row=header_row)
 
@@ -1699,7 +1699,7 @@ def _read_into(result: ExtractResult, data: bytes, filename: str, progress: Call
 
     # Header names are shown everywhere: a headerless file has data (maybe a personnummer) in them.
     header_pnr = sum(contains_personnummer(n) for n in raw.names)
-    raw.names = [_mask(n) for n in raw.names]
+    raw.names = [_mask(personnummer.strip_invisible(n)) for n in raw.names]
 
     # Which column is which.
     canonical = [canonical_column(n) if n else None for n in raw.names]

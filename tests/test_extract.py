@@ -1056,3 +1056,15 @@ def test_look_alikes_in_a_tidy_file():
     assert "(grekiskt gement a, U+03B1)" in bad[(4, "jobbtorg")]
     assert "(kyrilliskt gement o, U+043E)" in bad[(5, "measure")]
     assert where(result, "ovanliga tecken") == [("varning", 3, "kon")]
+
+
+def test_a_bad_byte_in_a_title_line_above_the_header_is_harmless():
+    data = b"KAA-uttag fr\xe5n systemet \xe4\n" + REGISTER_HEADER.encode() + b"\n" + b"\n".join(utf8_rows(3)) + b"\n"
+    result = read_extract(data, "uttag.csv")
+    assert not result.has_errors, report_lines(result)
+    assert result.rows_read == 3
+
+
+def test_header_names_are_shown_without_invisible_characters():
+    result = read_text("ar;person_id;kon;\u202eanteckning\u200b\n2020;P1;Kvinna;x\n")
+    assert result.dropped_columns == ["anteckning"]
