@@ -531,13 +531,19 @@ def _mostly_utf8(data: bytes | memoryview) -> bool:
     return valid > 0 and valid >= invalid
 
 
+def _is_utf8(sample: bytes, whole: bool) -> bool:
+    """The sample is UTF-8 (a character cut off at its end counts as UTF-8 unless it is the whole file)."""
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=whole)
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
 def _sniff_utf8(data: bytes, start: int, sample: bytes, whole_in_sample: bool) -> tuple[str, bool]:
     """(encoding, stray): a file without BOM is UTF-8, UTF-8 with stray bytes, or Windows-1252."""
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(sample, final=whole_in_sample)
+    if _is_utf8(sample, whole_in_sample):
         return "utf-8", False
-    except UnicodeDecodeError:
-        pass
     valid, invalid = _utf8_evidence(sample)
     if valid == 0 and invalid < _FEW_BAD_BYTES and not whole_in_sample:
         return ("utf-8", True) if _mostly_utf8(memoryview(data)[start:]) else ("cp1252", False)
@@ -675,7 +681,7 @@ def _read_csv(data: bytes, problems: _Problems) -> _Raw:
     if encoding == "utf-8":
         encoding, stray = _sniff_utf8(data, start, sample, whole_in_sample)
     elif encoding == "utf-8-sig":
-        stray = _utf8_evidence(sample)[1] > 0
+        stray = not _is_utf8(sample, whole_in_sample)
     if encoding == "cp1252":
         try:
             text = sample.decode("cp1252")
