@@ -468,3 +468,42 @@ def test_the_command_line_shows_the_event_log_with_the_os_user(kaa_data_dir, tmp
     lines = [line for line in kaa("events").splitlines() if "(kommandoraden)" in line]
     assert [line.split(" | ")[2] for line in lines] == ["inaktiverade", "importerade"]
     assert all(store.sources()[0].id in line and "| 300 | 2021 |" in line for line in lines)
+
+
+def test_a_database_of_an_earlier_schema_is_upgraded_in_place_with_its_data(backend):
+    """Revision 0001 had no exempeldata column: a store written then is upgraded on first use."""
+    from alembic import command
+    from alembic.config import Config
+
+    url = config.database_url()
+    if backend == "sqlite":
+        config.data_dir().mkdir(parents=True, exist_ok=True)
+    old = sa.create_engine(url)
+    with old.begin() as connection:
+        cfg = Config()
+        cfg.set_main_option("script_location", str(db.MIGRATIONS))
+        cfg.attributes["connection"] = connection
+        command.upgrade(cfg, "0001")
+        connection.execute(sa.text(
+            "INSERT INTO sources (id, name, filnamn, sha256, importerad, ar, rader, varningar, aktiv, typ) VALUES "
+            "('kalla-20251201101010-aaaaaaaa', 'Mallen', 'mall.csv', :sha, '2025-12-01T10:10:10', '2020', 3, "
+            "'[\"exempeldata: 1 st.\"]', TRUE, 'register')"), {"sha": "3" * 64})
+    old.dispose()
+    db.forget_engines()
+    (source,) = store.sources()
+    assert source.exempeldata and source.label.endswith(", exempeldata")
+    with engine().connect() as connection:
+        assert connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == db.SCHEMA_VERSION
+
+
+def test_an_import_of_demo_ids_is_marked_as_example_data(kaa_data_dir):
+    from kaa import demo, extract
+
+    buffer = __import__("io").BytesIO()
+    demo.write(demo.generate(200, [2021], seed=2), buffer)
+    data = buffer.getvalue()
+    outcome = store.import_extract(extract.read_extract(data, "demo.csv"), data, "demo.csv", "Demo")
+    assert outcome.source.exempeldata
+    facts = store.load_facts()
+    assert set(facts.loc[facts["ar"] == 2021, "source"]) == {outcome.source.label}
+    assert outcome.source.label.endswith(", exempeldata")

@@ -66,7 +66,7 @@ class ImportOutcome:
 
 
 def add_source(facts: pd.DataFrame, *, digest: str, filnamn: str, name: str | None, rader: int,
-               varningar: list[str], typ: str, actor: str | None = None) -> ImportOutcome:
+               varningar: list[str], typ: str, actor: str | None = None, exempeldata: bool = False) -> ImportOutcome:
     """Store an import's facts as a new active source; importing the same file again changes nothing."""
     if facts.empty:
         raise StoreError("Filen innehåller inga uppgifter att importera.")
@@ -82,7 +82,7 @@ def add_source(facts: pd.DataFrame, *, digest: str, filnamn: str, name: str | No
         fallback = records.clean_name(filnamn.rsplit(".", 1)[0] if "." in filnamn else filnamn)
         source = Source(id=source_id, name=typed or fallback or source_id, filnamn=filnamn, sha256=digest,
                         importerad=now.isoformat(), ar=tuple(sorted(int(y) for y in facts[schema.AR].unique())),
-                        rader=int(rader), varningar=tuple(varningar), aktiv=True, typ=typ)
+                        rader=int(rader), varningar=tuple(varningar), aktiv=True, typ=typ, exempeldata=exempeldata)
         source = records.insert_source(connection, source, facts)
         records.log(connection, actor or command_line_actor(), "import", source)
         return ImportOutcome(source, new=True)
@@ -95,7 +95,8 @@ def import_extract(result, data: bytes, filnamn: str, name: str | None = None,
         raise StoreError("Filen har fel och importerades inte. Rätta felen och försök igen.")
     warnings = [f"{typ}: {count} st." for (level, typ), count in result.problem_counts.items() if level == "varning"]
     return add_source(result.facts, digest=sha256(data), filnamn=result.filename or filnamn, name=name,
-                      rader=result.rows_read, varningar=warnings, typ=result.kind, actor=actor)
+                      rader=result.rows_read, varningar=warnings, typ=result.kind, actor=actor,
+                      exempeldata=("varning", "exempeldata") in result.problem_counts)
 
 
 def _find(current: list[Source], ref: str) -> Source:

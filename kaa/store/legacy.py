@@ -67,7 +67,7 @@ def migrate(connection: Connection, directory: Path) -> None:
                 sha256=str(entry["sha256"]), importerad=str(entry["importerad"])[:19],
                 ar=tuple(int(y) for y in entry["ar"]), rader=int(entry["rader"]),
                 varningar=tuple(str(w) for w in entry["varningar"]), aktiv=bool(entry["aktiv"]),
-                typ=str(entry["typ"]))
+                typ=str(entry["typ"]), exempeldata=any("exempeldata" in str(w) for w in entry["varningar"]))
         except (OSError, ValueError, KeyError, TypeError) as error:
             skipped.append(f"{records.clean_name(str(entry.get('id', '?')))} ({type(error).__name__})")
             continue

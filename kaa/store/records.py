@@ -31,11 +31,12 @@ class Source:
     varningar: tuple[str, ...]
     aktiv: bool
     typ: str
+    exempeldata: bool = False  # every person id a demo id: made-up rows, never the city's statistics
 
     @property
     def label(self) -> str:
         """How figures from this source are credited on the pages. Names are unique, so labels are too."""
-        return f"Import: {self.name} ({self.importerad[:10]})"
+        return f"Import: {self.name} ({self.importerad[:10]})" + (", exempeldata" if self.exempeldata else "")
 
 
 def clean_name(text: str, limit: int = NAME_MAX) -> str:
@@ -65,7 +66,8 @@ def unique_name(connection: Connection, name: str) -> str:
 def _from_row(row) -> Source:
     return Source(id=row.id, name=row.name, filnamn=row.filnamn, sha256=row.sha256, importerad=row.importerad,
                   ar=tuple(int(y) for y in row.ar.split(",") if y), rader=int(row.rader),
-                  varningar=tuple(json.loads(row.varningar)), aktiv=bool(row.aktiv), typ=row.typ)
+                  varningar=tuple(json.loads(row.varningar)), aktiv=bool(row.aktiv), typ=row.typ,
+                  exempeldata=bool(row.exempeldata))
 
 
 def all_sources(connection: Connection) -> list[Source]:
@@ -113,6 +115,7 @@ def insert_source(connection: Connection, source: Source, facts: pd.DataFrame) -
         id=source.id, name=source.name, filnamn=source.filnamn, sha256=source.sha256,
         importerad=source.importerad, ar=",".join(map(str, source.ar)), rader=source.rader,
         varningar=json.dumps(list(source.varningar), ensure_ascii=False), aktiv=source.aktiv, typ=source.typ,
+        exempeldata=source.exempeldata,
     )).inserted_primary_key[0]
     insert_facts(connection, pk, facts)
     return source

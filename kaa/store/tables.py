@@ -23,6 +23,7 @@ sources = sa.Table(
     sa.Column("varningar", sa.Text, nullable=False),  # JSON list of Swedish sentences
     sa.Column("aktiv", sa.Boolean, nullable=False),
     sa.Column("typ", sa.String(20), nullable=False),
+    sa.Column("exempeldata", sa.Boolean, nullable=False, server_default=sa.false()),  # every id a demo id
 )
 
 facts = sa.Table(
