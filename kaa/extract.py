@@ -882,7 +882,7 @@ def _read_xlsx(data: bytes, problems: _Problems, progress: Callable[[str, float]
             batch = list(itertools.islice(rows, _XLSX_BATCH))
             add(batch, start)
             start += len(batch)
-            if deadline is not None and time.monotonic() > deadline:
+            if deadline is not None and time.process_time() > deadline:
                 raise xlsx.TimeUp()
             progress("Läser filen …", 0.05 + 0.25 * min(1.0, start / max(scan.rows, 1)))
             if len(batch) < _XLSX_BATCH:
@@ -968,18 +968,18 @@ _SPLIT_BY_YEAR = ("Dela upp uttaget i flera filer med hela statistikår i varje 
 def time_up_message(workbook: bool, seconds: float = limits.READ_SECONDS) -> str:
     """Why reading stopped at the time limit, and what to do (the same on the page and the command line)."""
     fix = xlsx.SPLIT_OR_CSV if workbook else _SPLIT_BY_YEAR
-    return (f"Filen kunde inte läsas och kontrolleras inom {_seconds(seconds)}, så läsningen avbröts och "
-            f"ingenting importerades. {fix}")
+    return (f"Att läsa och kontrollera filen krävde mer än {_seconds(seconds)} processortid, så läsningen "
+            f"avbröts och ingenting importerades. {fix}")
 
 
 def _seconds(seconds: float) -> str:
     n = max(1, round(seconds))
-    return f"{fmt.count(n)} {'sekund' if n == 1 else 'sekunder'}"
+    return f"{fmt.count(n)} {'sekunds' if n == 1 else 'sekunders'}"
 
 
 def _time_up(problems: _Problems, workbook: bool, seconds: float = limits.READ_SECONDS) -> _Stop:
     return _refuse(problems, "för lång tid", time_up_message(workbook, seconds),
-                   f"en fil som läses inom {_seconds(seconds)}")
+                   f"en fil som läses med högst {_seconds(seconds)} processortid")
 
 
 def refused(filename: str, typ: str, message: str, expected: str = "") -> ExtractResult:
@@ -1621,7 +1621,7 @@ class _Progress:
 
     def __call__(self, text: str, fraction: float) -> None:
         self.report(text, fraction)
-        if self.deadline is not None and time.monotonic() > self.deadline:
+        if self.deadline is not None and time.process_time() > self.deadline:
             raise _time_up(self.problems, self.workbook, self.seconds)
 
 
@@ -1632,11 +1632,12 @@ def read_extract(data: bytes, filename: str, *, progress: Callable[[str, float],
 
     On errors (allvarlighet "fel") the facts frame is empty: errors block the import. A file past one
     of kaa.limits is refused before it is expanded. `progress(text, fraction)` is called as each phase
-    starts; after `time_limit` seconds (None: no limit) the reading stops at the next phase or piece of
-    a workbook. In-process and pure: kaa.isolate runs it in a child process for the dashboard.
+    starts; after `time_limit` seconds of CPU time (None: no limit; CPU, so that a busy machine does not
+    refuse a file) the reading stops at the next phase or piece of a workbook. In-process and pure:
+    kaa.isolate runs it in a child process for the dashboard.
     """
     problems = _Problems()
-    progress = _Progress(_guarded(progress), None if time_limit is None else time.monotonic() + time_limit,
+    progress = _Progress(_guarded(progress), None if time_limit is None else time.process_time() + time_limit,
                          problems, data, time_limit)
     result = ExtractResult(facts=empty_facts(), problems=pd.DataFrame(columns=PROBLEM_COLUMNS),
                            problem_counts={}, rows_read=0, years=[], preview=pd.DataFrame(),

@@ -11,8 +11,9 @@ the fix). The figures were chosen on a 2-core machine (README, Prestanda):
   that (5 s, 0.5 GB) is the most one upload may cost; Stockholm's register is about
   8 500 rows a year, so a decade fits 6 times. Larger extracts go as CSV.
 - Every limit here bounds the time as well; READ_SECONDS is the last guard, for what no
-  size shows (a slow machine, a pathological file). The dashboard reads each upload in a
-  child process and ends it at that time (kaa.isolate).
+  size shows (a pathological file). It is CPU time, so that a busy machine does not refuse a
+  file that only waits for a core. The dashboard reads each upload in a child process, which
+  the kernel ends past that CPU time, and waits WAIT_SECONDS at most in all (kaa.isolate).
 """
 
 from __future__ import annotations
@@ -38,7 +39,9 @@ MAX_COMPRESSION_RATIO = 100
 RATIO_MIN_BYTES = 1 * MB
 #: Parts in one workbook (Excel writes about 10; a zip with thousands is not a workbook).
 MAX_XLSX_PARTS = 1000
-#: Seconds one file may take to be read, checked and summed.
+#: CPU seconds one file may take to be read, checked and summed (a 500 000-row sheet takes about 8).
 READ_SECONDS = 60
-#: How long past READ_SECONDS the dashboard waits for the reading process before ending it.
+#: CPU seconds past READ_SECONDS before the kernel ends a reading process stuck in one long call.
 KILL_GRACE_SECONDS = 5
+#: Wall-clock seconds the dashboard waits for one file in all (a queue for a free reader included).
+WAIT_SECONDS = 300

@@ -361,15 +361,28 @@ class _Recorder:
         return child
 
 
-def test_a_child_past_the_time_limit_is_killed(monkeypatch, small_book):
+def test_the_child_keeps_the_cpu_time_limit(small_book):
+    text = one_error(isolate.read_extract_isolated(small_book, "uttag.xlsx", time_limit=0), "för lång tid")
+    assert "krävde mer än 1 sekunds processortid, så läsningen avbröts" in text and "CSV" in text
+
+
+def test_a_child_the_kernel_ends_for_its_cpu_time_says_so(monkeypatch, small_book):
+    import signal
+
+    monkeypatch.setattr(isolate, "_start", lambda: subprocess.Popen(
+        [sys.executable, "-c", f"import os; os.kill(os.getpid(), {int(signal.SIGXCPU)})"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL))
+    assert "processortid" in one_error(isolate.read_extract_isolated(small_book, "uttag.xlsx"), "för lång tid")
+
+
+def test_a_child_past_the_wall_clock_limit_is_killed(monkeypatch, small_book):
     _Recorder.started = []
     monkeypatch.setattr(isolate.subprocess, "Popen", _Recorder(subprocess.Popen))
-    monkeypatch.setattr(limits, "KILL_GRACE_SECONDS", 0)
+    monkeypatch.setattr(limits, "WAIT_SECONDS", 0.05)
     start = time.monotonic()
-    result = isolate.read_extract_isolated(small_book, "uttag.xlsx", time_limit=0.05)
+    result = isolate.read_extract_isolated(small_book, "uttag.xlsx")
     assert time.monotonic() - start < 5
-    text = one_error(result, "för lång tid")
-    assert "inom 1 sekund, så läsningen avbröts" in text
+    assert "så belastad" in one_error(result, "servern är upptagen")
     (child,) = _Recorder.started
     assert child.poll() is not None and child.returncode < 0  # killed, not left running
 
