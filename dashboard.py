@@ -25,6 +25,7 @@ page = st.navigation(pages)
 try:
     try:
         state.sidebar_filters()
+        state.provenance_banner()
     except store.StoreError:
         if page.url_path != LADDA_UPP.url_path:  # Ladda upp works without the figures: it is the way out
             raise

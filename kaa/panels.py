@@ -60,9 +60,72 @@ def figures(facts: pd.DataFrame, by: Sequence[str], sel: Selection, measures: Se
                 metrics.MASKED]]
 
 
+#: When a filter leaves a panel without a single figure, it is let go in this order.
+_RELAXED = ((schema.KON, "båda könen"), (schema.JOBBTORG, "hela staden"))
+
+
+def nearest_figures(facts: pd.DataFrame, by: Sequence[str], sel: Selection, measures: Sequence[str],
+                    totals: bool = False) -> tuple[pd.DataFrame, str]:
+    """`figures`, or, when the filters leave nothing to show, the nearest figures that exist.
+
+    A filter on kön, then on jobbtorg, is let go until some figure exists (hidden small counts
+    count as existing: they are real). The sentence says what is shown instead, and why.
+    """
+    frame = figures(facts, by, sel, measures, totals)
+    if frame["varde"].notna().any() or frame[metrics.MASKED].astype(bool).any():
+        return frame, ""
+    relaxed, let_go = sel, []
+    for dimension, instead in _RELAXED:
+        if sel.filter_for(dimension) is None or dimension in by:
+            continue
+        relaxed = replace(relaxed, **{dimension: None})
+        let_go.append((dimension, instead))
+        nearer = figures(facts, by, relaxed, measures, totals)
+        if nearer["varde"].notna().any():
+            asked = " och ".join(", ".join(sel.filter_for(d)) for d, _ in let_go)
+            per = " eller ".join(schema.DIMENSION_LABELS[d].lower() for d, _ in let_go)
+            shown = " och ".join(i for _, i in let_go)
+            return nearer, (f"Källan redovisar inte de här uppgifterna per {per}, så det finns inga siffror för "
+                            f"{asked}. Här visas i stället {shown}.")
+    return frame, ""
+
+
 def missing_reasons(frame: pd.DataFrame) -> list[str]:
     """The distinct reasons why figures in a panel are missing, for a note under it."""
     return metrics.merge_reasons(frame.loc[frame["varde"].isna(), "orsak"])
+
+
+def change_reasons(cards: pd.DataFrame) -> list[str]:
+    """Why a headline figure that is shown has no change beside it."""
+    lacking = cards[cards["varde"].notna() & cards["forandring"].isna()]
+    if lacking.empty:
+        return []
+    year = int(cards[schema.AR].iloc[0])
+    previous = cards["jamfort_med_ar"].iloc[0]
+    if previous is None or pd.isna(previous):
+        return [f"Ingen förändring visas: statistiken har inget år före {year} att jämföra med."]
+    labels = ", ".join(lacking["matt"].str.lower())
+    return [f"Ingen förändring visas för {labels}: uppgiften finns inte för {int(previous)}, eller är dold där."]
+
+
+def accuracy_notes(frame: pd.DataFrame) -> list[str]:
+    """What a reader must know about how exact the shown figures are, said only when it applies."""
+    shown = frame[frame["varde"].notna()] if "noggrannhet" in frame else frame.iloc[0:0]
+    notes = []
+    published = shown[shown["noggrannhet"] == "publicerad andel"]
+    if len(published):
+        labels = " och ".join(dict.fromkeys(published["matt"].str.lower()))
+        notes.append(f"{labels[0].upper()}{labels[1:]} för {fmt.years(published[schema.AR])} är publicerade som "
+                     "procent i källan; antalen bakom saknas.")
+    if shown["noggrannhet"].isin(["minst", "ungefär"]).any():
+        notes.append("Tal markerade ”minst” eller ”≈” är ungefärliga i källan.")
+    return notes
+
+
+def provenance(facts: pd.DataFrame, years: Sequence[int], example_labels: Sequence[str]) -> tuple[str, bool]:
+    """Which source backs which of the shown years (with its import date), and whether any is example data."""
+    shown = facts[facts[schema.AR].isin(years)]
+    return sources_by_year(facts, years), bool(shown["source"].isin(list(example_labels)).any())
 
 
 def direction(measure: str, change: float) -> str:

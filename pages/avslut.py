@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from kaa import schema
+from kaa import fmt, schema
 from kaa.published import target_for
 from ui import blocks, state
 
@@ -15,8 +15,9 @@ goal = target_for(state.targets(), "andel_studier")
 
 st.title("Avslut")
 st.markdown(
-    "Vart gick de ungdomar vars stöd avslutades under året? Målet är att minst hälften går till studier. "
-    f"Visar **{state.describe(sel)}**."
+    "Vart gick de ungdomar vars stöd avslutades under året? "
+    + (f"Målet är att minst {fmt.percent(goal, 0)} av dem går till studier. " if goal is not None else "")
+    + f"Visar **{state.describe(sel)}**."
 )
 
 OUTCOMES = {
@@ -28,48 +29,47 @@ OUTCOMES = {
 choice = st.segmented_control("Visa andel", list(OUTCOMES), default="Till studier", required=True, key="utfall",
                               bind="query-params")
 measure = OUTCOMES[choice]
-shares = state.figures([schema.JOBBTORG], sel, [measure], totals=True)
+shares, shares_note = state.nearest_figures([schema.JOBBTORG], sel, [measure], totals=True)
 blocks.panel(
     f"{schema.MEASURES[measure].label} per jobbtorg", shares,
     state.chart("bar", shares, schema.JOBBTORG, schema.AR, f"{schema.MEASURES[measure].label} per jobbtorg, {years}",
                target=goal if measure == "andel_studier" else None, height=460),
-    ["ar", "jobbtorg", "matt", "varde", "taljare", "namnare", "kalla", "orsak"], key="shares",
+    ["ar", "jobbtorg", "matt", "varde", "taljare", "namnare", "kalla", "orsak"], key="shares", note=shares_note,
 )
 
 st.subheader("Antal inskrivna och avslutade")
-counts = state.figures([schema.JOBBTORG], sel,
+counts, counts_note = state.nearest_figures([schema.JOBBTORG], sel,
                         ["inskrivna", "avslutade", "avslut_studier", "avslut_arbete"])
 blocks.panel(
     "Inskrivna och avslutade per jobbtorg", counts,
     state.chart("bar", counts, schema.JOBBTORG, "matt",
                f"Inskrivna, avslutade och avslut till studier och arbete per jobbtorg, {years}",
                facet=schema.AR, facet_rows=True, height=260 + 260 * counts[schema.AR].nunique()),
-    ["ar", "jobbtorg", "matt", "varde", "kalla", "orsak"], key="counts",
+    ["ar", "jobbtorg", "matt", "varde", "kalla", "orsak"], key="counts", note=counts_note,
 )
 
 st.subheader("Insatser per kön")
 st.caption("Ungdomar som tagit emot stöd eller en åtgärd inom KAA (inklusive Skolslussen).")
-insatser = state.figures([schema.KON], sel, ["inskrivna"], totals=not sel.kon)
+insatser, insatser_note = state.nearest_figures([schema.KON], sel, ["inskrivna"], totals=not sel.kon)
 blocks.panel(
     "Inskrivna per kön", insatser,
     state.chart("bar", insatser, schema.KON, schema.AR, f"Inskrivna (tagit del av insatser) per kön, {years}"),
-    ["ar", "kon", "matt", "varde", "kalla", "orsak"], key="insatser",
+    ["ar", "kon", "matt", "varde", "kalla", "orsak"], key="insatser", note=insatser_note,
 )
 
 st.subheader("Aim – fördjupat stöd")
 st.markdown("Aim är KAA:s verksamhet för unga som behöver mer och längre stöd. Aims ungdomar ingår också i "
             "siffrorna ovan.")
 aim_sel = replace(sel, verksamhet=schema.AIM)
-aim_counts = state.figures([schema.AR], aim_sel, ["inskrivna", "nyinskrivna", "avslutade"])
+aim_counts, aim_counts_note = state.nearest_figures([schema.AR], aim_sel, ["inskrivna", "nyinskrivna", "avslutade"])
 blocks.panel(
     "Aim – inskrivna och avslutade", aim_counts,
     state.chart("bar", aim_counts, "matt", schema.AR, f"Aim: inskrivna, nyinskrivna och avslutade, {years}"),
-    ["ar", "matt", "varde", "noggrannhet", "kalla", "orsak"], key="aim-counts",
+    ["ar", "matt", "varde", "noggrannhet", "kalla", "orsak"], key="aim-counts", note=aim_counts_note,
 )
-aim_shares = state.figures([schema.AR], aim_sel, ["andel_studier", "andel_arbete", "andel_annan"])
+aim_shares, aim_shares_note = state.nearest_figures([schema.AR], aim_sel, ["andel_studier", "andel_arbete", "andel_annan"])
 blocks.panel(
     "Aim – vart de avslutade gick", aim_shares,
     state.chart("bar", aim_shares, "matt", schema.AR, f"Aim: andel av de avslutade till studier, arbete och annan sysselsättning, {years}"),
-    ["ar", "matt", "varde", "noggrannhet", "kalla", "orsak"], key="aim-shares",
+    ["ar", "matt", "varde", "noggrannhet", "kalla", "orsak"], key="aim-shares", note=aim_shares_note,
 )
-st.caption("Aims andelar är publicerade som procent i källan; antalen bakom dem saknas.")

@@ -15,7 +15,7 @@ year = years[-1]
 st.title("KAA i Stockholm – översikt")
 st.markdown(
     f"Kommunernas aktivitetsansvar för unga under 20 år utan gymnasieexamen. "
-    f"Visar **{state.describe(sel)}**. Källa: {fmt.plain(panels.sources_by_year(facts, years))}."
+    f"Visar **{state.describe(sel)}**."
 )
 st.page_link("pages/om.py", label="Så räknas siffrorna – Om statistiken", icon=":material/info:")
 
@@ -31,10 +31,10 @@ met, sentence = panels.target_gap("andel_studier", studier["varde"], goal, year)
 if sentence:
     (st.success if met else st.warning if met is False else st.info)(sentence, icon=":material/flag:")
 
-trend = state.figures([schema.AR], sel, ["andel_studier", "andel_arbete"])
+trend, trend_note = state.nearest_figures([schema.AR], sel, ["andel_studier", "andel_arbete"])
 blocks.panel(
     "Andel avslutade till studier och arbete per år", trend,
     state.chart("bar", trend, schema.AR, "matt", f"Andel av de avslutade som gick till studier respektive arbete, {state.span(sel)}",
                target=goal),
-    ["ar", "matt", "varde", "taljare", "namnare", "kalla", "orsak"], key="trend",
+    ["ar", "matt", "varde", "taljare", "namnare", "kalla", "orsak"], key="trend", note=trend_note,
 )

@@ -16,49 +16,47 @@ st.markdown(
 )
 
 st.subheader("Från register till nådda")
-funnel = state.figures([schema.AR], sel, ["registrerade", "sokta", "nadda", "ej_nadda"])
+funnel, funnel_note = state.nearest_figures([schema.AR], sel, ["registrerade", "sokta", "nadda", "ej_nadda"])
 blocks.panel(
     "Från register till nådda", funnel,
     state.chart("bar", funnel, "matt", schema.AR, f"Registrerade, sökta, nådda och ej nådda, {years}"),
-    ["ar", "matt", "varde", "noggrannhet", "kalla", "orsak"], key="funnel",
+    ["ar", "matt", "varde", "noggrannhet", "kalla", "orsak"], key="funnel", note=funnel_note,
 )
 st.caption("Registret är alltid större än gruppen under uppsök: många finns där bara kort, t.ex. vid byte av "
            "skola eller inflyttning, och försvinner när studier registreras. Uppsöket börjar först efter "
            "ungefär två veckor.")
 
 st.subheader("Nådda och ej nådda per kön")
-by_kon = state.figures([schema.KON], sel, ["nadda", "ej_nadda"], totals=not sel.kon)
+by_kon, by_kon_note = state.nearest_figures([schema.KON], sel, ["nadda", "ej_nadda"], totals=not sel.kon)
 blocks.panel(
     "Nådda och ej nådda per kön", by_kon,
     state.chart("bar", by_kon, schema.KON, "matt", f"Nådda och ej nådda per kön, {years}", facet=schema.AR,
                barmode="stack"),
-    ["ar", "kon", "matt", "varde", "kalla", "orsak"], key="kon",
+    ["ar", "kon", "matt", "varde", "kalla", "orsak"], key="kon", note=by_kon_note,
 )
 
 st.subheader("Andel nådda")
-reach = state.figures([schema.KON], sel, ["andel_nadda"], totals=not sel.kon)
+reach, reach_note = state.nearest_figures([schema.KON], sel, ["andel_nadda"], totals=not sel.kon)
 blocks.panel(
     "Andel nådda av de sökta", reach,
     state.chart("bar", reach, schema.KON, schema.AR, f"Andel av de sökta som nåddes, per kön, {years}"),
-    ["ar", "kon", "matt", "varde", "taljare", "namnare", "kalla", "orsak"], key="reach",
+    ["ar", "kon", "matt", "varde", "taljare", "namnare", "kalla", "orsak"], key="reach", note=reach_note,
 )
 
 st.subheader("Vad gör de som nås?")
 st.markdown("När en ungdom nås noteras vad hen gör. Många studerar redan i någon form som inte syns i "
             "registret, arbetar eller är utomlands.")
-occupied = state.figures([schema.AR], sel, ["andel_sysselsatta"])
+occupied, occupied_note = state.nearest_figures([schema.AR], sel, ["andel_sysselsatta"])
 blocks.panel(
     "Andel nådda som redan hade sysselsättning", occupied,
     state.chart("bar", occupied, "matt", schema.AR, f"Andel av de nådda som redan hade sysselsättning, {years}"),
-    ["ar", "matt", "varde", "noggrannhet", "kalla", "orsak"], key="occupied",
+    ["ar", "matt", "varde", "noggrannhet", "kalla", "orsak"], key="occupied", note=occupied_note,
 )
-st.caption("Rapporten anger bara andelen (publicerad andel); antalet sysselsatta nådda saknas.")
 
 st.subheader("Kontaktförsök per kanal")
-contacts = state.figures([schema.AR], sel, list(schema.KONTAKT_MEASURES))
+contacts, contacts_note = state.nearest_figures([schema.AR], sel, list(schema.KONTAKT_MEASURES))
 blocks.panel(
     "Kontaktförsök per kanal", contacts,
     state.chart("bar", contacts, "matt", schema.AR, f"Kontaktförsök per kanal, {years}"),
-    ["ar", "matt", "varde", "noggrannhet", "kalla", "orsak"], key="contacts",
+    ["ar", "matt", "varde", "noggrannhet", "kalla", "orsak"], key="contacts", note=contacts_note,
 )
-st.caption("Tal markerade ”minst” eller ”≈” är ungefärliga i källan (t.ex. ”över 6800 brev”).")

@@ -99,12 +99,22 @@ def test_uppsok_charts_and_missing_contact_channels():
     assert set(occupied["Noggrannhet"]) == {"publicerad andel"}
 
 
-def test_uppsok_by_jobbtorg_explains_instead_of_drawing_zeros():
+def test_uppsok_by_jobbtorg_shows_the_citys_figures_and_says_so_instead_of_empty_boxes():
     at = open_page("pages/uppsok.py")
     at.multiselect(key="jobbtorg").set_value(["Jobbtorg Kista"]).run()
     assert not at.exception
-    assert any("per jobbtorg" in i.value for i in at.info)
-    assert len(at.get("plotly_chart")) == 0
+    notes = [i.value for i in at.info]
+    assert notes and all("per jobbtorg" in n and "Jobbtorg Kista" in n and "hela staden" in n for n in notes)
+    assert len(at.get("plotly_chart")) == 5  # the nearest figures that exist, never zeros
+    funnel = at.dataframe[0].value
+    assert "8\u00a0452" in set(funnel["Värde"])  # the city's registrerade 2020, as in the report
+
+
+def test_a_link_to_a_breakdown_the_report_lacks_shows_the_nearest_figures():
+    at = open_page("pages/avslut.py", ar="2020", kon="Kvinna", utfall="Till arbete")
+    notes = [i.value for i in at.info]
+    assert any("per kön" in n and "båda könen" in n for n in notes), notes
+    assert len(at.get("plotly_chart")) >= 4
 
 
 def test_avslut_shows_jobbtorg_table_and_aim():

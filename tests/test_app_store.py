@@ -87,3 +87,23 @@ def test_changes_made_on_the_page_are_logged_with_the_page_as_actor():
     assert [s.aktiv for s in store.sources()] == [False]
     latest = store.events()[0]
     assert latest["action"] == "deactivate" and latest["actor"] == "ej inloggad (webbläsaren)"
+
+
+def test_every_page_says_where_its_years_come_from_and_marks_example_data():
+    import io
+
+    from kaa import demo, extract
+
+    buffer = io.BytesIO()
+    demo.write(demo.generate(400, [2021], seed=4), buffer)
+    data = buffer.getvalue()
+    store.import_extract(extract.read_extract(data, "demo.csv"), data, "demo.csv", "Demo 2021")
+    for page in ("pages/oversikt.py", "pages/uppsok.py", "pages/avslut.py", "pages/jamfor.py", "pages/om.py"):
+        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+        at.run()
+        at.switch_page(page).run()
+        assert not at.exception, page
+        sources = [c.value for c in at.caption if c.value.startswith("Källa: ")]
+        assert sources and "Demo 2021" in sources[0] and "exempeldata" in sources[0], (page, sources)
+        assert "för 2019–2020" in sources[0] and "för 2021" in sources[0]
+        assert any("exempeldata" in w.value for w in at.warning), page

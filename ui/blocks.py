@@ -31,19 +31,25 @@ def _file_name(title: str, suffix: str = "csv") -> str:
 
 
 def explain_missing(frame: pd.DataFrame) -> None:
-    """Say in words which figures are missing and why."""
+    """Say in words which figures are missing and why, and how exact the shown ones are."""
     reasons = panels.missing_reasons(frame)
     if reasons:
         st.caption("Saknas (visas som –): " + " ".join(reasons))
+    for note in panels.accuracy_notes(frame):
+        st.caption(note)
 
 
 def panel(title: str, frame: pd.DataFrame, figure: go.Figure | None,
-          columns: Sequence[str], key: str, missing_note: bool = True) -> None:
+          columns: Sequence[str], key: str, missing_note: bool = True, note: str = "") -> None:
     """Chart and table tabs over the same frame, CSV and Excel downloads of it, and the missing-figure note.
 
     `missing_note=False` for a second panel over a frame whose missing figures are already explained.
+    `note` says what is shown instead when the selection itself has no figures (`nearest_figures`).
     """
-    if frame["varde"].notna().sum() == 0:
+    if note:
+        st.info(note, icon=":material/zoom_out:")
+    hidden = frame["maskad"].astype(bool) if "maskad" in frame else pd.Series(False, index=frame.index)
+    if not (frame["varde"].notna() | hidden).any():  # a hidden small count is a figure: it gets its panel
         st.info(f"**{title}:** inga uppgifter för det här urvalet. " + " ".join(panels.missing_reasons(frame)),
                 icon=":material/info:")
         return
@@ -92,3 +98,5 @@ def metric_cards(cards: pd.DataFrame) -> None:
                 help=f"{definition} {extra}".strip(), border=True, height="stretch",
             )
     explain_missing(cards)  # a card showing – says why below, not only in its tooltip
+    for reason in panels.change_reasons(cards):
+        st.caption(reason)

@@ -83,6 +83,11 @@ def figures(by, sel: Selection, measures, totals: bool = False) -> pd.DataFrame:
     return _panel(store.version(), "figures", (tuple(by), sel, tuple(measures), totals))
 
 
+def nearest_figures(by, sel: Selection, measures, totals: bool = False) -> tuple[pd.DataFrame, str]:
+    """`kaa.panels.nearest_figures`: the asked figures, or the nearest that exist, with a sentence saying so."""
+    return _panel(store.version(), "nearest_figures", (tuple(by), sel, tuple(measures), totals))
+
+
 def headline(sel: Selection, year: int) -> pd.DataFrame:
     return _panel(store.version(), "headline", (sel, year))
 
@@ -160,6 +165,17 @@ def selection() -> Selection:
     kon = st.session_state.get("kon") or ALLA
     return Selection(years=years, jobbtorg=jobbtorg, kon=None if kon == ALLA else (kon,),
                      min_cell=store.min_cell())
+
+
+def provenance_banner() -> None:
+    """At the top of every page: which source each shown year comes from, and a warning for example data."""
+    sel = selection()
+    examples = [s.label for s in store.sources() if s.exempeldata]
+    line, example = panels.provenance(facts(), chosen_years(sel), examples)
+    if example:
+        st.warning("Sidan visar **exempeldata**: påhittade rader (demo-id), inte stadens statistik. Inaktivera "
+                   "källan på sidan Ladda upp för att se de riktiga siffrorna.", icon=":material/science:")
+    st.caption("Källa: " + fmt.plain(line))
 
 
 def chosen_years(sel: Selection) -> list[int]:

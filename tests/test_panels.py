@@ -1,0 +1,42 @@
+"""Panel frames and the sentences made from them: what applies is said, what does not is not."""
+
+from __future__ import annotations
+
+from kaa import masking, panels, schema
+from kaa.metrics import Selection
+
+
+def test_accuracy_notes_follow_the_figures_shown(facts):
+    aim = panels.figures(facts, [schema.AR], Selection(verksamhet=schema.AIM), ["andel_studier", "andel_arbete"])
+    assert panels.accuracy_notes(aim) == [
+        "Andel till studier och andel till arbete för 2019–2020 är publicerade som procent i källan; "
+        "antalen bakom saknas."]
+    computed = panels.figures(facts, [schema.AR], Selection(), ["andel_studier"])
+    assert panels.accuracy_notes(computed) == []  # computed from counts: nothing to say
+    contacts = panels.figures(facts, [schema.AR], Selection(), list(schema.KONTAKT_MEASURES))
+    assert "Tal markerade ”minst” eller ”≈” är ungefärliga i källan." in panels.accuracy_notes(contacts)
+
+
+def test_a_card_without_a_change_says_why(facts):
+    first_year = panels.headline(facts, Selection(years=(2019,)), 2019)
+    assert panels.change_reasons(first_year) == [
+        "Ingen förändring visas: statistiken har inget år före 2019 att jämföra med."]
+    assert panels.change_reasons(panels.headline(facts, Selection(), 2020)) == []
+
+
+def test_nearest_figures_let_go_of_a_filter_the_source_cannot_answer(facts):
+    protected = masking.protect(facts, 5)
+    frame, note = panels.nearest_figures(protected, [schema.AR], Selection(jobbtorg=("Jobbtorg Kista",)),
+                                         ["registrerade"])
+    assert note == ("Källan redovisar inte de här uppgifterna per jobbtorg, så det finns inga siffror för "
+                    "Jobbtorg Kista. Här visas i stället hela staden.")
+    assert list(frame["varde"]) == [8724, 8452]
+    same, none = panels.nearest_figures(protected, [schema.AR], Selection(), ["registrerade"])
+    assert none == "" and list(same["varde"]) == [8724, 8452]
+
+
+def test_provenance_names_each_years_source_and_flags_example_data(facts):
+    line, example = panels.provenance(facts, [2019, 2020], [])
+    assert line == "Årsrapport 2020 (publicerade siffror) för 2019–2020" and not example
+    _, flagged = panels.provenance(facts, [2020], ["Årsrapport 2020 (publicerade siffror)"])
+    assert flagged
