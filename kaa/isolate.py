@@ -16,6 +16,8 @@ runs `kaa.extract.read_extract` in a fresh Python process instead and returns th
   at most WAIT_SECONDS of wall-clock time in all, and kills the child then. The child is killed as
   well if the caller stops waiting (a Streamlit rerun or stop is an exception in the caller's thread).
 - At most MAX_PARALLEL readers run at once per server process; the next upload waits its turn.
+  A reader runs at a lower CPU priority (nice 10), so that on a busy machine the server's page
+  runs get a core first.
 - `prepare()` starts one reader ahead of time (the Ladda upp page calls it), so that an upload does
   not wait a second for Python and pandas to start; it idles on its stdin until it is used, and
   ends by itself when the server does (its stdin closes).
@@ -47,6 +49,8 @@ from kaa import extract, limits
 #: Readers running at once in one server process (each may take a core and up to about 1 GB).
 MAX_PARALLEL = 2
 _SLOTS = threading.BoundedSemaphore(MAX_PARALLEL)
+#: The reader's CPU priority below the server's (POSIX nice; 19 is the lowest).
+NICE = 10
 _ROOT = Path(__file__).resolve().parent.parent
 _HEADER = struct.Struct("<Q")
 _WAIT_MESSAGE = "Väntar på att en annan fil ska bli färdigläst …"
@@ -86,6 +90,11 @@ def _child() -> None:
         return
     _, options = job
     _limit_cpu(options["time_limit"])
+    if hasattr(os, "nice"):
+        try:
+            os.nice(NICE)
+        except OSError:  # pragma: no cover - not allowed here: the reading still works
+            pass
 
     def progress(text: str, fraction: float) -> None:
         sink.write(_frame("progress", (text, float(fraction))))
