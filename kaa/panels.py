@@ -290,3 +290,19 @@ def import_changes(current: pd.DataFrame, incoming: pd.DataFrame, min_cell: int 
 def replaced_published_years(changes: pd.DataFrame) -> list[int]:
     """The years whose figures come from the published report today and that an import would replace."""
     return sorted(int(y) for y in changes.loc[changes["kalla_fore"] == SOURCE_LABEL, schema.AR].unique())
+
+
+def import_notices(changes: pd.DataFrame, existing=None) -> list[str]:
+    """What an analyst must know before confirming an import, the same on the page and the command line.
+
+    `existing` is the stored source with the same file (SHA-256), if there is one.
+    """
+    if existing is not None:
+        state = "aktiv" if existing.aktiv else "inaktiv"
+        return [f"Filen finns redan som ”{existing.name}” ({state}, importerad {existing.importerad[:10]}). En ny "
+                "import ändrar ingenting" + ("." if existing.aktiv else "; aktivera källan för att använda den.")]
+    replaced = replaced_published_years(changes)
+    if replaced:
+        return [f"Importen ersätter årsrapportens siffror för {fmt.years(replaced)} på alla sidor. Det går att "
+                "ångra: inaktivera eller ta bort källan."]
+    return []

@@ -27,8 +27,13 @@ with st.expander("Filformat och mall"):
 
 # Every file type is taken: the check says in Swedish what a file is and what to do (Streamlit's own
 # rejection of a type is in English). The size limit is kaa.limits', stated in the label.
+# A new key after each import empties the uploader, so the page starts over clean.
+generation = st.session_state.setdefault("upload_generation", 0)
 uploaded = st.file_uploader(f"Registeruttag (CSV eller Excel, högst {fmt.count(limits.MAX_FILE_MB)} MB)",
-                            type=None, key="upload", max_upload_size=limits.MAX_FILE_MB)
+                            type=None, key=f"upload-{generation}", max_upload_size=limits.MAX_FILE_MB)
+done = st.session_state.pop("import_done", None)
+if done:
+    (st.success if done["new"] else st.info)(done["message"], icon=":material/check_circle:")
 isolate.prepare()  # a reading process waits ready, so an upload is read at once
 
 if uploaded is not None:
@@ -75,28 +80,31 @@ if uploaded is not None:
     if not result.has_errors and len(result.facts):
         st.subheader("Det här ändras")
         changes = panels.import_changes(state.raw_facts(), result.facts, store.min_cell())
-        replaced = panels.replaced_published_years(changes)
-        if replaced:
-            st.warning(f"Importen ersätter årsrapportens siffror för {fmt.years(replaced)} på alla sidor. Det går "
-                       "att ångra: inaktivera eller ta bort källan under Importerade källor.",
-                       icon=":material/swap_horiz:")
+        existing = store.source_for(data)
+        for notice in panels.import_notices(changes, existing):
+            (st.info if existing else st.warning)(fmt.plain(notice), icon=":material/swap_horiz:")
         st.dataframe(
             changes.rename(columns={"ar": "År", "matt": "Mått", "text_fore": "Före", "text_efter": "Efter",
                                     "kalla_fore": "Källa i dag"})[["År", "Mått", "Före", "Efter", "Källa i dag"]],
             hide_index=True,
         )
-        name = st.text_input("Namn på källan", value=result.filename.rsplit(".", 1)[0], key="source_name")
-        if st.button("Importera", type="primary", icon=":material/upload:", key="confirm_import"):
+        name = st.text_input("Namn på källan", value=result.filename.rsplit(".", 1)[0], key="source_name",
+                             disabled=existing is not None)
+        if existing is None and st.button("Importera", type="primary", icon=":material/upload:",
+                                          key="confirm_import"):
             try:
                 outcome = store.import_extract(result, data, uploaded.name, name, actor=state.actor())
             except store.StoreError as error:
                 st.error(fmt.plain(error), icon=":material/error:")
             else:
-                (st.success if outcome.new else st.info)(
-                    fmt.plain(outcome.message) + " Alla sidor visar nu de nya siffrorna.")
-                # The read result (with its preview rows) is not needed any more: drop it from memory.
+                # Start over clean: the read result (with its preview rows) leaves memory, the uploader empties,
+                # and the outcome is said once, after the rerun.
                 st.session_state.pop("extract_result", None)
                 st.session_state.pop("extract_digest", None)
+                st.session_state["upload_generation"] = generation + 1
+                st.session_state["import_done"] = {
+                    "new": outcome.new, "message": fmt.plain(outcome.message) + " Alla sidor visar nu de nya siffrorna."}
+                st.rerun()
 
 st.header("Importerade källor")
 # The list and its buttons work even when a source's figures cannot be read: that is the way out.

@@ -107,3 +107,55 @@ def test_every_page_says_where_its_years_come_from_and_marks_example_data():
         assert sources and "Demo 2021" in sources[0] and "exempeldata" in sources[0], (page, sources)
         assert "för 2019–2020" in sources[0] and "för 2021" in sources[0]
         assert any("exempeldata" in w.value for w in at.warning), page
+
+
+def _upload_page_with(data: bytes, name: str) -> AppTest:
+    at = ladda_upp()
+    at.get("file_uploader")[0].upload(name, data, "text/csv")
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_after_an_import_the_page_starts_over_clean_and_every_button_acts_at_once():
+    import io
+
+    from kaa import demo
+
+    buffer = io.BytesIO()
+    demo.write(demo.generate(300, [2020], seed=6), buffer)
+    data = buffer.getvalue()
+    at = _upload_page_with(data, "uttag.csv")
+    assert any("ersätter årsrapportens siffror för 2020" in w.value for w in at.warning)
+    at.button(key="confirm_import").click().run()
+    assert not at.exception
+    assert any("Importerad" in s.value for s in at.success)
+    # Clean: no stale warning, no import button, the uploader is empty.
+    assert not [b for b in at.button if b.key == "confirm_import"]
+    assert not any("ersätter årsrapportens" in w.value for w in at.warning)
+    assert at.get("file_uploader")[0].value is None
+    (source,) = store.sources()
+    for expected in (False, True):  # each click acts on the first try
+        at.button(key=f"toggle-{source.id}").click().run()
+        assert not at.exception and not at.error
+        assert store.sources()[0].aktiv is expected
+    at.toggle(key=f"ask-{source.id}").set_value(True).run()
+    at.button(key=f"delete-{source.id}").click().run()
+    assert not at.exception and store.sources() == []
+
+
+def test_the_same_file_again_says_before_any_button_that_nothing_would_change():
+    import io
+
+    from kaa import demo
+
+    buffer = io.BytesIO()
+    demo.write(demo.generate(300, [2021], seed=7), buffer)
+    data = buffer.getvalue()
+    at = _upload_page_with(data, "uttag.csv")
+    at.button(key="confirm_import").click().run()
+    again = _upload_page_with(data, "samma.csv")
+    notices = [i.value for i in again.info]
+    assert any("finns redan" in n and "ändrar ingenting" in n for n in notices), notices
+    assert not [b for b in again.button if b.key == "confirm_import"]
+    assert len(store.sources()) == 1

@@ -45,6 +45,12 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def source_for(data: bytes) -> Source | None:
+    """The stored source imported from exactly these bytes, if any."""
+    with db.reading() as connection:
+        return None if connection is None else records.by_sha(connection, sha256(data))
+
+
 def sources() -> list[Source]:
     """Every imported source, oldest first (names, years, state; no figures)."""
     with db.reading() as connection:
