@@ -178,3 +178,29 @@ def test_csv_download_is_what_the_chart_shows_for_swedish_excel(page, server):
     assert "År;Jobbtorg;Mått;Värde" in text
     assert "2020;Jobbtorg Kista;Andel till studier;0,4960;62;125" in text
     assert "Jobbtorg Skärholmen" in text and "Jobbtorg Vällingby" in text
+
+
+def test_upload_import_deactivate_activate_remove_each_act_on_the_first_click(page, fresh_server, tmp_path):
+    extract = tmp_path / "uttag-2024.csv"
+    demo.write(demo.generate(800, [2024], seed=9), extract, encoding="cp1252", delimiter=";")
+    open_page(page, f"{fresh_server}/ladda-upp")
+    page.locator("input[type=file]").set_input_files(str(extract))
+    expect(page.get_by_role("button", name="Importera")).to_be_visible(timeout=60_000)
+    wait_until_idle(page)
+    page.get_by_role("button", name="Importera").click()
+    expect(page.get_by_text(re.compile("Importerad som"))).to_be_visible(timeout=60_000)
+    wait_until_idle(page)
+    # Clean again: no import button, no stale warning, an empty uploader.
+    expect(page.get_by_role("button", name="Importera")).to_have_count(0)
+    expect(page.get_by_text("ersätter årsrapportens siffror")).to_have_count(0)
+    main = page.get_by_test_id("stMain")
+    for click, state in (("Inaktivera", "inaktiv"), ("Aktivera", "aktiv")):
+        page.get_by_role("button", name=click, exact=True).click()
+        expect(main).to_contain_text(f"rader · {state}", timeout=30_000)
+        wait_until_idle(page)
+        assert_no_errors(page)
+    page.get_by_text("Ta bort …").click()
+    page.get_by_role("button", name="Ja, ta bort källan för gott").click()
+    expect(main).to_contain_text("Inga importerade källor", timeout=30_000)
+    assert_no_errors(page)
+    screenshot(page, "ladda-upp-efter-borttagning")
