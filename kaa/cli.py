@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import io
 import json
 import sys
+import threading
 from pathlib import Path
-from typing import Sequence
+from types import ModuleType
+from typing import Callable, Sequence
 
-import pandas as pd
-
-from kaa import fmt, metrics, schema, store
+# pandas, kaa.metrics and kaa.store (SQLAlchemy) are imported by the commands that use them, so that
+# `python -m kaa import` starts reading its file before the store's libraries have loaded.
+from kaa import config, fmt, schema
 
 EXIT_USAGE = 2
 
@@ -111,7 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="markdown (standard), csv eller json")
     table.add_argument("--min-cell", metavar="N",
                        help=f"antal från 1 till N-1 visas som <N, och det som skulle avslöja dem döljs också "
-                            f"(standard: {store.min_cell()}, från KAA_MIN_CELL; 0 visar allt)")
+                            f"(standard: {config.min_cell()}, från KAA_MIN_CELL; 0 visar allt)")
     validate = commands.add_parser(
         "validate", help="kontrollera ett registeruttag (CSV eller Excel .xlsx/.xlsm) utan att importera",
         description="Kontrollera ett registeruttag. Slutkod 0 om filen går att importera (varningar är "
@@ -175,8 +178,33 @@ def run_validate(args) -> int:
     return 1 if result.has_errors else 0
 
 
+def _import_in_background(name: str) -> Callable[[], ModuleType]:
+    """Start importing a module in a thread; the returned function waits for it and gives the module.
+
+    Reading a file spends most of its time in pyarrow and numpy, which release the GIL, so the import
+    runs meanwhile. Should it fail, the import is repeated in the caller's thread, which raises its error.
+    """
+    def load() -> None:
+        try:
+            importlib.import_module(name)
+        except BaseException:  # noqa: BLE001 - raised again by the caller's own import
+            pass
+
+    thread = threading.Thread(target=load, name=f"import {name}", daemon=True)
+    thread.start()
+
+    def module() -> ModuleType:
+        thread.join()
+        return importlib.import_module(name)
+    return module
+
+
 def run_import(args) -> int:
+    import kaa.extract  # noqa: F401 - pandas and pyarrow first: the store imports pandas too
+
+    store_module = _import_in_background("kaa.store")
     data, result = _check(args.file)
+    store = store_module()
     if result.has_errors:
         print("Inget importerades. Rätta felen ovan och försök igen.")
         return 1
@@ -187,6 +215,8 @@ def run_import(args) -> int:
 
 
 def run_sources() -> int:
+    from kaa import store
+
     current = store.sources()
     if not current:
         print("Inga importerade källor. Alla år kommer från årsrapporten.")
@@ -205,6 +235,8 @@ def run_sources() -> int:
 def run_events(args) -> int:
     if not args.limit.strip().isdigit() or int(args.limit) < 1:
         raise UsageError(f"--limit ska vara ett positivt heltal, inte ”{args.limit}”.")
+    from kaa import store
+
     logged = store.events(int(args.limit))
     if not logged:
         print("Händelseloggen är tom: inget har importerats eller ändrats.")
@@ -221,6 +253,8 @@ def run_events(args) -> int:
 
 
 def run_source_change(args) -> int:
+    from kaa import store
+
     try:
         if args.command == "remove":
             if sys.stdin.isatty():
@@ -265,6 +299,8 @@ def _split(text: str | None) -> list[str]:
 
 
 def _table_request(args, facts: pd.DataFrame) -> tuple[list[str], metrics.Selection, list[str]]:
+    from kaa import metrics, store
+
     known_years = store.available_years(facts)
     years = []
     for text in args.year or []:
@@ -299,6 +335,10 @@ def _typed(frame: pd.DataFrame, masked: pd.DataFrame, accuracy: pd.DataFrame, fm
     Markdown is for reading: Swedish formatting, and approximate published counts keep their
     qualifier (`minst 6 800`). csv and json carry the plain numbers.
     """
+    import pandas as pd
+
+    from kaa import metrics
+
     out = frame.copy()
     for column in out.columns:
         if column in schema.GROUPABLE:
@@ -335,17 +375,27 @@ def render(frame: pd.DataFrame, fmt_name: str) -> str:
 
 
 def _column_label(column: str) -> str:
+    from kaa import metrics
+
     base = column.removesuffix(metrics.CHANGE_SUFFIX)
     label = schema.MEASURES[base].label
     return f"{label}, förändring" if base != column else label
 
 
 def run_table(args) -> str:
+    from kaa import metrics, store
+
     facts = store.load_facts()
     by, sel, measures = _table_request(args, facts)
     frame, masked, accuracy = metrics.table_parts(facts, by, sel, measures, yoy=args.yoy)
     frame = frame.drop(columns="jamfort_med_ar", errors="ignore")
     return render(_typed(frame, masked, accuracy, args.format), args.format)
+
+
+def _is_store_error(error: Exception) -> bool:
+    """A StoreError (only a loaded store raises one: the store is not imported to find out)."""
+    store = sys.modules.get("kaa.store")
+    return store is not None and isinstance(error, getattr(store, "StoreError", ()))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -372,10 +422,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as error:
         print(f"fel: {error}", file=sys.stderr)
         return EXIT_USAGE
-    except store.StoreError as error:
-        print(f"fel: {error}", file=sys.stderr)
-        return 1
     except Exception as error:  # noqa: BLE001 - one Swedish line, never a traceback
+        if _is_store_error(error):
+            print(f"fel: {error}", file=sys.stderr)
+            return 1
         print(f"fel: oväntat fel ({type(error).__name__}). Kontakta förvaltningens statistiker.", file=sys.stderr)
         return 1
     return 0
