@@ -11,7 +11,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from kaa import fmt, metrics, schema
+from kaa import fmt, masking, metrics, schema
 from kaa.facts import overlay
 from kaa.metrics import Selection
 from kaa.published import SOURCE_LABEL
@@ -106,6 +106,24 @@ def change_reasons(cards: pd.DataFrame) -> list[str]:
         return [f"Ingen förändring visas: statistiken har inget år före {year} att jämföra med."]
     labels = ", ".join(lacking["matt"].str.lower())
     return [f"Ingen förändring visas för {labels}: uppgiften finns inte för {int(previous)}, eller är dold där."]
+
+
+#: At most this many hidden cells are named one by one under a chart; the rest are counted.
+HIDDEN_NAMED = 12
+
+
+def hidden_note(frame: pd.DataFrame, min_cell: int) -> str:
+    """Which of the panel's cells are hidden to protect individuals, and what the two symbols mean."""
+    hidden = frame[frame[metrics.MASKED].astype(bool)] if metrics.MASKED in frame else frame.iloc[0:0]
+    if hidden.empty:
+        return ""
+    dims = [d for d in (schema.AR, schema.JOBBTORG, schema.KON) if d in hidden]
+    cells = [" ".join(str(row[d]) for d in dims) + f" {row['matt'].lower()} ({row[metrics.MASKED]})"
+             for row in hidden.to_dict("records")]
+    listed = "; ".join(cells[:HIDDEN_NAMED]) + (f" och {len(cells) - HIDDEN_NAMED} till" if len(cells) > HIDDEN_NAMED
+                                                 else "")
+    return (f"Dolt för att skydda enskilda: {listed}. {masking.primary_label(min_cell)} betyder 1–{min_cell - 1} "
+            f"personer; {masking.SECONDARY} är dolt för att ett litet tal inte ska gå att räkna fram.")
 
 
 def accuracy_notes(frame: pd.DataFrame) -> list[str]:

@@ -40,3 +40,14 @@ def test_provenance_names_each_years_source_and_flags_example_data(facts):
     assert line == "Årsrapport 2020 (publicerade siffror) för 2019–2020" and not example
     _, flagged = panels.provenance(facts, [2020], ["Årsrapport 2020 (publicerade siffror)"])
     assert flagged
+
+
+def test_the_note_names_each_hidden_cell_and_says_what_the_symbols_mean():
+    import pandas as pd
+
+    frame = pd.DataFrame({"ar": [2021, 2021, 2021], "jobbtorg": ["Jobbtorg Kista", "Jobbtorg City", "Totalt"],
+                          "matt": ["Inskrivna"] * 3, "varde": [None, None, 70.0], "maskad": ["<5", "..", ""]})
+    assert panels.hidden_note(frame, 5) == (
+        "Dolt för att skydda enskilda: 2021 Jobbtorg Kista inskrivna (<5); 2021 Jobbtorg City inskrivna (..). "
+        "<5 betyder 1–4 personer; .. är dolt för att ett litet tal inte ska gå att räkna fram.")
+    assert panels.hidden_note(frame.iloc[2:], 5) == ""

@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from kaa import export, panels, schema
+from kaa import export, panels, schema, store
 
 PLOTLY_CONFIG = {
     "displaylogo": False,
@@ -37,6 +37,9 @@ def explain_missing(frame: pd.DataFrame) -> None:
         st.caption("Saknas (visas som –): " + " ".join(reasons))
     for note in panels.accuracy_notes(frame):
         st.caption(note)
+    hidden = panels.hidden_note(frame, store.min_cell())
+    if hidden:
+        st.caption(hidden)
 
 
 def panel(title: str, frame: pd.DataFrame, figure: go.Figure | None,
