@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kaa import fmt, panels, schema
+from kaa import panels, schema
 from kaa.published import target_for
 from ui import blocks, state
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kaa import charts, fmt, metrics, panels, schema
+from kaa import charts, fmt, panels, schema
 from kaa.facts import normalize_facts
 from kaa.metrics import Selection
 
