@@ -7,7 +7,6 @@ from kaa.published import target_for
 from ui import blocks, state
 
 state.require_entrypoint()
-facts = state.facts()
 sel = state.selection()
 years = state.chosen_years(sel)
 year = years[-1]
