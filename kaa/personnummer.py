@@ -144,9 +144,9 @@ def strip_invisible(text) -> str:
 def clean_text(text, max_length: int) -> str:
     """Text from a file made safe to show and store, at most `max_length` characters.
 
-    Invisible and control characters go first (so they can neither hide a number nor disguise the text,
-    e.g. a right-to-left override turning `uttag‮vsc.exe` around), whitespace is collapsed, numbers are
-    masked, and then the text is cut, ending in … when it was longer.
+    Invisible and control characters go first, so they can neither hide a number nor disguise the text
+    (a right-to-left override, U+202E, shows `uttag<U+202E>vsc.exe` as `uttagexe.csv`). Then whitespace
+    is collapsed, numbers are masked, and the text is cut, ending in … when it was longer.
     """
     text = mask(strip_invisible(text))
     if max_length <= 0:
