@@ -11,7 +11,7 @@ Reading a workbook has three steps, and only the last expands the sheet in memor
    limit, or at the deadline. Every other part is streamed through zipfile as well, which checks
    its size and CRC against the directory, so nothing bigger than the directory says is expanded.
 3. `iter_rows` reads the sheet's values with python-calamine (Rust, about 15 times faster than
-   openpyxl) and yields them row by row with the sheet's row numbers.
+   openpyxl) and gives them row by row, with the number of the sheet's last row to count from.
 
 Macros in an .xlsm are never run: only the cells are read. Nothing is written anywhere.
 Problems are raised as `Refused` with a Swedish message; they never quote a cell.
