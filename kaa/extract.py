@@ -1671,7 +1671,8 @@ def _check_size(data: bytes, problems: _Problems) -> None:
                       + (xlsx.SPLIT_OR_CSV if workbook else _SPLIT_BY_YEAR),
                       f"högst {fmt.count(limits.MAX_FILE_MB)} MB")
     if not workbook:
-        lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+        breaks = max(data.count(b"\n"), data.count(b"\r"))  # LF, CRLF or (old Mac) CR alone
+        lines = breaks + (0 if data.endswith((b"\n", b"\r")) else 1)
         if lines > limits.MAX_CSV_ROWS:
             raise _refuse(problems, "för stor fil",
                           f"Filen har {fmt.count(lines)} rader, men högst {fmt.count(limits.MAX_CSV_ROWS)} rader "

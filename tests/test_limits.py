@@ -173,6 +173,9 @@ def test_csv_rows_are_counted_before_parsing(monkeypatch):
     message = one_error(read_extract(text.encode(), "uttag.csv"), "för stor fil").replace("\xa0", " ")
     assert "151 rader" in message and "högst 100 rader" in message
     assert "hela statistikår" in message and "CSV i stället" not in message
+    for eol in ("\r\n", "\r"):
+        crlf = one_error(read_extract(text.replace("\n", eol).encode(), "uttag.csv"), "för stor fil")
+        assert "151 rader" in crlf.replace("\xa0", " ")
 
 
 def test_a_file_past_the_size_limit_is_refused(monkeypatch, small_book):
