@@ -331,13 +331,15 @@ def main() -> int:
         print(f"Chromium saknas ({CHROMIUM}): kör bash scripts/test.sh, som installerar den.", file=sys.stderr)
         return 1
     chosen = [m for m in MODES if m[0] in args.modes.split(",")]
+    load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     results = []
     with tempfile.TemporaryDirectory(prefix="kaa-upload-bench-") as tmp:
         for name, in_process in chosen:
             results.append(run_mode(name, in_process, args, Path(tmp)))
     print(f"\nÖversikt i webbläsaren medan en annan session laddar upp {sv(args.rows)} rader som .{args.format} "
           f"({sv(results[0]['upload_bytes'] / 1e6, 1)} MB); median av {args.loads} laddningar, "
-          f"{os.cpu_count()} kärnor, Python {platform.python_version()}:\n")
+          f"{os.cpu_count()} kärnor, Python {platform.python_version()}, maskinens belastning (load average, 1 min) "
+          f"{sv(load_before, 1)} före och {sv(os.getloadavg()[0], 1)} efter:\n")
     print("| Läsning av uppladdningen | Ensam | Under uppladdning | × ensam | Andel av tiden som filen lästes "
           "| Uppladdningarna | Serverns högsta minne |")
     print("|---|--:|--:|--:|--:|---|--:|")
