@@ -6,6 +6,7 @@ import argparse
 import importlib
 import io
 import json
+import os
 import sys
 import threading
 from pathlib import Path
@@ -208,7 +209,16 @@ def run_import(args) -> int:
     if result.has_errors:
         print("Inget importerades. Rätta felen ovan och försök igen.")
         return 1
-    # A StoreError reaches main(), which prints it as one Swedish line with exit code 1.
+    # The same notices as on the page, before anything is stored (a StoreError reaches main(), which
+    # prints it as one Swedish line with exit code 1).
+    from kaa import panels
+
+    existing = store.source_for(data)
+    changes = panels.import_changes(store.load_facts(), result.facts, store.min_cell())
+    for notice in panels.import_notices(changes, existing):
+        print(notice)
+    if existing is not None:
+        return 0
     outcome = store.import_extract(result, data, Path(args.file).name, args.name)
     print(outcome.message)
     return 0
@@ -422,6 +432,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as error:
         print(f"fel: {error}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:  # the reader (e.g. `| head`) has had enough: stop quietly, as Unix tools do
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - so the interpreter's final flush cannot fail
+        return 0
     except Exception as error:  # noqa: BLE001 - one Swedish line, never a traceback
         if _is_store_error(error):
             print(f"fel: {error}", file=sys.stderr)
