@@ -995,17 +995,22 @@ def refused(filename: str, typ: str, message: str, expected: str = "") -> Extrac
 # --- Columns ---------------------------------------------------------------------------
 
 
-def _factorize(column: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, pa.Array]:
-    """Per-row index into the column's distinct values (as small an integer type as fits), and those values.
-
-    The distinct values are in order of first appearance (pyarrow's dictionary_encode). The chunks are
-    combined first: one contiguous array is hashed faster than many chunks.
-    """
+def _factorize(column: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
+    """Per-row index into the column's distinct values (as small an integer type as fits), and those values."""
     if len(column) == 0:
         return np.zeros(0, dtype=np.int16), pa.array([], pa.string())
-    array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
-    encoded = array.dictionary_encode()
-    return _small_indices(encoded.indices.to_numpy(zero_copy_only=False), len(encoded.dictionary)), encoded.dictionary
+    encoded = column.dictionary_encode()
+    dictionary = encoded.chunk(encoded.num_chunks - 1).dictionary
+    if all(chunk.dictionary.equals(dictionary) for chunk in encoded.chunks):
+        index_type = np.int16 if len(dictionary) < 2 ** 15 else np.int32
+        indices = np.empty(len(column), dtype=index_type)
+        offset = 0
+        for chunk in encoded.chunks:
+            indices[offset:offset + len(chunk)] = chunk.indices.to_numpy(zero_copy_only=False)
+            offset += len(chunk)
+        return indices, dictionary
+    distinct = pc.unique(column)  # pragma: no cover - pyarrow shares one dictionary across chunks
+    return pc.index_in(column, value_set=distinct).to_numpy(zero_copy_only=False), distinct
 
 
 def _small_indices(indices: np.ndarray, distinct: int) -> np.ndarray:
@@ -1019,11 +1024,13 @@ _TRIMMED_BYTES[0x80:] = True  # the start or end of a non-ASCII character, maybe
 
 
 def _factorize_fixed_width(values: pa.Array, *, untrimmed: bool) -> tuple[np.ndarray, pa.Array] | None:
-    """`_factorize` for values that all have the same length in bytes, else None.
+    """The grouping `_factorize` gives, for values that all have the same length in bytes, else None.
 
-    The values' bytes are factorized as integers, eight and then four bytes at a time (each step keys
-    the previous step's index with the next four bytes), which is several times faster than hashing
-    strings and gives the same result. With `untrimmed`, None also when a value might start or end
+    The bytes that vary between rows are read as integers, eight and then four bytes at a time, and
+    numbered by sorting (each step keys the previous step's number with the next four bytes; ids such
+    as DEMO-0018837 take one step): several times faster than hashing strings. Equal values get equal
+    indices, as from `_factorize`, but numbered in the order of their bytes, not of first appearance
+    (the callers compare indices only). With `untrimmed`, None also when a value might start or end
     with whitespace (the caller trims and tries again).
     """
     n = len(values)
@@ -1038,21 +1045,32 @@ def _factorize_fixed_width(values: pa.Array, *, untrimmed: bool) -> tuple[np.nda
     if untrimmed and (_TRIMMED_BYTES[data[:, 0]].any() or _TRIMMED_BYTES[data[:, -1]].any()):
         return None
 
+    # Bytes that are the same in every row (a common prefix such as DEMO-0) say nothing: leave them out.
+    varying = np.flatnonzero(data.min(axis=0) != data.max(axis=0))
+    if len(varying) < width:
+        varying = varying if len(varying) else np.zeros(1, dtype=np.intp)
+        data, width = data[:, varying], len(varying)
+
     def word(begin: int, size: int) -> np.ndarray:
         part = np.zeros((n, size), dtype=np.uint8)
         part[:, :min(size, width - begin)] = data[:, begin:begin + size]
         return part.view(np.uint64 if size == 8 else np.uint32).ravel()
 
-    def factorize(keys: np.ndarray) -> np.ndarray:
-        return pa.array(keys).dictionary_encode().indices.to_numpy(zero_copy_only=False)
+    def number(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per row the rank of its key among the distinct keys, and one row of each distinct key."""
+        order = np.argsort(keys)
+        ordered = keys[order]
+        starts = np.empty(n, dtype=bool)
+        starts[0] = True
+        np.not_equal(ordered[1:], ordered[:-1], out=starts[1:])
+        ranks = np.empty(n, dtype=np.int32)
+        ranks[order] = np.cumsum(starts, dtype=np.int32) - 1
+        return ranks, order[starts]
 
-    indices = factorize(word(0, 8))
+    indices, rows = number(word(0, 8))
     for begin in range(8, width, 4):
-        indices = factorize((indices.astype(np.uint64) << np.uint64(32)) | word(begin, 4))
-    # Indices are numbered in order of first appearance: a row is a value's first when its index
-    # exceeds every index before it.
-    firsts = np.flatnonzero(np.diff(np.maximum.accumulate(indices), prepend=-1) > 0)
-    return _small_indices(indices, len(firsts)), values.take(pa.array(firsts))
+        indices, rows = number((indices.astype(np.uint64) << np.uint64(32)) | word(begin, 4))
+    return _small_indices(indices, len(rows)), values.take(pa.array(rows))
 
 
 def _factorize_ids(column: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
@@ -1067,7 +1085,7 @@ def _factorize_ids(column: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
         return found
     trimmed = pc.utf8_trim_whitespace(array)
     found = _factorize_fixed_width(trimmed, untrimmed=False)
-    return found if found is not None else _factorize(trimmed)
+    return found if found is not None else _factorize(pa.chunked_array([trimmed], pa.string()))
 
 
 @dataclass
@@ -1283,16 +1301,16 @@ def _check_duplicates(person_index: np.ndarray, persons: int, coded: dict[str, _
     key *= persons + 1
     key += person_index
     key[~usable] = -1
-    # The rows whose key occurs more than once (hashing, not sorting: linear in the rows).
-    encoded = pa.array(key).dictionary_encode()
-    slot = encoded.indices.to_numpy(zero_copy_only=False)
-    repeated = np.bincount(slot, minlength=len(encoded.dictionary))[slot] > 1
-    repeated &= usable
-    where = np.flatnonzero(repeated)
-    del encoded, slot, repeated
+    # The keys that occur more than once: sorting the keys alone is fast (no positions to carry), and
+    # the rows with those keys are looked up only when there are any.
+    ordered = np.sort(key)
+    same_as_next = ordered[1:] == ordered[:-1]
+    same_as_next &= ordered[1:] >= 0
     keep = np.ones(n, dtype=bool)
-    if len(where) == 0:
+    if not same_as_next.any():
         return keep
+    where = np.flatnonzero(np.isin(key, ordered[1:][same_as_next]))
+    del ordered, same_as_next
     content_names = [name for name in coded if name != "ar"]
     frame = pd.DataFrame({"key": key[where], "position": where})
     for name in content_names:
