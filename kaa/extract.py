@@ -23,6 +23,12 @@ parsed by pyarrow (multithreaded, every column as text), encoding and delimiter
 are sniffed on the first 64 KB only, coded columns are checked on their
 distinct values, and unused columns are dropped as soon as they have been
 scanned for personal identity numbers. No Python loop runs over the rows.
+
+Work is bounded (kaa.limits): the file's size and a CSV's lines are checked before it is parsed, and
+an Excel workbook's parts, sheet rows and cells before its sheet is expanded (kaa.xlsx, which reads
+values with python-calamine and reports formulas without saved values). A file past a limit gets one
+Swedish error saying which limit, the file's figure and what to do; so does one that takes more CPU
+time than `time_limit`.
 """
 
 from __future__ import annotations
@@ -1962,4 +1968,5 @@ __all__ = [
     "EXTRACT_COLUMNS", "ExtractColumn", "ExtractResult", "read_extract", "report_lines", "template_csv",
     "columns_table", "summary", "PROBLEM_LABELS",
     "load_stadsdel_map", "contains_personnummer", "canonical_column", "FEL", "VARNING", "REGISTER", "TIDY",
+    "refused", "time_up_message",
 ]
