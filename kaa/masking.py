@@ -1,29 +1,93 @@
 """Small-cell protection, done once on the facts so that every view agrees.
 
-Primary suppression hides counts from 1 to min_cell-1 (shown as `<5`). Secondary
-suppression then hides more figures (shown as `..`) until none of the hidden ones
-can be worked out by subtraction from any additive relation the data has:
+The method is cell suppression as τ-Argus does it: counts from 1 to min_cell-1 are the
+primary cells; secondary cells are chosen by optimisation so that a reader who knows
+everything the dashboard and the CLI publish cannot narrow any of them, and the result
+carries its own proof.
 
-- the cells of a jobbtorg × kön table add up to their row and column margins,
-- the margins add up to the year's total,
-- sokta = nadda + ej_nadda, at every cell and margin.
+What a reader is assumed to know (the attacker of the audit in tests/disclosure_audit.py):
 
-Because the margins are part of the protected facts, every view the dashboard or
-the CLI can ask for (a total, a breakdown, a filtered sum) is answered from the
-same protected figures: a sum that contains a hidden figure is itself hidden.
+- every figure shown, in every grouping and filter, and that it is the sum of its
+  jobbtorg × kön cells (or of the finest breakdown the source has),
+- what the symbols mean: `<5` is a count from 1 to 4, `..` is a hidden count that can be
+  anything from 0 up (also 1–4), and that counts are whole numbers, 0 or more,
+- sokta = nadda + ej_nadda, and the relations between measures in the README:
+  nadda_sysselsatta ≤ nadda, sokta ≤ registrerade, inskrivna ≤ registrerade,
+  nyinskrivna ≤ inskrivna, avslutade ≤ inskrivna,
+  avslut_studier + avslut_arbete + avslut_annan ≤ avslutade,
+- Aim ≤ the whole KAA, in every cell.
+
+The guarantee: for every primary cell, every value from 1 to min_cell-1 is possible given
+all of that (an integer solution of all those relations exists with the cell at that
+value), and every hidden figure has at least two possible values.
+
+How: each year is one linear model (its facts as variables, the relations as rows; years
+share no relation). The primaries are taken one at a time; for each value it still lacks,
+a linear program finds the cheapest change of the figures that moves it there while
+every relation keeps holding: hidden figures move for free, shown ones cost their
+weight and become secondary (`..`) if they move, and a `<5` bound may be broken at a cost,
+which turns that `<5` into `..`. Each solution is kept as a witness, an integer point
+that satisfies everything a reader knows (the LP's vertex is integral on these tables;
+when it is not, the same problem is solved as an integer program), so the guarantee
+holds by construction: hiding more later only widens what a reader must allow.
+
+Because the margins are part of the protected facts, every view the dashboard or the CLI
+can ask for (a total, a breakdown, a filtered sum) is answered from the same protected
+figures: a sum that contains a hidden figure is itself hidden (`..`).
 """
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+import highspy
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 from kaa import schema
 
 MASKED = "maskad"
 SECONDARY = ".."
 _BREAKDOWNS = (schema.JOBBTORG, schema.KON)
-_LINKED = ("sokta", "nadda", "ej_nadda")  # sokta = nadda + ej_nadda
+_KEYS = [schema.AR, schema.VERKSAMHET, "measure"]
+#: Figures that add up exactly; approximate ones ("minst", "ungefär") are in no relation.
+_EXACT = (schema.EXAKT, "härledd")
+#: whole = parts, in every cell and margin.
+EQUALS = (("sokta", ("nadda", "ej_nadda")),)
+#: sum(parts) ≤ whole, in every cell and margin (the README's relations between measures).
+AT_MOST = (
+    (("nadda_sysselsatta",), "nadda"),
+    (("sokta",), "registrerade"),
+    (("inskrivna",), "registrerade"),
+    (("nyinskrivna",), "inskrivna"),
+    (("avslutade",), "inskrivna"),
+    (("avslut_studier", "avslut_arbete", "avslut_annan"), "avslutade"),
+)
+#: Measures tied by an equality move together; each other measure is a family of its own.
+_FAMILY = {m: i for i, m in enumerate(schema.COUNT_NAMES)} | {"nadda": 1, "ej_nadda": 1, "sokta": 1}
+SUMMED_NOTE = "Summerad ur källans delar."
+
+# Weights: what hiding a shown figure costs, per unit it has to move. Totals are read most,
+# then margins; the report's printed figures are public anyway and are moved only as a last resort.
+_WEIGHT = {0: 3.0, 1: 1.5, 2: 1.5, 3: 1.0}
+_PUBLISHED_WEIGHT = 1000.0
+#: Breaking a `<5` bound (the figure is then shown as `..`), per unit.
+_LABEL_WEIGHT = 0.4
+#: Moving a figure that is hidden already: nearly free, so solutions stay small.
+_HIDDEN_WEIGHT = 1e-3
+
+
+#: A small program solved again and again from the last basis: no presolve, the dual simplex, one thread.
+_HIGHS_OPTIONS = {"output_flag": False, "presolve": "off", "solver": "simplex", "threads": 1}
+#: For the rare fractional vertex: any good whole-numbered solution will do.
+_MIP_OPTIONS = {"output_flag": False, "threads": 1, "mip_rel_gap": 0.5, "time_limit": 5.0}
+
+
+def _whole(values: np.ndarray) -> bool:
+    return bool(np.abs(values - np.round(values)).max(initial=0.0) <= 1e-7)
 
 
 def primary_label(min_cell: int) -> str:
@@ -34,98 +98,408 @@ def _level(frame: pd.DataFrame) -> np.ndarray:
     return frame[schema.JOBBTORG].notna().to_numpy() * 1 + frame[schema.KON].notna().to_numpy() * 2
 
 
-def _margins(rows: pd.DataFrame) -> pd.DataFrame:
-    """Add the margins a group's finest breakdown implies but the source does not state."""
-    level = _level(rows)
-    present = set(level)
-    wanted = []
-    if 3 in present:
-        wanted = [(1, [schema.JOBBTORG]), (2, [schema.KON]), (0, [])]
-    elif present & {1, 2}:
-        wanted = [(0, [])]
+# --- Margins -------------------------------------------------------------------------------------
+
+
+def _margins(counts: pd.DataFrame) -> pd.DataFrame:
+    """Add the margins each (year, verksamhet, measure)'s finest breakdown implies but the source does not state."""
+    if counts.empty:
+        return counts
+    level = _level(counts)
+    flags = pd.DataFrame({f"_has{lvl}": level == lvl for lvl in range(4)}, index=counts.index)
+    flags["_max"] = level
+    grouped = pd.concat([counts[_KEYS], flags], axis=1).groupby(_KEYS, sort=False, dropna=False)
+    has = grouped[[f"_has{lvl}" for lvl in range(4)] + ["_max"]].transform("max")
+    cells = level == has["_max"].to_numpy()
     added = []
-    cells = rows[level == max(present)]
-    for lvl, keys in wanted:
-        if lvl in present:
-            continue
-        summed = cells.groupby(keys, dropna=False)["value"].sum().reset_index() if keys else \
-            pd.DataFrame({"value": [cells["value"].sum()]})
-        first = cells.iloc[0]
-        for column in rows.columns:
-            if column not in summed:
-                summed[column] = None if column in _BREAKDOWNS else first[column]
-        summed["anmarkning"] = "Summerad ur källans delar."
-        added.append(summed[rows.columns])
-    return pd.concat([rows] + added, ignore_index=True) if added else rows
+
+    def summed(rows: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+        if rows.empty:
+            return rows.iloc[0:0]
+        out = rows.groupby(_KEYS + keys, sort=False, dropna=False).agg(
+            value=("value", "sum"), noggrannhet=("noggrannhet", "first"), kalla=("kalla", "first"),
+            source=("source", "first")).reset_index()
+        for column in _BREAKDOWNS:
+            if column not in keys:
+                out[column] = None
+        out["anmarkning"] = SUMMED_NOTE
+        return out[counts.columns]
+
+    finest3 = cells & (level == 3)
+    for lvl, keys in ((1, [schema.JOBBTORG]), (2, [schema.KON])):
+        added.append(summed(counts[finest3 & ~has[f"_has{lvl}"].to_numpy()], keys))
+    # The total, from the finest breakdown, wherever a broken-down group lacks it.
+    wants_total = cells & (level > 0) & ~has["_has0"].to_numpy()
+    added.append(summed(counts[wants_total], []))
+    added = [a for a in added if len(a)]
+    if not added:
+        return counts.reset_index(drop=True)
+    return pd.concat([counts] + added, ignore_index=True)
 
 
-def _relations(group: pd.DataFrame) -> list[tuple[np.ndarray, int]]:
-    """(member positions, total position) for every additive relation within one (year, verksamhet, measure)."""
-    level = _level(group)
-    index = group.index.to_numpy()
-    total = index[level == 0]
-    if len(total) != 1:
-        return []
-    relations = []
-    for lvl in (1, 2):
-        if (level == lvl).any():
-            relations.append((index[level == lvl], total[0]))
-    if (level == 3).any():
-        cells = group[level == 3]
-        for dim, lvl in ((schema.JOBBTORG, 1), (schema.KON, 2)):
-            margins = group[level == lvl].set_index(dim)
-            for value, members in cells.groupby(dim).groups.items():
-                if value in margins.index:
-                    relations.append((np.asarray(members), margins.loc[value, "_pos"]))
-    return relations
+# --- The linear model of one year ---------------------------------------------------------------
+
+
+@dataclass
+class _Model:
+    """One year's facts as variables and every relation a reader knows between them."""
+
+    rows: np.ndarray            # positions in the protected frame
+    x: np.ndarray               # true values
+    weight: np.ndarray          # cost per unit of moving a shown figure
+    equal: sp.csr_matrix        # equal @ z == 0
+    at_most: sp.csr_matrix      # at_most @ z <= 0
+    related: np.ndarray         # in at least one relation
+    witnesses: list = field(default_factory=list)
+
+
+def _relations(frame: pd.DataFrame) -> tuple[list, list]:
+    """(equalities, inequalities) as lists of {position: coefficient}, over the frame's positions.
+
+    Only relations between exact figures of one source that hold for the true values: a
+    reader may know them, and the model stays consistent.
+    """
+    value = frame["value"].to_numpy()
+    exact = frame["noggrannhet"].isin(_EXACT).to_numpy()
+    source = frame["source"].to_numpy()
+    level = _level(frame)
+    where = {}
+    for pos, key in enumerate(zip(frame[schema.AR], frame[schema.VERKSAMHET], frame["measure"],
+                                  frame[schema.JOBBTORG], frame[schema.KON])):
+        if exact[pos]:
+            where[key] = pos
+    equal, at_most = [], []
+
+    def add(kind: list, terms: dict[int, float]) -> None:
+        if len({source[p] for p in terms}) != 1:
+            return
+        total = sum(c * value[p] for p, c in terms.items())
+        if (kind is equal and abs(total) < 1e-9) or (kind is at_most and total <= 1e-9):
+            kind.append(terms)
+
+    # Sums within a (year, verksamhet, measure): cells to margins, margins to the total.
+    by_group: dict[tuple, dict[int, list]] = {}
+    for (ar, verksamhet, measure, j, k), pos in where.items():
+        by_group.setdefault((ar, verksamhet, measure), {0: [], 1: [], 2: [], 3: []})[level[pos]].append((j, k, pos))
+    for group in by_group.values():
+        totals = group[0]
+        for lvl in (1, 2):
+            if totals and group[lvl]:
+                add(equal, {totals[0][2]: -1.0, **{pos: 1.0 for _, _, pos in group[lvl]}})
+        if group[3]:
+            for lvl, side in ((1, 0), (2, 1)):
+                for margin in group[lvl]:
+                    members = [pos for *jk, pos in group[3] if jk[side] == margin[side]]
+                    add(equal, {margin[2]: -1.0, **{pos: 1.0 for pos in members}})
+    # Between measures and between Aim and the whole, at every cell and margin.
+    for (ar, verksamhet, measure, j, k), pos in where.items():
+        for whole, parts in EQUALS:
+            if measure == whole:
+                found = [where.get((ar, verksamhet, part, j, k)) for part in parts]
+                if None not in found:
+                    add(equal, {pos: -1.0, **{p: 1.0 for p in found}})
+        for parts, whole in AT_MOST:
+            if measure == whole:
+                found = [where.get((ar, verksamhet, part, j, k)) for part in parts]
+                if None not in found:
+                    add(at_most, {pos: -1.0, **{p: 1.0 for p in found}})
+        if verksamhet == schema.AIM:
+            whole = where.get((ar, schema.HELA_KAA, measure, j, k))
+            if whole is not None:
+                add(at_most, {pos: 1.0, whole: -1.0})
+    return equal, at_most
+
+
+def _matrix(rows: list[dict[int, float]], local: dict[int, int], n: int) -> sp.csr_matrix:
+    data, row_index, col_index = [], [], []
+    for r, terms in enumerate(rows):
+        for pos, coefficient in terms.items():
+            row_index.append(r)
+            col_index.append(local[pos])
+            data.append(coefficient)
+    return sp.csr_matrix((data, (row_index, col_index)), shape=(len(rows), n))
+
+
+def _models(frame: pd.DataFrame) -> list[_Model]:
+    equal, at_most = _relations(frame)
+    year = frame[schema.AR].to_numpy()
+    level = _level(frame)
+    published = frame["source"].to_numpy() == _published_source()
+    models = []
+    for ar in np.unique(year):
+        positions = np.flatnonzero(year == ar)
+        local = {int(p): i for i, p in enumerate(positions)}
+        eq = [r for r in equal if next(iter(r)) in local]
+        le = [r for r in at_most if next(iter(r)) in local]
+        n = len(positions)
+        weight = np.array([_WEIGHT[lvl] for lvl in level[positions]], dtype=float)
+        weight[published[positions]] = _PUBLISHED_WEIGHT
+        related = np.zeros(n, dtype=bool)
+        for terms in eq + le:
+            related[[local[p] for p in terms]] = True
+        models.append(_Model(positions, frame["value"].to_numpy()[positions].astype(float), weight,
+                             _matrix(eq, local, n), _matrix(le, local, n), related))
+    return models
+
+
+def _published_source() -> str:
+    from kaa.published import SOURCE_LABEL
+
+    return SOURCE_LABEL
+
+
+# --- Choosing the secondary cells ---------------------------------------------------------------
+
+
+class _Protection:
+    """The hidden figures and `<5` labels of one year, grown until every primary has its witnesses.
+
+    One persistent HiGHS model per year: a solve changes a few bounds and costs and starts from
+    the previous basis, so each takes a fraction of a millisecond.
+
+    Columns: up (n), down (n): how far each figure moves; below (n), above (n): how far a `<5`
+    figure goes under 1 or over min_cell-1 (breaking its label). Rows: the equalities, the
+    inequalities (their slack at the true values), and per figure `down - below <= x - 1` and
+    `up - above <= upper - x`, which bind only while the figure is labelled `<5`.
+    """
+
+    def __init__(self, model: _Model, primary: np.ndarray, upper: int):
+        self.model = model
+        self.upper = upper
+        self.n = n = len(model.x)
+        x = model.x
+        self.primary = primary
+        self.hidden = primary.copy()
+        self.labelled = primary.copy() if upper > 1 else np.zeros(n, dtype=bool)  # `<5`: 1..upper
+        self.seen = [set() for _ in range(n)]
+        for i in np.flatnonzero(primary):
+            self.seen[i].add(int(x[i]))
+        self.programs = 0
+        self.integer_programs = 0
+        self.perturb = True
+        self.failed = False
+        self.points: list[np.ndarray] = []
+        equal, at_most = model.equal, model.at_most
+        # Label columns and rows only for the primaries: slot[i] is primary i's place among them.
+        owners = np.flatnonzero(primary)
+        self.k = k = len(owners)
+        self.slot = np.full(n, -1)
+        self.slot[owners] = np.arange(k)
+        pick = sp.csr_matrix((np.ones(k), (np.arange(k), owners)), shape=(k, n))
+        eye = sp.identity(k, format="csr")
+        none_kn, none_kk = sp.csr_matrix((k, n)), sp.csr_matrix((k, k))
+
+        def side(matrix):
+            rows = matrix.shape[0]
+            return sp.hstack([matrix, -matrix, sp.csr_matrix((rows, 2 * k))])
+
+        matrix = sp.vstack([side(equal), side(at_most),
+                            sp.hstack([none_kn, pick, -eye, none_kk]),
+                            sp.hstack([pick, none_kn, none_kk, -eye])]).tocsc()
+        self.first_label_row = equal.shape[0] + at_most.shape[0]
+        inf = highspy.kHighsInf
+        lp = highspy.HighsLp()
+        lp.num_col_ = 2 * n + 2 * k
+        lp.num_row_ = matrix.shape[0]
+        cost = np.where(self.hidden, _HIDDEN_WEIGHT, model.weight)
+        on = self.labelled[owners]
+        label_cost = np.where(on, _LABEL_WEIGHT, 0.0)
+        lp.col_cost_ = np.concatenate([cost, cost, label_cost, label_cost])
+        lp.col_lower_ = np.zeros(lp.num_col_)
+        label_cap = np.where(on, inf, 0.0)
+        lp.col_upper_ = np.concatenate([np.full(n, inf), x, label_cap, label_cap])
+        self.label_bounds = np.concatenate([x[owners] - 1.0, upper - x[owners]])
+        lp.row_lower_ = np.concatenate([np.zeros(equal.shape[0]), np.full(at_most.shape[0] + 2 * k, -inf)])
+        lp.row_upper_ = np.concatenate([np.zeros(equal.shape[0]), -(at_most @ x),
+                                        np.where(np.tile(on, 2), self.label_bounds, inf)])
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = matrix.indptr
+        lp.a_matrix_.index_ = matrix.indices
+        lp.a_matrix_.value_ = matrix.data
+        self.lp = lp
+        self.highs = highspy.Highs()
+        for option, value in _HIGHS_OPTIONS.items():
+            self.highs.setOptionValue(option, value)
+        self.highs.passModel(lp)
+
+    def needed(self, i: int) -> list[int]:
+        """The values from 1 to upper that no witness has given primary i yet, farthest first."""
+        wanted = set(range(1, self.upper + 1)) | ({2} if self.upper == 1 else set())
+        x = self.model.x[i]
+        return sorted(wanted - self.seen[i], key=lambda v: (-abs(v - x), v))
+
+    def _set_label(self, i: int, on: bool) -> None:
+        """Bind figure i by `<5` (on) or not; while protecting, a bound may be broken at a price."""
+        inf = highspy.kHighsInf
+        n, k, h, q = self.n, self.k, self.highs, self.slot[i]
+        for r in (q, k + q):
+            h.changeRowBounds(self.first_label_row + r, -inf, self.label_bounds[r] if on else inf)
+        for col in (2 * n + q, 2 * n + k + q):
+            h.changeColBounds(col, 0.0, inf if on else 0.0)
+            h.changeColCost(col, _LABEL_WEIGHT if on else 0.0)
+
+    def _solve(self, i: int, target: int):
+        """The cheapest move of the figures that takes figure i to `target` while every relation
+        and label holds (breaking a label at a price): (move, broken labels), or None."""
+        n, h, x = self.n, self.highs, self.model.x
+        shift = target - x[i]
+        h.changeColBounds(i, max(shift, 0.0), max(shift, 0.0))
+        h.changeColBounds(n + i, max(-shift, 0.0), max(-shift, 0.0))
+        if self.labelled[i]:
+            self._set_label(i, False)
+        self.programs += 1
+        h.run()
+        ok = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
+        solution = np.asarray(h.getSolution().col_value) if ok else None
+        if ok and not _whole(solution):
+            solution = self._perturbed(i, target) if self.perturb else None
+            if solution is None:
+                solution = self._integer_solve(np.asarray(h.getSolution().col_value))
+        h.changeColBounds(i, 0.0, highspy.kHighsInf)
+        h.changeColBounds(n + i, 0.0, x[i])
+        if self.labelled[i]:
+            self._set_label(i, True)
+        if solution is None:
+            return None
+        solution = np.round(solution)
+        move = solution[:n] - solution[n:2 * n]
+        broken = np.zeros(n, dtype=bool)
+        broken[self.slot >= 0] = (solution[2 * n:2 * n + self.k] > 0) | (solution[2 * n + self.k:] > 0)
+        return move, broken
+
+    def _cost(self) -> np.ndarray:
+        cost = np.where(self.hidden, _HIDDEN_WEIGHT, self.model.weight)
+        label = np.where(self.labelled[self.slot >= 0], _LABEL_WEIGHT, 0.0)
+        return np.concatenate([cost, cost, label, label])
+
+    def _perturbed(self, i: int, target: int):
+        """The LP again with its costs slightly shaken: ties broken differently often give a whole-numbered vertex."""
+        h = self.highs
+        base = self._cost()
+        if self.slot[i] >= 0:
+            base[[2 * self.n + self.slot[i], 2 * self.n + self.k + self.slot[i]]] = 0.0
+        columns = np.arange(base.size, dtype=np.int32)
+        rng = np.random.default_rng(i * 31 + target)
+        found = None
+        for _ in range(3):
+            self.programs += 1
+            h.changeColsCost(base.size, columns, base * (1 + 0.05 * rng.random(base.size)))
+            h.run()
+            if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+                break
+            solution = np.asarray(h.getSolution().col_value)
+            if _whole(solution):
+                found = solution
+                break
+        h.changeColsCost(base.size, columns, base)
+        return found
+
+    def _integer_solve(self, relaxed: np.ndarray):
+        """The current program with whole-numbered moves, for when the LP's vertex is fractional.
+
+        First only the figures the LP moved may move (a small program), then those and every
+        hidden one, then every figure. A good solution is enough."""
+        self.integer_programs += 1
+        n = self.n
+        lp = self.highs.getLp()
+        lp.integrality_ = [highspy.HighsVarType.kInteger] * lp.num_col_
+        upper = np.asarray(lp.col_upper_)
+        moved = (relaxed[:n] > 1e-9) | (relaxed[n:2 * n] > 1e-9)
+        attempts = []
+        for movable in (moved, moved | self.hidden):
+            narrow = upper.copy()
+            narrow[:n][~movable] = 0.0
+            narrow[n:2 * n][~movable] = 0.0
+            attempts.append(narrow)
+        for caps in attempts + [upper]:
+            lp.col_upper_ = caps
+            mip = highspy.Highs()
+            for option, value in _MIP_OPTIONS.items():
+                mip.setOptionValue(option, value)
+            mip.passModel(lp)
+            mip.run()
+            solution = mip.getSolution()
+            if solution.value_valid and mip.getInfo().primal_solution_status == 2:
+                return np.asarray(solution.col_value)
+        return None
+
+    def protect(self, order: np.ndarray) -> None:
+        for i in order:
+            for target in self.needed(i):
+                if target in self.seen[i]:
+                    continue
+                found = self._solve(i, target)
+                if found is None:  # cannot happen, as every figure may move: hide the whole year to be safe
+                    self.hidden |= self.model.x != 0
+                    self.failed = True
+                    return
+                self._apply(*found)
+
+    def _apply(self, move: np.ndarray, broken: np.ndarray) -> None:
+        n, h = self.n, self.highs
+        for i in np.flatnonzero(broken & self.labelled):
+            self.labelled[i] = False
+            self._set_label(i, False)
+        for i in np.flatnonzero((move != 0) & ~self.hidden):
+            self.hidden[i] = True
+            h.changeColCost(i, _HIDDEN_WEIGHT)
+            h.changeColCost(n + i, _HIDDEN_WEIGHT)
+        self._witness(move)
+
+    def _witness(self, move: np.ndarray) -> None:
+        """Keep a witness, and every whole-numbered point between it and the truth (the segment is feasible)."""
+        x = self.model.x
+        self.model.witnesses.append(move)
+        steps = int(np.abs(move[self.primary]).max()) if self.primary.any() else 0
+        for k in range(1, max(steps, 1) + 1):
+            point = move * k / max(steps, 1)
+            if not _whole(point):
+                continue
+            point = np.round(point)
+            self.points.append(point)
+            for j in np.flatnonzero(self.primary & (point != 0)):
+                self.seen[j].add(int(x[j] + point[j]))
 
 
 def protect(facts: pd.DataFrame, min_cell: int) -> pd.DataFrame:
     """The facts with every implied margin added and a `maskad` label on each row ("" = shown)."""
-    counts = facts[facts["measure"].isin(schema.COUNT_NAMES)]
-    other = facts[~facts["measure"].isin(schema.COUNT_NAMES)]
-    keys = [schema.AR, schema.VERKSAMHET, "measure"]
+    is_count = facts["measure"].isin(schema.COUNT_NAMES)
+    counts, other = facts[is_count], facts[~is_count]
     if min_cell > 1 and len(counts):
-        counts = pd.concat([_margins(rows) for _, rows in counts.groupby(keys, sort=False)], ignore_index=True)
+        counts = _margins(counts)
     out = pd.concat([counts, other], ignore_index=True)
     out[MASKED] = ""
     if min_cell <= 1 or counts.empty:
         return out
-    values = out["value"].to_numpy()
-    is_count = out["measure"].isin(schema.COUNT_NAMES).to_numpy()
-    small = is_count & (values >= 1) & (values < min_cell)
-    masked = small.copy()
+    frame = out.iloc[:len(counts)]
+    values = frame["value"].to_numpy()
+    small = (values >= 1) & (values < min_cell)
+    hidden = small.copy()
+    labelled = small.copy()
+    level = _level(frame)
+    work = [(model, small[model.rows] & model.related) for model in _models(frame)]
+    work = [(model, primary) for model, primary in work if primary.any()]
 
-    out["_pos"] = np.arange(len(out))
-    relations = []
-    for _, group in out[is_count].groupby(keys, sort=False):
-        relations += _relations(group)
-    linked = out[out["measure"].isin(_LINKED)]
-    position = [schema.AR, schema.VERKSAMHET, schema.JOBBTORG, schema.KON]
-    for _, group in linked.groupby(position, dropna=False, sort=False):
-        if len(group) == 3:
-            by_measure = dict(zip(group["measure"], group["_pos"]))
-            relations.append((np.array([by_measure["nadda"], by_measure["ej_nadda"]]), by_measure["sokta"]))
-    out = out.drop(columns="_pos")
+    def one_year(item) -> _Protection:
+        model, primary = item
+        protection = _Protection(model, primary, min_cell - 1)
+        candidates = np.flatnonzero(primary)
+        # Cells before margins before totals (fewer secondaries that way), the smallest first.
+        protection.protect(candidates[np.lexsort((model.x[candidates], -level[model.rows][candidates]))])
+        return protection
 
-    changed = True
-    while changed:
-        changed = False
-        for members, total in relations:
-            involved = np.append(members, total)
-            if masked[involved].sum() != 1:
-                continue
-            visible = members[~masked[members] & (values[members] > 0)]
-            target = visible[np.argmin(values[visible])] if len(visible) else total
-            if not masked[target]:
-                masked[target] = True
-                changed = True
-    out.loc[masked, MASKED] = SECONDARY
-    out.loc[small, MASKED] = primary_label(min_cell)
+    # Years share no relation; HiGHS releases the GIL, so they are solved side by side.
+    with ThreadPoolExecutor(max_workers=min(len(work), os.cpu_count() or 1) or 1) as pool:
+        for (model, primary), protection in zip(work, pool.map(one_year, work)):
+            hidden[model.rows] |= protection.hidden
+            labelled[model.rows] = np.where(primary, protection.labelled, labelled[model.rows])
+    labels = np.where(labelled & small, primary_label(min_cell), np.where(hidden, SECONDARY, ""))
+    out.loc[:len(counts) - 1, MASKED] = labels
     return out
 
 
 def reason(label: str, min_cell: int) -> str:
     if label == primary_label(min_cell):
-        return f"Färre än {min_cell} personer: döljs för att skydda enskilda ungdomar."
-    return f"Döljs (..) eftersom värdet annars skulle avslöja en dold uppgift om färre än {min_cell} personer."
+        return f"Färre än {min_cell} personer (1–{min_cell - 1}): döljs för att skydda enskilda ungdomar."
+    return (f"Dold uppgift (..): kan vara vilket antal som helst, också 1–{min_cell - 1}. Den döljs så att "
+            f"ingen uppgift om färre än {min_cell} personer går att räkna fram ur det som visas.")

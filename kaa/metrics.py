@@ -126,12 +126,17 @@ def rollup(facts: pd.DataFrame, by: Sequence[str], sel: Selection = Selection())
     rows = facts[usable].assign(_key=_POPCOUNT[level[usable]] * 4 + level[usable])
     rows = rows[rows["_key"] == rows.groupby([schema.AR, "measure"])["_key"].transform("min")]
     answered = rows.groupby([schema.AR, "measure"], as_index=False).agg(_kalla=("kalla", _join_unique))
-    for d, chosen in filters.items():
-        if chosen is not None:
-            rows = rows[rows[d].isin(chosen)]
+    if filters[schema.KON] is not None:
+        rows = rows[rows[schema.KON].isin(filters[schema.KON])]
+    unfiltered = rows
+    if filters[schema.JOBBTORG] is not None:
+        rows = rows[rows[schema.JOBBTORG].isin(filters[schema.JOBBTORG])]
 
     is_count = rows["measure"].isin(schema.COUNT_NAMES)
     summed = _aggregate(rows[is_count], cols)
+    if filters[schema.JOBBTORG] is not None:
+        summed = _worked_out(summed, unfiltered[unfiltered["measure"].isin(schema.COUNT_NAMES)], facts,
+                             filters[schema.JOBBTORG], cols)
     grid = expected.merge(answered[answered["measure"].isin(schema.COUNT_NAMES)], on=schema.AR)
     counts = grid.merge(summed, on=cols + ["measure"], how="left")
     # The breakdown exists, so a group without rows really is empty.
@@ -189,6 +194,38 @@ def _aggregate(rows: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
         joined = rows.groupby(keys, sort=False)["kalla"].agg(_join_unique).reset_index()
         out.loc[several, "kalla"] = out[keys].merge(joined, on=keys, how="left")["kalla"][several].to_numpy()
     return out.drop(columns=["_kinds", "_sources", "_hidden", "_size"])
+
+
+def _worked_out(summed: pd.DataFrame, unfiltered: pd.DataFrame, facts: pd.DataFrame, chosen: Sequence[str],
+                cols: list[str]) -> pd.DataFrame:
+    """Show a sum over the chosen jobbtorg that holds a hidden figure when anyone could work it out:
+    its margin (all jobbtorg) and every part outside the choice are shown, so it is the margin minus
+    them. Hiding it would protect nothing, and a hidden figure should never be one a reader can pin."""
+    hidden = (summed[MASKED] != "").to_numpy()
+    if not hidden.any() or unfiltered.empty:
+        return summed
+    column = [schema.AR, "measure", "_kon"]
+    parts = unfiltered.assign(_kon=unfiltered[schema.KON].fillna(""), _hidden=unfiltered[MASKED] != "",
+                              _rest=~unfiltered[schema.JOBBTORG].isin(chosen))
+    kon_of = parts.groupby([schema.AR, "measure"])["_kon"].first()
+    rest = parts[parts["_rest"]].groupby(column).agg(_rest_value=("value", "sum"), _rest_hidden=("_hidden", "sum"))
+    margins = facts[facts[schema.JOBBTORG].isna() & facts["measure"].isin(schema.COUNT_NAMES)]
+    margins = margins.assign(_kon=margins[schema.KON].fillna("")).set_index(column)
+    keys = summed[[schema.AR, "measure"]].copy()
+    keys["_kon"] = summed[schema.KON] if schema.KON in cols else \
+        kon_of.reindex(pd.MultiIndex.from_frame(keys)).to_numpy()
+    index = pd.MultiIndex.from_frame(keys)
+    margin = margins["value"].groupby(level=column).first().reindex(index).to_numpy()
+    margin_shown = margins[MASKED].groupby(level=column).first().reindex(index).eq("").to_numpy()
+    rest = rest.reindex(index)
+    rest_value = rest["_rest_value"].fillna(0.0).to_numpy()
+    rest_shown = rest["_rest_hidden"].fillna(0).to_numpy() == 0
+    known = hidden & margin_shown & rest_shown & ~np.isnan(margin)
+    if known.any():
+        summed = summed.copy()
+        summed.loc[known, "value"] = margin[known] - rest_value[known]
+        summed.loc[known, MASKED] = ""
+    return summed
 
 
 # The two sentences a missing count gets; merge_reasons reads them back to say each once.

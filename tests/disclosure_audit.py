@@ -1,0 +1,585 @@
+"""An outside audit of small-cell protection: everything published, solved for the hidden figures.
+
+The audit knows only what a reader of the dashboard and the CLI knows, and nothing of
+kaa/masking.py:
+
+- every figure `metrics.table` publishes (the CLI's `python -m kaa table`, and the pages,
+  which lay out the same frames), for every grouping, for both Hela KAA and Aim, for every
+  jobbtorg and kön filter it is asked to try, with shares and changes from the year before,
+- that a shown count is the sum of its jobbtorg × kön cells, that counts are whole numbers
+  of 0 or more, and what the symbols mean (`legend_for`, as the README and the pages say),
+- sokta = nadda + ej_nadda, the README's relations between measures and Aim ≤ the whole KAA,
+  in every cell.
+
+From that it builds one integer program over the cells of the audited years and asks,
+with scipy's HiGHS (linprog and milp):
+
+- for every primary small count (a hidden cell, margin or total whose true value is 1 to
+  min_cell-1): is every value from 1 to min_cell-1 possible? (integer feasibility, each value)
+- for every hidden figure, sums over a filter included: can it take at least two values?
+- as the outside audit did, the linear-programming range (min and max) of every hidden figure.
+
+The true figures (the analyst view, `min_cell=0`) must satisfy every constraint first;
+otherwise the audit itself is wrong.
+
+Every integer solution found is kept and read for all figures at once, so most questions are
+answered by solutions found for others; a question gets a program of its own only when no
+solution so far answers it.
+
+Run outside the tests on a fresh synthetic extract:
+
+    python -m tests.disclosure_audit --rows 1000 --seed 7
+    python -m tests.disclosure_audit --rows 1000 --seed 7 --masking /tmp/old_masking.py --legend old
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import itertools
+import math
+import multiprocessing
+import os
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+
+from kaa import demo, masking, metrics, schema
+from kaa.metrics import Selection
+
+JOBBTORG = schema.JOBBTORG_NAMES
+KON = schema.KON_VALUES
+ALL_CELLS = frozenset(itertools.product(JOBBTORG, KON))
+INF = math.inf
+
+
+
+def legend_for(min_cell: int = 5) -> dict:
+    """What the symbols mean, as the README and the pages say: (lowest, highest) a hidden count can be."""
+    return {f"<{min_cell}": (1, min_cell - 1), "..": (0, INF)}
+
+
+def old_legend_for(min_cell: int = 5) -> dict:
+    """What they meant before issue 9: `..` was "not 1–4", i.e. 0 or at least 5."""
+    return {f"<{min_cell}": (1, min_cell - 1), "..": "not small"}
+
+
+LEGEND = legend_for()
+
+SUMS = (("sokta", ("nadda", "ej_nadda")),)
+AT_MOST = (
+    (("nadda_sysselsatta",), "nadda"),
+    (("sokta",), "registrerade"),
+    (("inskrivna",), "registrerade"),
+    (("nyinskrivna",), "inskrivna"),
+    (("avslutade",), "inskrivna"),
+    (("avslut_studier", "avslut_arbete", "avslut_annan"), "avslutade"),
+)
+#: The counts a register extract has (kontakt_* are the report's only).
+COUNTS = ("registrerade", "sokta", "nadda", "ej_nadda", "nadda_sysselsatta", "inskrivna", "nyinskrivna",
+          "avslutade", "avslut_studier", "avslut_arbete", "avslut_annan")
+
+
+# --- What is published ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One published count: the cells it sums, and its value or its symbol."""
+
+    year: int
+    verksamhet: str
+    measure: str
+    cells: frozenset
+    label: str
+    value: float
+
+    @property
+    def key(self) -> tuple:
+        return self.year, self.verksamhet, self.measure, self.cells
+
+    @property
+    def is_fact_shaped(self) -> bool:
+        """A cell, a jobbtorg's or a kön's margin or the total: what protection labels itself."""
+        c = self.cells
+        if len(c) == 1 or c == ALL_CELLS:
+            return True
+        js, ks = {j for j, _ in c}, {k for _, k in c}
+        return (len(js) == 1 and ks == set(KON)) or (len(ks) == 1 and js == set(JOBBTORG))
+
+
+@dataclass
+class Published:
+    figures: dict = field(default_factory=dict)   # key -> Figure (the first seen; all must agree)
+    shares: list = field(default_factory=list)    # (year, verksamhet, numerators, denominator, cells, value)
+    changes: list = field(default_factory=list)   # (year, previous year, verksamhet, measure, cells, change)
+    share_changes: list = field(default_factory=list)  # (previous year, verksamhet, spec, cells, share then)
+    disagreements: list = field(default_factory=list)
+    tables: int = 0
+
+
+def _covered(row: dict, by: list[str], dimension: str, chosen, everything) -> frozenset | tuple:
+    shown = row.get(dimension, schema.TOTALT)
+    if dimension in by and shown != schema.TOTALT:
+        return (shown,)
+    if dimension in by or chosen is None:  # Totalt of a breakdown is the whole dimension, as in the report
+        return tuple(everything)
+    return tuple(chosen)
+
+
+def default_filters() -> list[tuple]:
+    """Jobbtorg filters to try: none, each pair and each all-but-one (sums over a chosen set; a single
+    jobbtorg is its margin, which the tables by jobbtorg show already)."""
+    pairs = list(itertools.combinations(JOBBTORG, 2))
+    all_but_one = [tuple(j for j in JOBBTORG if j != left) for left in JOBBTORG]
+    return [None] + pairs + all_but_one
+
+
+def every_filter() -> list[tuple]:
+    return [None] + [c for r in range(1, len(JOBBTORG)) for c in itertools.combinations(JOBBTORG, r)]
+
+
+def collect(protected: pd.DataFrame, years: list[int], jobbtorg_filters: list | None = None,
+            table=metrics.table, min_cell: int = 5, workers: int | None = None) -> Published:
+    """Every figure `table` publishes for the audited years, across groupings, filters and verksamheter.
+
+    The tables are independent, so they are made in `workers` forked processes (default: one per core)."""
+    jobbtorg_filters = default_filters() if jobbtorg_filters is None else jobbtorg_filters
+    kon_filters = [None] + [(k,) for k in KON]
+    requests = []
+    for verksamhet in schema.VERKSAMHET_VALUES:
+        for by in (["ar"], ["kon"], ["jobbtorg"], ["jobbtorg", "kon"]):
+            # A jobbtorg filter on a table by jobbtorg only drops rows; its Totalt is the whole.
+            jfs = jobbtorg_filters if "jobbtorg" not in by else [None]
+            kfs = kon_filters if "kon" not in by else [None]
+            requests += [(verksamhet, by, jf, kf) for jf in jfs for kf in kfs]
+    job = (protected, set(years), table, min_cell)
+    workers = workers or os.cpu_count() or 1
+    chunks = [requests[i::workers] for i in range(workers)]
+    if workers == 1:
+        parts = [_collect_part(job, chunks[0])]
+    else:
+        global _JOB
+        _JOB = job  # inherited by the forked workers, never pickled
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            parts = list(pool.map(_collect_chunk, chunks))
+    out = Published()
+    for part in parts:
+        for key, figure in part.figures.items():
+            known = out.figures.setdefault(key, figure)
+            if (known.label, known.label or known.value) != (figure.label, figure.label or figure.value):
+                out.disagreements.append((known, figure))
+        out.shares += part.shares
+        out.changes += part.changes
+        out.share_changes += part.share_changes
+        out.disagreements += part.disagreements
+        out.tables += part.tables
+    return out
+
+
+_JOB = None
+
+
+def _collect_chunk(requests) -> Published:
+    return _collect_part(_JOB, requests)
+
+
+def _collect_part(job, requests) -> Published:
+    protected, years, table, min_cell = job
+    out = Published()
+    for verksamhet, by, jf, kf in requests:
+        sel = Selection(jobbtorg=jf, kon=kf, verksamhet=verksamhet, min_cell=min_cell)
+        frame, labels = table(protected, by, sel, yoy=True, masks=True)
+        out.tables += 1
+        _read(out, frame, labels, by, jf, kf, verksamhet, years)
+    return out
+
+
+def _read(out: Published, frame: pd.DataFrame, labels: pd.DataFrame, by, jf, kf, verksamhet, years) -> None:
+    records, marks = frame.to_dict("records"), labels.to_dict("records")
+    for row, mark in zip(records, marks):
+        year = int(row["ar"])
+        cells = frozenset(itertools.product(_covered(row, by, "jobbtorg", jf, JOBBTORG),
+                                            _covered(row, by, "kon", kf, KON)))
+        if year not in years:
+            continue
+        for measure in COUNTS:
+            value, label = row.get(measure), mark.get(measure, "")
+            if value is None or (pd.isna(value) and not label):
+                continue  # missing in the source, not hidden
+            figure = Figure(year, verksamhet, measure, cells, label, float(value) if not label else math.nan)
+            known = out.figures.setdefault(figure.key, figure)
+            if (known.label, known.label or known.value) != (figure.label, figure.label or figure.value):
+                out.disagreements.append((known, figure))
+            change = row.get(measure + metrics.CHANGE_SUFFIX)
+            previous = row.get("jamfort_med_ar")
+            if change is not None and not pd.isna(change) and not pd.isna(previous):
+                out.changes.append((year, int(previous), verksamhet, measure, cells, float(change)))
+        for spec in schema.SHARES:
+            value = row.get(spec.name)
+            if value is None or pd.isna(value):
+                continue
+            out.shares.append((year, verksamhet, spec.numerators, spec.denominator, cells, float(value)))
+            change = row.get(spec.name + metrics.CHANGE_SUFFIX)
+            previous = row.get("jamfort_med_ar")
+            if change is not None and not pd.isna(change) and not pd.isna(previous):
+                out.share_changes.append((int(previous), verksamhet, spec, cells, float(value) - float(change)))
+
+
+def truth(raw: pd.DataFrame, years: list[int]) -> dict[tuple, float]:
+    """The true cells, from the analyst view (min_cell=0)."""
+    cells = {}
+    for verksamhet in schema.VERKSAMHET_VALUES:
+        frame = metrics.table(raw, ["jobbtorg", "kon"], Selection(years=tuple(years), verksamhet=verksamhet,
+                                                                  min_cell=0), measures=list(COUNTS))
+        frame = frame[(frame["jobbtorg"] != schema.TOTALT) & (frame["kon"] != schema.TOTALT)]
+        for row in frame.to_dict("records"):
+            for measure in COUNTS:
+                if not pd.isna(row[measure]):
+                    cells[(int(row["ar"]), verksamhet, measure, row["jobbtorg"], row["kon"])] = float(row[measure])
+    return cells
+
+
+# --- The integer program -------------------------------------------------------------------------
+
+
+@dataclass
+class Finding:
+    figure: Figure
+    true: float
+    possible: list          # integer values found possible (for primaries: of 1..upper)
+    lp_range: tuple | None  # the linear program's (min, max), when solved
+    why: str
+
+
+@dataclass
+class Report:
+    primaries: int
+    hidden: int
+    secondary: int
+    hidden_fact_shaped: int
+    narrowed: list          # primaries with a value in 1..upper impossible
+    pinned: list            # hidden figures with one possible value
+    lp_narrowed: int        # primaries whose LP range does not hold 1..upper (when LP ranges are solved)
+    lp_pinned: int          # hidden figures whose LP range is one value
+    programs: int
+    integer_programs: int
+    seconds: float
+
+    def lines(self) -> list[str]:
+        return [f"shown as hidden: {self.hidden} figures ({self.hidden_fact_shaped} cells, margins and totals), "
+                f"of which {self.primaries} primary small counts and {self.secondary} others",
+                f"narrowed primaries (a value 1..upper impossible): {len(self.narrowed)}",
+                f"pinned hidden figures (one possible value): {len(self.pinned)}",
+                f"by linear programming alone: {self.lp_narrowed} primaries narrowed, {self.lp_pinned} pinned",
+                f"programs solved: {self.programs} LP, {self.integer_programs} MILP, {self.seconds:.1f} s"]
+
+
+class Audit:
+    def __init__(self, published: Published, cells: dict[tuple, float], min_cell: int = 5,
+                 legend: dict | None = None):
+        self.published = published
+        self.truth_cells = cells
+        self.upper = min_cell - 1
+        self.legend = legend or legend_for(min_cell)
+        self.index = {key: i for i, key in enumerate(sorted(cells))}
+        self.n = len(self.index)
+        self.x = np.array([cells[key] for key in sorted(cells)])
+        self.figures = list(published.figures.values())
+        self.hidden = [f for f in self.figures if f.label]
+        self.rows, self.lower, self.upper_bounds = [], [], []
+        self.binaries = []  # (figure row) for the old legend's "0 or at least 5"
+        self._build()
+        self.matrix = sp.csr_matrix(self._triplets(), shape=(len(self.rows), self.n_vars))
+        self.lo = np.array(self.lower)
+        self.hi = np.array(self.upper_bounds)
+        self.solutions: list[np.ndarray] = []
+        self.programs = self.integer_programs = 0
+
+    # Building ------------------------------------------------------------------------------------
+
+    def _terms(self, year, verksamhet, measure, cells) -> dict[int, float]:
+        return {self.index[(year, verksamhet, measure, j, k)]: 1.0 for j, k in cells
+                if (year, verksamhet, measure, j, k) in self.index}
+
+    def _add(self, terms: dict[int, float], lower: float, upper: float) -> None:
+        self.rows.append(terms)
+        self.lower.append(lower)
+        self.upper_bounds.append(upper)
+
+    def _build(self) -> None:
+        self.n_vars = self.n
+        self.vector = {}
+        for f in self.figures:
+            terms = self._terms(f.year, f.verksamhet, f.measure, f.cells)
+            self.vector[f.key] = terms
+            if not f.label:
+                self._add(terms, f.value, f.value)
+                continue
+            meaning = self.legend[f.label]
+            if meaning == "not small":  # 0 or at least 5: z <= M b, z >= 5 b, b binary
+                b = self.n_vars
+                self.n_vars += 1
+                self.binaries.append(b)
+                self._add({**terms, b: -1e5}, -INF, 0.0)
+                self._add({**terms, b: -float(self.upper + 1)}, 0.0, INF)
+            else:
+                self._add(terms, meaning[0], meaning[1])
+        for year, verksamhet, numerators, denominator, cells, value in self.published.shares:
+            self._share(year, verksamhet, numerators, denominator, cells, value)
+        for previous, verksamhet, spec, cells, value in self.published.share_changes:
+            if any(key[0] == previous for key in self.index):
+                self._share(previous, verksamhet, spec.numerators, spec.denominator, cells, value)
+        for year, previous, verksamhet, measure, cells, change in self.published.changes:
+            if any(key[0] == previous for key in self.index):
+                now = self._terms(year, verksamhet, measure, cells)
+                then = self._terms(previous, verksamhet, measure, cells)
+                self._add({**now, **{i: -1.0 for i in then}}, change, change)
+        years = sorted({key[0] for key in self.index})
+        for year, verksamhet, (j, k) in itertools.product(years, schema.VERKSAMHET_VALUES, sorted(ALL_CELLS)):
+            at = lambda m, v=verksamhet: self.index.get((year, v, m, j, k))  # noqa: E731
+            for whole, parts in SUMS:
+                found = [at(m) for m in (whole,) + parts]
+                if None not in found:
+                    self._add({found[0]: -1.0, **{p: 1.0 for p in found[1:]}}, 0.0, 0.0)
+            for parts, whole in AT_MOST:
+                found = [at(m) for m in parts + (whole,)]
+                if None not in found:
+                    self._add({**{p: 1.0 for p in found[:-1]}, found[-1]: -1.0}, -INF, 0.0)
+            if verksamhet == schema.AIM:
+                for measure in COUNTS:
+                    aim, whole = at(measure), at(measure, schema.HELA_KAA)
+                    if aim is not None and whole is not None:
+                        self._add({aim: 1.0, whole: -1.0}, -INF, 0.0)
+
+    def _share(self, year, verksamhet, numerators, denominator, cells, value) -> None:
+        """A shown share: numerator - share · denominator = 0, within the float's own precision."""
+        terms: dict[int, float] = {}
+        for m in numerators:
+            for i, c in self._terms(year, verksamhet, m, cells).items():
+                terms[i] = terms.get(i, 0.0) + c
+        for i, c in self._terms(year, verksamhet, denominator, cells).items():
+            terms[i] = terms.get(i, 0.0) - value * c
+        self._add(terms, -1e-6, 1e-6)
+
+    def _triplets(self):
+        data, r, c = [], [], []
+        for row, terms in enumerate(self.rows):
+            for i, v in terms.items():
+                r.append(row)
+                c.append(i)
+                data.append(v)
+        return data, (r, c)
+
+    # Checking ------------------------------------------------------------------------------------
+
+    def true_point(self) -> np.ndarray:
+        z = np.zeros(self.n_vars)
+        z[:self.n] = self.x
+        for row, terms in enumerate(self.rows):  # the binaries of "0 or at least 5": 1 where the figure > 0
+            for b in (i for i in terms if i >= self.n):
+                z[b] = 1.0 if sum(self.x[i] * v for i, v in terms.items() if i < self.n) > 0 else 0.0
+        return z
+
+    def violations(self) -> list[str]:
+        """Constraints the true figures break (there must be none), disagreements between views, and
+        small counts shown as numbers (a cell, margin or total of 1 to min_cell-1 must be hidden)."""
+        z = self.true_point()
+        values = self.matrix @ z
+        bad = np.flatnonzero((values < self.lo - 1e-6) | (values > self.hi + 1e-6))
+        out = [f"row {r}: {values[r]} not in [{self.lo[r]}, {self.hi[r]}]" for r in bad[:20]]
+        out += [f"views disagree: {a} vs {b}" for a, b in self.published.disagreements[:20]]
+        out += [f"small count shown: {f}" for f in self.figures
+                if not f.label and f.is_fact_shaped and 1 <= f.value <= self.upper][:20]
+        return out
+
+    def value(self, figure: Figure, z: np.ndarray) -> float:
+        return sum(z[i] * c for i, c in self.vector[figure.key].items())
+
+    def _vector(self, figure: Figure) -> np.ndarray:
+        c = np.zeros(self.n_vars)
+        for i, v in self.vector[figure.key].items():
+            c[i] = v
+        return c
+
+    def _integrality(self) -> np.ndarray:
+        return np.ones(self.n_vars)
+
+    def _feasible(self, extra: list[tuple[np.ndarray, float, float]], objective: np.ndarray | None = None):
+        """An integer point meeting every constraint and the extra ones, or None."""
+        self.integer_programs += 1
+        constraints = [LinearConstraint(self.matrix, self.lo, self.hi)]
+        for vector, lo, hi in extra:
+            constraints.append(LinearConstraint(vector[None, :], lo, hi))
+        upper = np.full(self.n_vars, np.inf)
+        upper[self.n:] = 1.0
+        c = np.zeros(self.n_vars) if objective is None else objective
+        result = milp(c, constraints=constraints, integrality=self._integrality(),
+                      bounds=Bounds(np.zeros(self.n_vars), upper), options={"time_limit": 60})
+        if result.x is None:
+            return None
+        z = np.round(result.x)
+        self.solutions.append(z)
+        return z
+
+    def lp_range(self, figure: Figure) -> tuple[float, float]:
+        """The linear program's min and max of a figure (the binaries relaxed to [0, 1])."""
+        c = self._vector(figure)
+        upper = np.full(self.n_vars, np.inf)
+        upper[self.n:] = 1.0
+        ends = []
+        if not hasattr(self, "_lp"):
+            eq = self.lo == self.hi
+            ub, lb = ~eq & np.isfinite(self.hi), ~eq & np.isfinite(self.lo)
+            self._lp = dict(A_ub=sp.vstack([self.matrix[ub], -self.matrix[lb]]).tocsr(),
+                            b_ub=np.concatenate([self.hi[ub], -self.lo[lb]]), A_eq=self.matrix[eq],
+                            b_eq=self.lo[eq], bounds=np.column_stack([np.zeros(self.n_vars), upper]))
+        for sign in (1.0, -1.0):
+            self.programs += 1
+            result = linprog(sign * c, method="highs", **self._lp)
+            if result.status == 3:
+                ends.append(sign * INF)
+                continue
+            assert result.status == 0, result.message
+            ends.append(sign * result.fun)
+            z = result.x
+            if np.abs(z - np.round(z)).max() < 1e-7:
+                self.solutions.append(np.round(z))
+        return ends[0], ends[1]
+
+    def run(self, lp_ranges: bool = False) -> Report:
+        start = time.perf_counter()
+        problems = self.violations()
+        assert not problems, problems
+        truth_point = self.true_point()
+        hidden = self.hidden
+        figures = sp.vstack([sp.csr_matrix(self._vector(f)) for f in hidden]).tocsr() if hidden else \
+            sp.csr_matrix((0, self.n_vars))
+        true = figures @ truth_point
+        low, high = np.full(len(hidden), INF), np.full(len(hidden), -INF)
+        hits = np.zeros((len(hidden), self.upper + 1), dtype=bool)  # hits[f, v]: figure f seen at value v
+
+        def absorb(points: list[np.ndarray]) -> None:
+            nonlocal low, high
+            if not points or not hidden:
+                return
+            values = np.round(figures @ np.column_stack(points))
+            low, high = np.minimum(low, values.min(axis=1)), np.maximum(high, values.max(axis=1))
+            for v in range(1, self.upper + 1):
+                hits[:, v] |= (values == v).any(axis=1)
+
+        def solve(extra) -> bool:
+            before = len(self.solutions)
+            found = self._feasible(extra) is not None
+            absorb(self.solutions[before:])
+            return found
+
+        self.solutions.append(truth_point)
+        absorb(self.solutions)
+        lp = {}
+        if lp_ranges:
+            for f in hidden:
+                before = len(self.solutions)
+                lp[f.key] = self.lp_range(f)
+                absorb(self.solutions[before:])
+        primary = np.array([f.is_fact_shaped for f in hidden], dtype=bool) & (true >= 1) & (true <= self.upper)
+        narrowed, pinned = [], []
+        for index in np.flatnonzero(primary):
+            vector = figures[index].toarray()[0]
+            for v in range(1, self.upper + 1):
+                if not hits[index, v]:
+                    solve([(vector, v, v)])  # a value no solution so far gives: one program of its own
+            if not hits[index, 1:].all():
+                narrowed.append(Finding(hidden[index], true[index], [v for v in range(1, self.upper + 1)
+                                                                     if hits[index, v]], lp.get(hidden[index].key),
+                                        "narrowed"))
+        for index in range(len(hidden)):
+            if low[index] < high[index]:
+                continue
+            vector = figures[index].toarray()[0]
+            if not solve([(vector, -INF, true[index] - 1)]):
+                solve([(vector, true[index] + 1, INF)])
+            if low[index] >= high[index]:
+                pinned.append(Finding(hidden[index], true[index], [low[index]], lp.get(hidden[index].key), "pinned"))
+        lp_narrowed = sum(1 for index in np.flatnonzero(primary) if hidden[index].key in lp and not (
+            lp[hidden[index].key][0] <= 1 + 1e-6 and lp[hidden[index].key][1] >= self.upper - 1e-6))
+        lp_pinned = sum(1 for f in hidden if f.key in lp and lp[f.key][1] - lp[f.key][0] < 1e-6)
+        fact_shaped = sum(f.is_fact_shaped for f in hidden)
+        return Report(int(primary.sum()), len(hidden), fact_shaped - int(primary.sum()), fact_shaped,
+                      narrowed, pinned, lp_narrowed, lp_pinned, self.programs, self.integer_programs,
+                      time.perf_counter() - start)
+
+
+# --- A whole audit of one synthetic extract ---------------------------------------------------------
+
+
+def import_demo(rows: int, years: list[int], seed: int) -> pd.DataFrame:
+    """A fresh synthetic extract imported into the store this process uses; the store's facts."""
+    from kaa import extract, store
+
+    buffer = io.BytesIO()
+    demo.write(demo.generate(rows, years, seed=seed), buffer, encoding="cp1252")
+    data = buffer.getvalue()
+    result = extract.read_extract(data, f"demo_{seed}.csv")
+    assert not result.has_errors
+    store.import_extract(result, data, f"demo_{seed}.csv", f"Demo {seed}")
+    return store.load_facts()
+
+
+def audit(raw: pd.DataFrame, years: list[int], min_cell: int = 5, legend: dict | None = None, protect=None,
+          jobbtorg_filters: list | None = None, lp_ranges: bool = False) -> Report:
+    protect = protect or masking.protect
+    protected = protect(raw, min_cell)
+    outside = protected[~protected[schema.AR].isin(years)]
+    assert (outside[metrics.MASKED] == "").all(), "hidden figures outside the audited years"
+    published = collect(protected, years, jobbtorg_filters, min_cell=min_cell)
+    return Audit(published, truth(raw, years), min_cell, legend).run(lp_ranges)
+
+
+def _load_protect(path: str):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("other_masking", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.protect
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=1000)
+    parser.add_argument("--years", default="2021-2022")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--masking", help="audit the protect() of another masking module (a file)")
+    parser.add_argument("--legend", choices=("new", "old"), default="new")
+    parser.add_argument("--all-filters", action="store_true", help="every set of jobbtorg, not a sample")
+    parser.add_argument("--no-lp", action="store_true", help="skip the linear-programming ranges")
+    args = parser.parse_args(argv)
+    first, _, last = args.years.partition("-")
+    years = list(range(int(first), int(last or first) + 1))
+    with tempfile.TemporaryDirectory() as directory:
+        os.environ["KAA_DATA_DIR"] = directory
+        raw = import_demo(args.rows, years, args.seed)
+        protect = _load_protect(args.masking) if args.masking else None
+        report = audit(raw, years, legend=old_legend_for() if args.legend == "old" else None, protect=protect,
+                       jobbtorg_filters=every_filter() if args.all_filters else None, lp_ranges=not args.no_lp)
+    print(f"extract: {args.rows} rows, {args.years}, seed {args.seed}; legend: {args.legend}")
+    for line in report.lines():
+        print(line)
+    for finding in (report.narrowed + report.pinned)[:15]:
+        f = finding.figure
+        print(f"  {finding.why}: {f.year} {f.verksamhet} {f.measure} {sorted(f.cells)[:3]}{'…' if len(f.cells) > 3 else ''}"
+              f" shown {f.label}, true {finding.true:g}, possible {finding.possible}, LP {finding.lp_range}")
+    return 1 if report.narrowed or report.pinned else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
