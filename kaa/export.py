@@ -96,7 +96,9 @@ def xlsx(frame: pd.DataFrame, columns: Sequence[str], title: str) -> bytes:
                 sheet[f"{letter}{row_number}"].number_format = "#,##0"
     sheet.freeze_panes = "A2"
     sheet.append([])
-    sheet.append([f"{title}. Källa: KAA-statistik. Saknade uppgifter är tomma; <5 och .. är dolda små tal."])
+    sheet.append([f"{title}. Källa: KAA-statistik. Saknade uppgifter är tomma; <5 betyder 1–4 personer och .. en "
+                  "dold uppgift som kan vara vilket antal som helst (också 0–4) och som döljs så att inget litet tal "
+                  "kan räknas fram."])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

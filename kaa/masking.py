@@ -498,8 +498,44 @@ def protect(facts: pd.DataFrame, min_cell: int) -> pd.DataFrame:
     return out
 
 
+def _small(min_cell: int) -> str:
+    return f"1–{min_cell - 1}" if min_cell > 2 else "1"
+
+
+def _between(min_cell: int) -> str:
+    return f"mellan 1 och {min_cell - 1}" if min_cell > 2 else "på 1"
+
+
 def reason(label: str, min_cell: int) -> str:
+    """Why one count is hidden, said the same for every figure with the same symbol."""
     if label == primary_label(min_cell):
-        return f"Färre än {min_cell} personer (1–{min_cell - 1}): döljs för att skydda enskilda ungdomar."
-    return (f"Dold uppgift (..): kan vara vilket antal som helst, också 1–{min_cell - 1}. Den döljs så att "
-            f"ingen uppgift om färre än {min_cell} personer går att räkna fram ur det som visas.")
+        return f"Färre än {min_cell} personer ({_small(min_cell)}): döljs för att skydda enskilda ungdomar."
+    return (f"Dold uppgift (..): kan vara vilket antal som helst från 0 och uppåt, också {_small(min_cell)}. "
+            f"Den döljs så att inget antal {_between(min_cell)} kan räknas fram ur det som visas.")
+
+
+def share_reason(min_cell: int) -> str:
+    """Why a share is hidden: a count behind it is."""
+    return "Dold andel (..): räknas ur en dold uppgift och skulle annars avslöja den."
+
+
+def legend(labels, min_cell: int | None = None) -> list[str]:
+    """What the symbols among `labels` mean, a sentence each, for the note under a table or chart."""
+    present = {label for label in labels if label}
+    if min_cell is None:
+        shown = [int(label[1:]) for label in present if label.startswith("<") and label[1:].isdigit()]
+        min_cell = shown[0] if shown else _config_min_cell()
+    out = []
+    if primary_label(min_cell) in present:
+        out.append(f"{primary_label(min_cell)} betyder {_small(min_cell)} personer.")
+    if SECONDARY in present:
+        out.append(f"{SECONDARY} är en dold uppgift: ett antal som kan vara vad som helst från 0 och uppåt (också "
+                   f"{_small(min_cell)}), eller en andel som räknas ur ett sådant. Den döljs så att inget antal "
+                   f"{_between(min_cell)} kan räknas fram ur det som visas, i någon tabell eller något urval.")
+    return out
+
+
+def _config_min_cell() -> int:
+    from kaa.config import min_cell
+
+    return min_cell()

@@ -343,7 +343,7 @@ def _add_shares(long: pd.DataFrame, cols: list[str], min_cell: int) -> pd.DataFr
             zip(published_reason[gone], inputs[gone].to_dict("records"), reasons.loc[gone, names].to_dict("records"))]
         frame.loc[hidden, ["value", "taljare", "namnare", "noggrannhet", "kalla"]] = [np.nan, np.nan, np.nan, "", ""]
         frame.loc[hidden, MASKED] = masking.SECONDARY
-        frame.loc[hidden, "orsak"] = masking.reason(masking.SECONDARY, min_cell)
+        frame.loc[hidden, "orsak"] = masking.share_reason(min_cell)
         frames.append(frame.reset_index())
     return pd.concat(frames, ignore_index=True)
 

@@ -91,8 +91,11 @@ def nearest_figures(facts: pd.DataFrame, by: Sequence[str], sel: Selection, meas
 
 
 def missing_reasons(frame: pd.DataFrame) -> list[str]:
-    """The distinct reasons why figures in a panel are missing, for a note under it."""
-    return metrics.merge_reasons(frame.loc[frame["varde"].isna(), "orsak"])
+    """The distinct reasons why figures in a panel are missing (–), for a note under it.
+
+    Hidden figures (`<5`, `..`) are not missing; `hidden_note` names them and says what the symbols mean."""
+    hidden = frame[metrics.MASKED].fillna("") != "" if metrics.MASKED in frame else False
+    return metrics.merge_reasons(frame.loc[frame["varde"].isna() & ~hidden, "orsak"])
 
 
 def change_reasons(cards: pd.DataFrame) -> list[str]:
@@ -122,8 +125,7 @@ def hidden_note(frame: pd.DataFrame, min_cell: int) -> str:
              for row in hidden.to_dict("records")]
     listed = "; ".join(cells[:HIDDEN_NAMED]) + (f" och {len(cells) - HIDDEN_NAMED} till" if len(cells) > HIDDEN_NAMED
                                                  else "")
-    return (f"Dolt för att skydda enskilda: {listed}. {masking.primary_label(min_cell)} betyder 1–{min_cell - 1} "
-            f"personer; {masking.SECONDARY} är dolt för att ett litet tal inte ska gå att räkna fram.")
+    return f"Dolt för att skydda enskilda: {listed}. " + " ".join(masking.legend(hidden[metrics.MASKED], min_cell))
 
 
 def accuracy_notes(frame: pd.DataFrame) -> list[str]:

@@ -68,7 +68,9 @@ def legend_for(min_cell: int = 5) -> dict:
 
 
 def old_legend_for(min_cell: int = 5) -> dict:
-    """What they meant before issue 9: `..` was "not 1–4", i.e. 0 or at least 5."""
+    """What they meant before issue 9: `..` was "not 1–4", i.e. 0 or at least 5. That was true of the
+    cells, margins and totals only (a filtered sum shown as `..` could be 1–4), so the audit reads it
+    so: on other figures `..` is any count."""
     return {f"<{min_cell}": (1, min_cell - 1), "..": "not small"}
 
 
@@ -273,12 +275,15 @@ class Report:
     programs: int
     integer_programs: int
     seconds: float
+    at_most_two: int = 0    # primaries pinned to their value or to two possible values
+    pinned_dotted: int = 0  # `..` figures recovered exactly
 
     def lines(self) -> list[str]:
         return [f"shown as hidden: {self.hidden} figures ({self.hidden_fact_shaped} cells, margins and totals), "
                 f"of which {self.primaries} primary small counts and {self.secondary} others",
                 f"narrowed primaries (a value 1..upper impossible): {len(self.narrowed)}",
-                f"pinned hidden figures (one possible value): {len(self.pinned)}",
+                f"pinned hidden figures (one possible value): {len(self.pinned)}, of them {self.pinned_dotted} `..`",
+                f"primaries with at most two possible values: {self.at_most_two} of {self.primaries}",
                 f"by linear programming alone: {self.lp_narrowed} primaries narrowed, {self.lp_pinned} pinned",
                 f"programs solved: {self.programs} LP, {self.integer_programs} MILP, {self.seconds:.1f} s"]
 
@@ -325,6 +330,8 @@ class Audit:
                 self._add(terms, f.value, f.value)
                 continue
             meaning = self.legend[f.label]
+            if meaning == "not small" and not f.is_fact_shaped:
+                meaning = (0, INF)
             if meaning == "not small":  # 0 or at least 5: z <= M b, z >= 5 b, b binary
                 b = self.n_vars
                 self.n_vars += 1
@@ -513,9 +520,11 @@ class Audit:
             lp[hidden[index].key][0] <= 1 + 1e-6 and lp[hidden[index].key][1] >= self.upper - 1e-6))
         lp_pinned = sum(1 for f in hidden if f.key in lp and lp[f.key][1] - lp[f.key][0] < 1e-6)
         fact_shaped = sum(f.is_fact_shaped for f in hidden)
+        at_most_two = int((hits[primary, 1:].sum(axis=1) <= 2).sum())
         return Report(int(primary.sum()), len(hidden), fact_shaped - int(primary.sum()), fact_shaped,
                       narrowed, pinned, lp_narrowed, lp_pinned, self.programs, self.integer_programs,
-                      time.perf_counter() - start)
+                      time.perf_counter() - start, at_most_two,
+                      sum(1 for finding in pinned if finding.figure.label == ".."))
 
 
 # --- A whole audit of one synthetic extract ---------------------------------------------------------
@@ -576,8 +585,9 @@ def main(argv=None) -> int:
         print(line)
     for finding in (report.narrowed + report.pinned)[:15]:
         f = finding.figure
-        print(f"  {finding.why}: {f.year} {f.verksamhet} {f.measure} {sorted(f.cells)[:3]}{'…' if len(f.cells) > 3 else ''}"
-              f" shown {f.label}, true {finding.true:g}, possible {finding.possible}, LP {finding.lp_range}")
+        cells = f"{sorted(f.cells)[:3]}{'…' if len(f.cells) > 3 else ''}"
+        print(f"  {finding.why}: {f.year} {f.verksamhet} {f.measure} {cells} shown {f.label}, true {finding.true:g}, "
+              f"possible {finding.possible}, LP {finding.lp_range}")
     return 1 if report.narrowed or report.pinned else 0
 
 

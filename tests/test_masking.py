@@ -151,7 +151,10 @@ def test_protection_is_the_same_every_time():
 def test_the_symbols_are_explained_in_words():
     small, hidden = masking.reason("<5", 5), masking.reason("..", 5)
     assert "1–4" in small
-    assert "vilket antal som helst" in hidden and "1–4" in hidden
+    assert "vilket antal som helst från 0" in hidden and "1–4" in hidden
+    assert masking.legend(["", "<5"]) == ["<5 betyder 1–4 personer."]
+    ten = masking.legend(["..", "<10"])
+    assert ten[0] == "<10 betyder 1–9 personer." and ten[1].startswith(".. är en dold uppgift") and "1–9" in ten[1]
 
 
 # --- The guarantee, proved by an outside audit -----------------------------------------------------

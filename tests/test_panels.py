@@ -49,5 +49,7 @@ def test_the_note_names_each_hidden_cell_and_says_what_the_symbols_mean():
                           "matt": ["Inskrivna"] * 3, "varde": [None, None, 70.0], "maskad": ["<5", "..", ""]})
     assert panels.hidden_note(frame, 5) == (
         "Dolt för att skydda enskilda: 2021 Jobbtorg Kista inskrivna (<5); 2021 Jobbtorg City inskrivna (..). "
-        "<5 betyder 1–4 personer; .. är dolt för att ett litet tal inte ska gå att räkna fram.")
+        "<5 betyder 1–4 personer. .. är en dold uppgift: ett antal som kan vara vad som helst från 0 och uppåt "
+        "(också 1–4), eller en andel som räknas ur ett sådant. Den döljs så att inget antal mellan 1 och 4 kan "
+        "räknas fram ur det som visas, i någon tabell eller något urval.")
     assert panels.hidden_note(frame.iloc[2:], 5) == ""
