@@ -33,21 +33,26 @@ holds by construction: hiding more later only widens what a reader must allow.
 
 Because the margins are part of the protected facts, every view the dashboard or the CLI
 can ask for (a total, a breakdown, a filtered sum) is answered from the same protected
-figures: a sum that contains a hidden figure is itself hidden (`..`).
+figures: a sum that contains a hidden figure is itself hidden (`..`), unless anyone can
+work it out from shown ones (metrics.rollup shows it then).
+
+The report's printed figures are public: they are never small at the default threshold,
+and they are moved (hidden) only as a last resort.
 """
 
 from __future__ import annotations
 
 import os
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import highspy
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from kaa import schema
+from kaa import config, schema
+from kaa.published import SOURCE_LABEL
 
 MASKED = "maskad"
 SECONDARY = ".."
@@ -66,8 +71,6 @@ AT_MOST = (
     (("avslutade",), "inskrivna"),
     (("avslut_studier", "avslut_arbete", "avslut_annan"), "avslutade"),
 )
-#: Measures tied by an equality move together; each other measure is a family of its own.
-_FAMILY = {m: i for i, m in enumerate(schema.COUNT_NAMES)} | {"nadda": 1, "ej_nadda": 1, "sokta": 1}
 SUMMED_NOTE = "Summerad ur källans delar."
 
 # Weights: what hiding a shown figure costs, per unit it has to move. Totals are read most,
@@ -150,18 +153,16 @@ class _Model:
     equal: sp.csr_matrix        # equal @ z == 0
     at_most: sp.csr_matrix      # at_most @ z <= 0
     related: np.ndarray         # in at least one relation
-    witnesses: list = field(default_factory=list)
 
 
 def _relations(frame: pd.DataFrame) -> tuple[list, list]:
     """(equalities, inequalities) as lists of {position: coefficient}, over the frame's positions.
 
-    Only relations between exact figures of one source that hold for the true values: a
-    reader may know them, and the model stays consistent.
+    Only relations between exact figures that hold for the true values: a reader may know
+    them, and the model stays consistent (a source with a slip in it gets no relation there).
     """
     value = frame["value"].to_numpy()
     exact = frame["noggrannhet"].isin(_EXACT).to_numpy()
-    source = frame["source"].to_numpy()
     level = _level(frame)
     where = {}
     for pos, key in enumerate(zip(frame[schema.AR], frame[schema.VERKSAMHET], frame["measure"],
@@ -171,8 +172,6 @@ def _relations(frame: pd.DataFrame) -> tuple[list, list]:
     equal, at_most = [], []
 
     def add(kind: list, terms: dict[int, float]) -> None:
-        if len({source[p] for p in terms}) != 1:
-            return
         total = sum(c * value[p] for p, c in terms.items())
         if (kind is equal and abs(total) < 1e-9) or (kind is at_most and total <= 1e-9):
             kind.append(terms)
@@ -224,7 +223,7 @@ def _models(frame: pd.DataFrame) -> list[_Model]:
     equal, at_most = _relations(frame)
     year = frame[schema.AR].to_numpy()
     level = _level(frame)
-    published = frame["source"].to_numpy() == _published_source()
+    published = frame["source"].to_numpy() == SOURCE_LABEL
     models = []
     for ar in np.unique(year):
         positions = np.flatnonzero(year == ar)
@@ -242,12 +241,6 @@ def _models(frame: pd.DataFrame) -> list[_Model]:
     return models
 
 
-def _published_source() -> str:
-    from kaa.published import SOURCE_LABEL
-
-    return SOURCE_LABEL
-
-
 # --- Choosing the secondary cells ---------------------------------------------------------------
 
 
@@ -257,10 +250,10 @@ class _Protection:
     One persistent HiGHS model per year: a solve changes a few bounds and costs and starts from
     the previous basis, so each takes a fraction of a millisecond.
 
-    Columns: up (n), down (n): how far each figure moves; below (n), above (n): how far a `<5`
-    figure goes under 1 or over min_cell-1 (breaking its label). Rows: the equalities, the
-    inequalities (their slack at the true values), and per figure `down - below <= x - 1` and
-    `up - above <= upper - x`, which bind only while the figure is labelled `<5`.
+    Columns: up (n), down (n): how far each figure moves; below (k), above (k): how far each of
+    the k primaries goes under 1 or over min_cell-1 (breaking its `<5`). Rows: the equalities,
+    the inequalities (their slack at the true values), and per primary `down - below <= x - 1`
+    and `up - above <= upper - x`, which bind only while it is labelled `<5`.
     """
 
     def __init__(self, model: _Model, primary: np.ndarray, upper: int):
@@ -276,9 +269,6 @@ class _Protection:
             self.seen[i].add(int(x[i]))
         self.programs = 0
         self.integer_programs = 0
-        self.perturb = True
-        self.failed = False
-        self.points: list[np.ndarray] = []
         equal, at_most = model.equal, model.at_most
         # Label columns and rows only for the primaries: slot[i] is primary i's place among them.
         owners = np.flatnonzero(primary)
@@ -352,7 +342,7 @@ class _Protection:
         ok = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
         solution = np.asarray(h.getSolution().col_value) if ok else None
         if ok and not _whole(solution):
-            solution = self._perturbed(i, target) if self.perturb else None
+            solution = self._perturbed(i, target)
             if solution is None:
                 solution = self._integer_solve(np.asarray(h.getSolution().col_value))
         h.changeColBounds(i, 0.0, highspy.kHighsInf)
@@ -431,7 +421,6 @@ class _Protection:
                 found = self._solve(i, target)
                 if found is None:  # cannot happen, as every figure may move: hide the whole year to be safe
                     self.hidden |= self.model.x != 0
-                    self.failed = True
                     return
                 self._apply(*found)
 
@@ -449,14 +438,12 @@ class _Protection:
     def _witness(self, move: np.ndarray) -> None:
         """Keep a witness, and every whole-numbered point between it and the truth (the segment is feasible)."""
         x = self.model.x
-        self.model.witnesses.append(move)
         steps = int(np.abs(move[self.primary]).max()) if self.primary.any() else 0
         for k in range(1, max(steps, 1) + 1):
             point = move * k / max(steps, 1)
             if not _whole(point):
                 continue
             point = np.round(point)
-            self.points.append(point)
             for j in np.flatnonzero(self.primary & (point != 0)):
                 self.seen[j].add(int(x[j] + point[j]))
 
@@ -536,6 +523,4 @@ def legend(labels, min_cell: int | None = None) -> list[str]:
 
 
 def _config_min_cell() -> int:
-    from kaa.config import min_cell
-
-    return min_cell()
+    return config.min_cell()
