@@ -38,7 +38,7 @@ def rendered_charts(page: Page, expected: int | None = None) -> list[dict]:
         marks: plot.querySelectorAll('.trace .point, .trace path.point, .barlayer .point').length,
         title: (plot.querySelector('.gtitle') || {}).textContent || '',
         ticks: [...plot.querySelectorAll('.ytick text, .xtick text')].map(t => t.textContent),
-        labels: [...plot.querySelectorAll('.textpoint text, .bartext')].map(t => t.textContent),
+        labels: [...plot.querySelectorAll('.textpoint text, .bartext, .annotation-text')].map(t => t.textContent),
     }))""")
 
 
@@ -91,7 +91,7 @@ def wait_for_labels(page: Page, present: str | None = None, absent: str | None =
     """Wait until the charts have redrawn after a filter change (bounded by the page timeout)."""
     page.wait_for_function(
         """([present, absent]) => {
-            const labels = [...document.querySelectorAll('.js-plotly-plot .textpoint text, .js-plotly-plot .bartext')]
+            const labels = [...document.querySelectorAll('.js-plotly-plot .textpoint text, .js-plotly-plot .bartext, .js-plotly-plot .annotation-text')]
                 .map(t => t.textContent);
             return (!present || labels.includes(present)) && (!absent || !labels.includes(absent));
         }""", arg=[present, absent], timeout=30_000)
