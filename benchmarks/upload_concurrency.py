@@ -87,17 +87,10 @@ window.__kaaReady = () => {
 # --- The upload -------------------------------------------------------------------------------------
 
 
-def _letters(n: int) -> str:
-    out = ""
-    while n > 0:
-        n, rest = divmod(n - 1, 26)
-        out = chr(65 + rest) + out
-    return out
-
-
 def xlsx_bytes(rows: int, seed: int = 0) -> bytes:
     """A synthetic extract as Excel writes a workbook: shared strings, numbers as numbers, a dimension."""
     from kaa import demo
+    from kaa.xlsx import column_letters
 
     table = demo.generate(rows, range(2016, 2026), seed=seed)
     columns = [table.column(c).to_pylist() for c in table.column_names]
@@ -106,7 +99,7 @@ def xlsx_bytes(rows: int, seed: int = 0) -> bytes:
     def sid(value: str) -> int:
         return strings.setdefault(value, len(strings))
 
-    refs = [_letters(i + 1) for i in range(len(columns))]
+    refs = [column_letters(i + 1) for i in range(len(columns))]
     out = io.StringIO()
     out.write('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.'
               f'openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1:{refs[-1]}{rows + 1}"/><sheetData>')
