@@ -13,7 +13,7 @@ from typing import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from kaa import fmt, masking, schema
+from kaa import config, fmt, masking, schema
 from kaa.masking import MASKED
 
 BREAKDOWNS = (schema.JOBBTORG, schema.KON)
@@ -23,7 +23,7 @@ _POPCOUNT = np.array([0, 1, 1, 2])
 LONG_COLUMNS = ["measure", "value", "noggrannhet", "kalla", "orsak", MASKED, "taljare", "namnare"]
 CHANGE_SUFFIX = "_forandring"
 #: Counts from 1 up to this minus one are masked (`<5`); 0 turns masking off.
-DEFAULT_MIN_CELL = 5
+DEFAULT_MIN_CELL = config.DEFAULT_MIN_CELL
 
 
 @dataclass(frozen=True)

@@ -197,11 +197,8 @@ def load_facts() -> pd.DataFrame:
     return facts[FACT_COLUMNS].reset_index(drop=True)
 
 
-def backing(facts: pd.DataFrame | None = None) -> dict[str, list[int]]:
-    """For each imported source, by id, the years in which at least one of its figures is shown.
-
-    `facts` is accepted for callers that hold them already; the answer is always read by source id.
-    """
+def backing() -> dict[str, list[int]]:
+    """For each imported source, by id, the years in which at least one of its figures is shown."""
     shown = _load(with_ids=True).dropna(subset=["source_id"]).groupby("source_id")[schema.AR].unique()
     return {s.id: sorted(int(y) for y in shown.get(s.id, [])) for s in sources()}
 
