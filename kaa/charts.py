@@ -149,7 +149,8 @@ def bar(frame: pd.DataFrame, x: str, color: str, title: str, *, facet: str | Non
     """Bars of a panel frame, labelled with their Swedish text, counts on hover.
 
     `x` is the category axis. Jobbtorg, whose names are long and many, are drawn as horizontal
-    bars (names on the left, readable on a phone); other categories as vertical bars. Over more
+    bars (names on the left, readable on a phone), as tall as their bars need, so `height` applies
+    to vertical bars only; other categories are vertical bars. Over more
     than MAX_BAR_YEARS years, grouped bars stop being readable; the same frame is then drawn as
     lines over the years instead (see `trend`).
     """
@@ -329,15 +330,24 @@ def _ranked_rows(data: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return units, apart
 
 
-def _reference_lines(fig: go.Figure, total: pd.DataFrame, target: float | None, percent: bool) -> None:
+def _reference_lines(fig: go.Figure, target: float | None, percent: bool, total: pd.DataFrame | None = None) -> None:
     """The city's value (dotted) and the target (dashed), behind the bars, named in their own notes."""
-    if len(total) and percent:  # a city total is comparable with a jobbtorg only as a share
+    if total is not None and len(total) and percent:  # a city total compares with a jobbtorg only as a share
         fig.add_vline(x=total["y"].iloc[0], line_dash="dot", line_color="#333333", layer="below",
                       annotation_text=f"Staden: {total['text'].iloc[0]}", annotation_position="top")
     if target is not None and percent:
         fig.add_vline(x=target * 100, line_dash="dash", line_color=TARGET_COLOR, layer="below",
                       annotation_text=f"Mål: {fmt.percent(target, 0)}", annotation_position="top right",
                       annotation_font_color=TARGET_COLOR)
+
+
+def _rows_layout(fig: go.Figure, title: str, order: list[str], reach: float, percent: bool, row_px: int) -> None:
+    """One row per jobbtorg, `order` top to bottom, the value axis from 0 with room right of the target
+    line for its note, also on a phone."""
+    style(fig, title, False, height=150 + row_px * max(len(order), 1))
+    fig.update_yaxes(categoryorder="array", categoryarray=order[::-1], title=None)
+    fig.update_xaxes(range=[0, reach * 1.3 or 1], ticksuffix=fmt.NBSP + "%" if percent else "",
+                     tickformat="" if percent else ",d", title="Andel" if percent else "Antal")
 
 
 def ranking(frame: pd.DataFrame, title: str, target: float | None = None) -> go.Figure:
@@ -360,14 +370,9 @@ def ranking(frame: pd.DataFrame, title: str, target: float | None = None) -> go.
                         customdata=rows[["matt", "text", "bakom"]].to_numpy(), hovertemplate=hover,
                         textposition="inside" if color == UNIT_COLOR else "outside", insidetextanchor="end",
                         textfont={"size": 14}, cliponaxis=False)
-    _reference_lines(fig, total, target, percent)
-    order = list(units["rad"]) + list(apart["rad"])  # top to bottom
-    style(fig, title, False, height=150 + 44 * max(len(order), 1))
-    fig.update_yaxes(categoryorder="array", categoryarray=order[::-1], title=None)
+    _reference_lines(fig, target, percent, total)
     reach = max([data["y"].max() if len(data) else 0] + [target * 100 if target is not None and percent else 0])
-    # Room right of the target line for its note, also on a phone.
-    fig.update_xaxes(range=[0, reach * 1.3 or 1], ticksuffix=fmt.NBSP + "%" if percent else "",
-                     tickformat="" if percent else ",d", title="Andel" if percent else "Antal")
+    _rows_layout(fig, title, list(units["rad"]) + list(apart["rad"]), reach, percent, row_px=44)
     fig.update_layout(showlegend=len(apart) > 0)
     return fig
 
@@ -413,12 +418,8 @@ def change(frame: pd.DataFrame, title: str, target: float | None = None) -> go.F
                                           rows["text"]):
         fig.add_annotation(x=middle, y=row, text=f"{before} → {after}", showarrow=False, yanchor="bottom",
                            yshift=8, font={"size": 13, "color": "#1F2933"}, bgcolor=LABEL_BACKGROUND, borderpad=1)
-    _reference_lines(fig, data.iloc[0:0], target, percent)
-    order = list(units["rad"]) + list(apart["rad"])
-    style(fig, title, False, height=150 + 56 * max(len(order), 1))
-    fig.update_yaxes(categoryorder="array", categoryarray=order[::-1], title=None)
+    _reference_lines(fig, target, percent)
     values = pd.concat([data["fore"], data["y"]]) if len(data) else pd.Series([0.0])
     reach = max(values.max(), target * 100 if target is not None and percent else 0)
-    fig.update_xaxes(range=[0, reach * 1.3 or 1], ticksuffix=fmt.NBSP + "%" if percent else "",
-                     tickformat="" if percent else ",d", title="Andel" if percent else "Antal")
+    _rows_layout(fig, title, list(rows["rad"]), reach, percent, row_px=56)  # room for the words above
     return fig

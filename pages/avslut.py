@@ -33,7 +33,7 @@ shares, shares_note = state.nearest_figures([schema.JOBBTORG], sel, [measure], t
 blocks.panel(
     f"{schema.MEASURES[measure].label} per jobbtorg", shares,
     state.chart("bar", shares, schema.JOBBTORG, schema.AR, f"{schema.MEASURES[measure].label} per jobbtorg, {years}",
-               target=goal if measure == "andel_studier" else None, height=460),
+               target=goal if measure == "andel_studier" else None),
     ["ar", "jobbtorg", "matt", "varde", "taljare", "namnare", "kalla", "orsak"], key="shares", note=shares_note,
 )
 
@@ -44,7 +44,7 @@ blocks.panel(
     "Inskrivna och avslutade per jobbtorg", counts,
     state.chart("bar", counts, schema.JOBBTORG, "matt",
                f"Inskrivna, avslutade och avslut till studier och arbete per jobbtorg, {years}",
-               facet=schema.AR, facet_rows=True, height=260 + 260 * counts[schema.AR].nunique()),
+               facet=schema.AR, facet_rows=True),
     ["ar", "jobbtorg", "matt", "varde", "kalla", "orsak"], key="counts", note=counts_note,
 )
 
