@@ -60,6 +60,12 @@ def figures(facts: pd.DataFrame, by: Sequence[str], sel: Selection, measures: Se
                 metrics.MASKED]]
 
 
+def has_figures(frame: pd.DataFrame) -> bool:
+    """Whether a panel frame has anything to show: a figure, or a hidden small count (that is real too)."""
+    hidden = frame[metrics.MASKED].astype(bool) if metrics.MASKED in frame else False
+    return bool((frame["varde"].notna() | hidden).any())
+
+
 #: When a filter leaves a panel without a single figure, it is let go in this order.
 _RELAXED = ((schema.KON, "båda könen"), (schema.JOBBTORG, "hela staden"))
 
@@ -72,7 +78,7 @@ def nearest_figures(facts: pd.DataFrame, by: Sequence[str], sel: Selection, meas
     count as existing: they are real). The sentence says what is shown instead, and why.
     """
     frame = figures(facts, by, sel, measures, totals)
-    if frame["varde"].notna().any() or frame[metrics.MASKED].astype(bool).any():
+    if has_figures(frame):
         return frame, ""
     relaxed, let_go = sel, []
     for dimension, instead in _RELAXED:
@@ -81,7 +87,7 @@ def nearest_figures(facts: pd.DataFrame, by: Sequence[str], sel: Selection, meas
         relaxed = replace(relaxed, **{dimension: None})
         let_go.append((dimension, instead))
         nearer = figures(facts, by, relaxed, measures, totals)
-        if nearer["varde"].notna().any():
+        if has_figures(nearer):
             asked = " och ".join(", ".join(sel.filter_for(d)) for d, _ in let_go)
             per = " eller ".join(schema.DIMENSION_LABELS[d].lower() for d, _ in let_go)
             shown = " och ".join(i for _, i in let_go)
@@ -176,12 +182,16 @@ def _change_text(measure: str, change: float, current: float) -> str:
     return text
 
 
-def _with_changes(long: pd.DataFrame, changes: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    out = long.merge(changes, on=keys + ["measure"], how="left")
+def _describe_changes(out: pd.DataFrame) -> pd.DataFrame:
+    """Each row's `forandring` in words and what it means for the young people."""
     out["forandring_text"] = [_change_text(m, c, v) for m, c, v in zip(out["measure"], out["forandring"],
                                                                        out["varde"])]
     out["riktning"] = [direction(m, c) for m, c in zip(out["measure"], out["forandring"])]
     return out
+
+
+def _with_changes(long: pd.DataFrame, changes: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    return _describe_changes(long.merge(changes, on=keys + ["measure"], how="left"))
 
 
 def headline(facts: pd.DataFrame, sel: Selection, year: int,
@@ -218,8 +228,7 @@ def compare_jobbtorg(facts: pd.DataFrame, sel: Selection, year: int, measure: st
     else:
         out["varde_fore"], out["text_fore"] = np.nan, fmt.MISSING
     out["forandring"] = out["varde"] - out["varde_fore"]
-    out["forandring_text"] = [_change_text(measure, c, v) for c, v in zip(out["forandring"], out["varde"])]
-    out["riktning"] = [direction(measure, c) for c in out["forandring"]]
+    out = _describe_changes(out)
     is_share = measure in schema.SHARE_NAMES
     city = out.loc[out[schema.JOBBTORG] == schema.TOTALT, "varde"]
     out["skillnad_mot_staden"] = np.nan

@@ -51,8 +51,7 @@ def panel(title: str, frame: pd.DataFrame, figure: go.Figure | None,
     """
     if note:
         st.info(note, icon=":material/zoom_out:")
-    hidden = frame["maskad"].astype(bool) if "maskad" in frame else pd.Series(False, index=frame.index)
-    if not (frame["varde"].notna() | hidden).any():  # a hidden small count is a figure: it gets its panel
+    if not panels.has_figures(frame):
         st.info(f"**{title}:** inga uppgifter för det här urvalet. " + " ".join(panels.missing_reasons(frame)),
                 icon=":material/info:")
         return
