@@ -10,7 +10,6 @@ import os
 import sys
 import threading
 from pathlib import Path
-from types import ModuleType
 from typing import Callable, Sequence
 
 # pandas, kaa.metrics and kaa.store (SQLAlchemy) are imported by the commands that use them, so that
@@ -164,47 +163,54 @@ def _read_file(path: str) -> bytes:
         raise UsageError(f"filen {path} kan inte läsas: {error.strerror}.") from None
 
 
-def _check(path: str):
-    """Read and validate an extract, print its report; the file's bytes and the result."""
+def _report(data: bytes, path: str):
+    """Validate an extract's bytes and print its report; the read result."""
     from kaa.extract import read_extract, report_lines
 
-    data = _read_file(path)
     result = read_extract(data, Path(path).name)
     print("\n".join(report_lines(result)))
-    return data, result
+    return result
 
 
 def run_validate(args) -> int:
-    _, result = _check(args.file)
+    result = _report(_read_file(args.file), args.file)
     return 1 if result.has_errors else 0
 
 
-def _import_in_background(name: str) -> Callable[[], ModuleType]:
-    """Start importing a module in a thread; the returned function waits for it and gives the module.
+def _in_background(function: Callable[[], object]) -> Callable[[], object]:
+    """Start `function` in a thread; the returned function waits for it and gives its value (or raises its error).
 
-    Reading a file spends most of its time in pyarrow and numpy, which release the GIL, so the import
-    runs meanwhile. Should it fail, the import is repeated in the caller's thread, which raises its error.
+    Reading a file spends most of its time in pyarrow and numpy, which release the GIL, so an import
+    (mostly Python) or hashing (hashlib releases the GIL too) runs meanwhile on another core.
     """
-    def load() -> None:
-        try:
-            importlib.import_module(name)
-        except BaseException:  # noqa: BLE001 - raised again by the caller's own import
-            pass
+    outcome: dict[str, object] = {}
 
-    thread = threading.Thread(target=load, name=f"import {name}", daemon=True)
+    def run() -> None:
+        try:
+            outcome["value"] = function()
+        except BaseException as error:  # noqa: BLE001 - raised again in the caller's thread
+            outcome["error"] = error
+
+    thread = threading.Thread(target=run, name="kaa background", daemon=True)
     thread.start()
 
-    def module() -> ModuleType:
+    def value() -> object:
         thread.join()
-        return importlib.import_module(name)
-    return module
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome["value"]
+    return value
 
 
 def run_import(args) -> int:
+    import hashlib
+
     import kaa.extract  # noqa: F401 - pandas and pyarrow first: the store imports pandas too
 
-    store_module = _import_in_background("kaa.store")
-    data, result = _check(args.file)
+    store_module = _in_background(lambda: importlib.import_module("kaa.store"))
+    data = _read_file(args.file)
+    digest = _in_background(lambda: hashlib.sha256(data).hexdigest())
+    result = _report(data, args.file)
     store = store_module()
     if result.has_errors:
         print("Inget importerades. Rätta felen ovan och försök igen.")
@@ -213,13 +219,13 @@ def run_import(args) -> int:
     # prints it as one Swedish line with exit code 1).
     from kaa import panels
 
-    existing = store.source_for(data)
-    changes = panels.import_changes(store.load_facts(), result.facts, store.min_cell())
-    for notice in panels.import_notices(changes, existing):
+    existing = store.source_for(data, digest())
+    current = store.load_facts() if existing is None else None
+    for notice in panels.import_notices(current, result.facts, existing):
         print(notice)
     if existing is not None:
         return 0
-    outcome = store.import_extract(result, data, Path(args.file).name, args.name)
+    outcome = store.import_extract(result, data, Path(args.file).name, args.name, digest=digest())
     print(outcome.message)
     return 0
 

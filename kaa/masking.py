@@ -46,10 +46,8 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-import highspy
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 
 from kaa import config, schema
 from kaa.published import SOURCE_LABEL
@@ -448,6 +446,17 @@ class _Protection:
                 self.seen[j].add(int(x[j] + point[j]))
 
 
+def _load_solver() -> None:
+    """Import HiGHS and scipy.sparse at the first protection, not with the module.
+
+    Together they take about 0,2 s to import (scipy pulls in numpy.f2py), which `python -m kaa import`
+    and every other command that never masks would otherwise pay.
+    """
+    global highspy, sp
+    import highspy
+    import scipy.sparse as sp
+
+
 def protect(facts: pd.DataFrame, min_cell: int) -> pd.DataFrame:
     """The facts with every implied margin added and a `maskad` label on each row ("" = shown)."""
     is_count = facts["measure"].isin(schema.COUNT_NAMES)
@@ -464,6 +473,7 @@ def protect(facts: pd.DataFrame, min_cell: int) -> pd.DataFrame:
     hidden = small.copy()
     labelled = small.copy()
     level = _level(frame)
+    _load_solver()
     work = [(model, small[model.rows] & model.related) for model in _models(frame)]
     work = [(model, primary) for model, primary in work if primary.any()]
 

@@ -294,34 +294,52 @@ def sources_by_year(facts: pd.DataFrame, years: Sequence[int]) -> str:
 IMPORT_PREVIEW_MEASURES = ("registrerade", "sokta", "nadda", "inskrivna", "avslutade", "andel_studier")
 
 
+def _basis(measure: str) -> str:
+    """The measure whose source a figure has: a share's denominator, else the measure itself."""
+    return schema.MEASURES[measure].denominator if measure in schema.SHARE_NAMES else measure
+
+
+def _sources_today(current: pd.DataFrame, years: Sequence[int], measures: Sequence[str]) -> pd.Series:
+    """Where each of the given figures comes from today, by (ar, basis measure), for the city as a whole."""
+    whole = current[(current[schema.VERKSAMHET] == schema.HELA_KAA) & current[schema.AR].isin(years)
+                    & current["measure"].isin({_basis(m) for m in measures})]
+    return whole.groupby([schema.AR, "measure"])["source"].first()
+
+
+def _years(incoming: pd.DataFrame) -> list[int]:
+    return sorted(int(y) for y in incoming[schema.AR].unique())
+
+
 def import_changes(current: pd.DataFrame, incoming: pd.DataFrame, min_cell: int = metrics.DEFAULT_MIN_CELL,
                    measures: Sequence[str] = IMPORT_PREVIEW_MEASURES) -> pd.DataFrame:
     """What an import would change: per year its headline figures before → after.
 
     The newest import wins every figure it has (see `facts.overlay`).
     """
-    years = sorted(int(y) for y in incoming[schema.AR].unique())
+    years = _years(incoming)
     after = overlay(current, incoming)
     sel = Selection(years=tuple(years), min_cell=min_cell)
     before_long, after_long = (figures(f, [schema.AR], sel, measures) for f in (current, after))
     keys = [schema.AR, "measure", "matt"]
     merged = before_long[keys + ["varde", "text"]].merge(after_long[keys + ["varde", "text"]], on=keys,
                                                          suffixes=("_fore", "_efter"))
-    # Where each previewed figure comes from today: its own source, or for a share, its denominator's.
-    whole = current[current[schema.VERKSAMHET] == schema.HELA_KAA]
-    sources = whole.groupby([schema.AR, "measure"])["source"].first()
-    basis = merged["measure"].map(lambda m: schema.MEASURES[m].denominator if m in schema.SHARE_NAMES else m)
-    merged["kalla_fore"] = [sources.get((year, measure), "Inga uppgifter")
-                            for year, measure in zip(merged[schema.AR], basis)]
+    sources = _sources_today(current, years, measures)
+    merged["kalla_fore"] = [sources.get((year, _basis(measure)), "Inga uppgifter")
+                            for year, measure in zip(merged[schema.AR], merged["measure"])]
     return merged
 
 
-def replaced_published_years(changes: pd.DataFrame) -> list[int]:
-    """The years whose figures come from the published report today and that an import would replace."""
-    return sorted(int(y) for y in changes.loc[changes["kalla_fore"] == SOURCE_LABEL, schema.AR].unique())
+def replaced_published_years(current: pd.DataFrame, incoming: pd.DataFrame) -> list[int]:
+    """The years whose figures come from the published report today and that an import would replace.
+
+    Read from the sources of today's facts alone, so that the command line can say it before storing
+    without computing (and masking) the preview's figures.
+    """
+    sources = _sources_today(current, _years(incoming), IMPORT_PREVIEW_MEASURES)
+    return sorted({int(year) for (year, _), source in sources.items() if source == SOURCE_LABEL})
 
 
-def import_notices(changes: pd.DataFrame, existing=None) -> list[str]:
+def import_notices(current: pd.DataFrame, incoming: pd.DataFrame, existing=None) -> list[str]:
     """What an analyst must know before confirming an import, the same on the page and the command line.
 
     `existing` is the stored source with the same file (SHA-256), if there is one.
@@ -330,7 +348,7 @@ def import_notices(changes: pd.DataFrame, existing=None) -> list[str]:
         state = "aktiv" if existing.aktiv else "inaktiv"
         return [f"Filen finns redan som ”{existing.name}” ({state}, importerad {existing.importerad[:10]}). En ny "
                 "import ändrar ingenting" + ("." if existing.aktiv else "; aktivera källan för att använda den.")]
-    replaced = replaced_published_years(changes)
+    replaced = replaced_published_years(current, incoming)
     if replaced:
         return [f"Importen ersätter årsrapportens siffror för {fmt.years(replaced)} på alla sidor. Det går att "
                 "ångra: inaktivera eller ta bort källan."]

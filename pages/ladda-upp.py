@@ -81,7 +81,7 @@ if uploaded is not None:
         st.subheader("Det här ändras")
         changes = panels.import_changes(state.raw_facts(), result.facts, store.min_cell())
         existing = store.source_for(data)
-        for notice in panels.import_notices(changes, existing):
+        for notice in panels.import_notices(state.raw_facts(), result.facts, existing):
             (st.info if existing else st.warning)(fmt.plain(notice), icon=":material/swap_horiz:")
         st.dataframe(
             changes.rename(columns={"ar": "År", "matt": "Mått", "text_fore": "Före", "text_efter": "Efter",

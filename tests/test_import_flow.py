@@ -635,8 +635,15 @@ def test_the_preview_names_todays_source_per_figure_and_warns_only_when_the_repo
     second = read_extract(demo_bytes(2000, [2020], seed=2), "b.csv").facts
     on_report = panels.import_changes(report, first)
     assert set(on_report["kalla_fore"]) == {SOURCE_LABEL}
-    assert panels.replaced_published_years(on_report) == [2020]
+    assert panels.replaced_published_years(report, first) == [2020]
     # Import A already replaced the report's 2020 register figures (its contact counts stay): no warning.
     on_import = panels.import_changes(overlay(report, first), second)
     assert set(on_import["kalla_fore"]) == {"Import A"}
-    assert panels.replaced_published_years(on_import) == []
+    assert panels.replaced_published_years(overlay(report, first), second) == []
+    # The notice reads today's sources alone; it names exactly the years whose preview says the report.
+    many = read_extract(demo_bytes(2000, [2018, 2019, 2020, 2021], seed=3), "c.csv").facts
+    for current in (report, overlay(report, first)):
+        preview = panels.import_changes(current, many)
+        from_preview = sorted(int(y) for y in preview.loc[preview["kalla_fore"] == SOURCE_LABEL, "ar"].unique())
+        assert panels.replaced_published_years(current, many) == from_preview
+    assert panels.replaced_published_years(report, many) == [2019, 2020]
