@@ -22,6 +22,7 @@ pages = [
     st.Page("pages/om.py", title="Om statistiken", icon=":material/info:", url_path="om"),
 ]
 page = st.navigation(pages)
+st.html(ROOT / "ui" / "swedish.css")  # Streamlit's own English texts: replaced or hidden
 try:
     try:
         state.sidebar_filters()

@@ -1,21 +1,33 @@
-"""Downloads people can open: CSV for Swedish Excel (semicolon, decimal comma, UTF-8 with BOM) and .xlsx."""
+"""Downloads of exactly the table the page shows (`kaa.tables.Table`): CSV for Swedish Excel and .xlsx.
+
+Same columns, same Swedish headers with the unit in them, same rows in the same order as on the page.
+Numbers are numbers: in the CSV with a decimal comma and no thousands separator (Swedish Excel reads
+them as numbers on a double-click), in the workbook as numbers with a format that shows them as the
+page does (8 452, 43,9 %, −4,3). A missing figure is an empty cell; a hidden one is named by its symbol
+in the `Dold uppgift` column of a list, or in its own cell in a cross table, as Skolverket prints them.
+"""
 
 from __future__ import annotations
 
-from typing import Sequence
-
 import io
+from typing import Sequence
 
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from kaa import schema
-from kaa.metrics import MASKED
-from kaa.panels import COLUMN_LABELS
+from kaa.tables import Table
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+#: Excel number formats by cell code (`kaa.fmt.cell`), in Excel's neutral notation: a Swedish Excel shows
+#: them with its own separators (8 452, 43,9 %). Shares are stored in percent, as their header says.
+NUMBER_FORMATS = {
+    "antal": "#,##0", "minst": '"minst "#,##0', "ungefär": '"≈ "#,##0', "heltal": "0",
+    "procent0": '0" %"', "procent1": '0.0" %"',
+    "+antal": "+#,##0;−#,##0;±0", "+procent": '+0.0" %";−0.0" %";±0.0" %"', "+procentenheter": "+0.0;−0.0;±0.0",
+}
 
 
 def neutralise(text: str) -> str:
@@ -23,82 +35,54 @@ def neutralise(text: str) -> str:
     return "'" + text if isinstance(text, str) and text.startswith(_FORMULA_START) else text
 
 
-def _number(value) -> str:
-    """Whole numbers as integers, fractions with four decimals and a decimal comma."""
-    if pd.isna(value):
+def _csv_cell(value) -> str:
+    """A number with a decimal comma (whole numbers without decimals), text as text, missing as empty."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
-    value = float(value)
-    return str(int(value)) if value.is_integer() else f"{value:.4f}".replace(".", ",")
+    if isinstance(value, (int, float)):
+        value = float(value)
+        return str(int(value)) if value.is_integer() else repr(value).replace(".", ",")
+    return neutralise(str(value))
 
 
-def excel_csv(frame: pd.DataFrame, columns: Sequence[str]) -> bytes:
-    """The panel frame's columns with Swedish headers, numbers as numbers, missing as empty cells."""
-    out = frame[list(columns)].copy()
-    for column in out.columns:
-        if pd.api.types.is_numeric_dtype(out[column]):
-            out[column] = out[column].map(_number)
-            if column == "varde" and MASKED in frame:
-                # A masked figure is exported as its label (<5 or ..), never as a number.
-                out[column] = out[column].where(frame[MASKED] == "", frame[MASKED])
-        else:
-            out[column] = out[column].map(lambda v: "" if pd.isna(v) else neutralise(str(v)))
-    out = out.rename(columns=COLUMN_LABELS)
-    text = out.to_csv(index=False, sep=";", lineterminator="\r\n")
-    return text.encode("utf-8-sig")
+def excel_csv(table: Table) -> bytes:
+    """The table as CSV for Swedish Excel: semicolons, decimal comma, CRLF, UTF-8 with a BOM."""
+    cells = table.cells()
+    out = pd.DataFrame({column: cells[column].map(_csv_cell) for column in cells.columns})
+    return out.to_csv(index=False, sep=";", lineterminator="\r\n").encode("utf-8-sig")
 
 
-def _cells(frame: pd.DataFrame, columns: Sequence[str]) -> tuple[list[str], list[list]]:
-    """Header labels and rows for a spreadsheet: numbers as numbers, masked figures as their label."""
-    headers = [COLUMN_LABELS.get(c, c) for c in columns]
-    rows = []
-    for record in frame.to_dict("records"):
-        row = []
-        for column in columns:
-            value = record[column]
-            if column == "varde" and record.get(MASKED):
-                value = record[MASKED]
-            elif isinstance(value, str):
-                value = neutralise(value)
-            elif pd.isna(value):
-                value = None
-            row.append(value)
-        rows.append(row)
-    return headers, rows
+def xlsx(table: Table, title: str, footer: Sequence[str] = ()) -> bytes:
+    """The table as an Excel workbook: bold shaded header, frozen, numbers formatted as on the page.
 
-
-def xlsx(frame: pd.DataFrame, columns: Sequence[str], title: str) -> bytes:
-    """The panel frame as an Excel workbook: bold, shaded header, frozen, Swedish-friendly number formats."""
-    # Format codes are stored in Excel's neutral notation ("#,##0", "0.0%"); Excel shows them with the
-    # reader's own separators, so a Swedish Excel shows 8 452 and 43,9 %.
-    headers, rows = _cells(frame, columns)
+    `footer` is said under the table, a line each (the source and what the symbols mean, as on the page).
+    """
+    cells = table.cells()
     book = Workbook()
     sheet = book.active
     sheet.title = "KAA"
+    headers = list(cells.columns)
     sheet.append(headers)
-    for row in rows:
-        sheet.append(row)
+    for row in cells.itertuples(index=False):
+        sheet.append([neutralise(v) if isinstance(v, str) else v for v in row])
     for cell in sheet[1]:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor="0072B2")
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-    shares = frame["measure"].isin(schema.SHARE_NAMES).tolist() if "measure" in frame else [False] * len(rows)
-    for index, column in enumerate(columns, start=1):
+    shown = table.texts()
+    for index, column in enumerate(headers, start=1):
         letter = get_column_letter(index)
-        width = max([len(str(headers[index - 1]))] + [len(str(r[index - 1] or "")) for r in rows[:200]])
+        width = max([len(column) // 2 + 1] + [len(text) for text in shown[column].head(200)])
         sheet.column_dimensions[letter].width = min(max(width + 2, 8), 60)
-        if column in ("varde", "skillnad_mot_staden", "forandring"):
-            for row_number, is_share in enumerate(shares, start=2):
+        if column in table.codes:
+            for row_number, code in enumerate(table.codes[column], start=2):
                 cell = sheet[f"{letter}{row_number}"]
-                if isinstance(cell.value, (int, float)):
-                    cell.number_format = "0.0%" if is_share else "#,##0"
-        elif column in ("taljare", "namnare"):
-            for row_number in range(2, len(rows) + 2):
-                sheet[f"{letter}{row_number}"].number_format = "#,##0"
+                if isinstance(cell.value, (int, float)) and code in NUMBER_FORMATS:
+                    cell.number_format = NUMBER_FORMATS[code]
     sheet.freeze_panes = "A2"
     sheet.append([])
-    sheet.append([f"{title}. Källa: KAA-statistik. Saknade uppgifter är tomma; <5 betyder 1–4 personer och .. en "
-                  "dold uppgift som kan vara vilket antal som helst (också 0–4) och som döljs så att inget litet tal "
-                  "kan räknas fram."])
+    for line in [title, *footer]:
+        sheet.append([line])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

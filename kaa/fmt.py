@@ -78,21 +78,61 @@ def points(value, decimals: int = 1) -> str:
     return MISSING if _missing(value) else _signed(float(value) * 100, decimals) + NBSP + "procentenheter"
 
 
-def value(measure: str, val, noggrannhet: str = "") -> str:
-    """Any measure's value, formatted by its kind.
+def share_decimals(val, noggrannhet: str = "") -> int:
+    """Decimals a share is shown with: 1, or 0 for one the source publishes as a whole percent.
 
-    A share the source publishes as a whole percent is shown as printed (`69 %`, not `69,0 %`),
-    so it does not look more precise than it is.
+    So `69 %` is shown as printed, not as `69,0 %`, and does not look more precise than it is.
     """
+    whole = noggrannhet == "publicerad andel" and not _missing(val) and round(float(val) * 100, 6) % 1 == 0
+    return 0 if whole else 1
+
+
+def value(measure: str, val, noggrannhet: str = "") -> str:
+    """Any measure's value, formatted by its kind."""
     if measure not in schema.SHARE_NAMES:
         return count(val, noggrannhet)
-    whole = noggrannhet == "publicerad andel" and not _missing(val) and round(float(val) * 100, 6) % 1 == 0
-    return percent(val, 0 if whole else 1)
+    return percent(val, share_decimals(val, noggrannhet))
 
 
 def change(measure: str, val) -> str:
     """Any measure's year-over-year change, formatted by its kind."""
     return points(val) if measure in schema.SHARE_NAMES else signed_count(val)
+
+
+def rounded(val: float, decimals: int) -> float:
+    """A number rounded as it is shown (half away from zero): rounded(48.25, 1) == 48.3."""
+    return math.copysign(float(_round(val, decimals)), val)
+
+
+#: How a table cell's number is written (`cell`); numbers are in the unit their column header names.
+CELL_FORMATS = {
+    "antal": lambda v: count(v),
+    "minst": lambda v: count(v, "minst"),
+    "ungefär": lambda v: count(v, "ungefär"),
+    "heltal": lambda v: str(int(v)),
+    "procent0": lambda v: _number(v, 0) + NBSP + "%",
+    "procent1": lambda v: _number(v, 1) + NBSP + "%",
+    "+antal": lambda v: _signed(v, 0),
+    "+procent": lambda v: _signed(v, 1) + NBSP + "%",
+    "+procentenheter": lambda v: _signed(v, 1),
+}
+
+
+def is_symbol(code) -> bool:
+    """Whether a cell code is a hidden figure's symbol (`<5`, `..`), shown as it is."""
+    return bool(code) and code not in CELL_FORMATS
+
+
+def cell(code: str, val) -> str:
+    """A table cell as the page shows it: by its code, – when the number is missing, blank without a code.
+
+    A symbol (`<5`, `..`) is shown as it is, whatever the (empty) number.
+    """
+    if not code:
+        return ""
+    if is_symbol(code):
+        return code
+    return MISSING if _missing(val) else CELL_FORMATS[code](float(val))
 
 
 def years(values) -> str:

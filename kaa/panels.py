@@ -16,26 +16,6 @@ from kaa.facts import overlay
 from kaa.metrics import Selection
 from kaa.published import SOURCE_LABEL
 
-#: Column headers users see, in tables and downloads.
-COLUMN_LABELS = {
-    **schema.DIMENSION_LABELS,
-    "matt": "Mått",
-    "varde": "Värde",
-    "text": "Visas som",
-    "taljare": "Täljare (antal)",
-    "namnare": "Nämnare (antal)",
-    "forandring": "Förändring",
-    "forandring_text": "Förändring (text)",
-    "jamfort_med_ar": "Jämfört med år",
-    "skillnad_mot_staden": "Skillnad mot staden",
-    "rang": "Rang",
-    "varde_fore": "Värde jämförelseåret",
-    "avstand_mal": "Avstånd till målet",
-    "noggrannhet": "Noggrannhet",
-    "kalla": "Källa",
-    "orsak": "Varför uppgift saknas",
-}
-
 HEADLINE_MEASURES = (
     "registrerade", "sokta", "nadda", "inskrivna", "nyinskrivna", "avslutade",
     "andel_nadda", "andel_studier", "andel_arbete",
@@ -241,29 +221,6 @@ def compare_jobbtorg(facts: pd.DataFrame, sel: Selection, year: int, measure: st
     place = np.where(is_unit, out["rang"].astype("float").fillna(len(out)), np.where(
         out[schema.JOBBTORG] == schema.SAKNAR_STADSDEL, len(out) + 1, len(out) + 2))
     return out.assign(_place=place).sort_values("_place", kind="stable").drop(columns="_place").reset_index(drop=True)
-
-
-def table_for_display(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
-    """The panel frame's columns with Swedish headers, numbers as Swedish text, missing as –."""
-    out = pd.DataFrame(index=frame.index)
-    for column in columns:
-        label = COLUMN_LABELS.get(column, column)
-        series = frame[column]
-        if column == "varde":
-            out[label] = frame["text"]
-        elif column in ("taljare", "namnare"):
-            out[label] = series.map(fmt.count)
-        elif column in ("skillnad_mot_staden", "avstand_mal"):
-            out[label] = [fmt.change(m, v) for m, v in zip(frame["measure"], series)]
-        elif column == "varde_fore":
-            out[label] = frame["text_fore"].fillna(fmt.MISSING)
-        elif column == "forandring":
-            out[label] = frame["forandring_text"]
-        elif column in ("rang", schema.AR, "jamfort_med_ar"):
-            out[label] = series.map(lambda v: fmt.MISSING if pd.isna(v) else str(int(v)))
-        else:
-            out[label] = series.fillna("").astype(str)
-    return out.reset_index(drop=True)
 
 
 def target_gap(measure: str, value: float, target: float | None, year: int) -> tuple[bool | None, str]:

@@ -19,8 +19,8 @@ MEASURES = ["andel_studier", "andel_arbete", "andel_studier_arbete", "andel_avsl
             "inskrivna", "avslutade", "avslut_studier", "avslut_arbete"]
 left, middle, right = st.columns([2, 1, 1])
 measure = left.selectbox("Mått", MEASURES, format_func=lambda m: schema.MEASURES[m].label, key="jamfor_matt",
-                         bind="query-params")
-year = middle.selectbox("År", years, key="jamfor_ar", bind="query-params")
+                         bind="query-params", placeholder="Välj ett mått")
+year = middle.selectbox("År", years, key="jamfor_ar", bind="query-params", placeholder="Välj ett år")
 earlier = [y for y in years if y < year]
 since = right.selectbox("Jämfört med", earlier, key="jamfor_sedan", bind="query-params",
                         disabled=not earlier, placeholder="inget tidigare år")

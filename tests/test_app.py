@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import pandas as pd
+import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -18,6 +20,20 @@ def open_page(page: str | None = None, **params) -> AppTest:
         at.switch_page(page).run()
     assert not at.exception, [e.message for e in at.exception]
     return at
+
+
+def open_tab(at: AppTest, *panels: str, label: str = "Tabell") -> AppTest:
+    """Open a tab of the named panels (their `key`), as a click would; only an open tab is drawn."""
+    for panel in panels:
+        at.session_state[f"tabs-{panel}"] = label
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def shown(table) -> pd.DataFrame:
+    """A table as the page writes it (its display texts); `table.value` holds the numbers it sorts by."""
+    return pa.ipc.open_stream(table.proto.arrow_data.styler.display_values).read_all().to_pandas()
 
 
 def metric(at: AppTest, label: str):
@@ -94,9 +110,10 @@ def test_uppsok_charts_and_missing_contact_channels():
     text = all_text(at)
     # The report gives no letters, e-mails, sms or calls for 2019: said once, not drawn as 0.
     assert "Källan har ingen uppgift om brev, mejl, sms och telefonsamtal för 2019." in text
-    occupied = at.dataframe[3].value
-    assert list(occupied["Värde"]) == ["75\u00a0%", "69\u00a0%"]  # as printed: whole percents
-    assert set(occupied["Noggrannhet"]) == {"publicerad andel"}
+    occupied = open_tab(at, "occupied").dataframe[0]
+    assert list(shown(occupied)["Värde (%)"]) == ["75\u00a0%", "69\u00a0%"]  # as printed: whole percents
+    assert list(occupied.value["Värde (%)"]) == [75, 69]  # and numbers underneath
+    assert set(occupied.value["Noggrannhet"]) == {"publicerad andel"}
 
 
 def test_uppsok_by_jobbtorg_shows_the_citys_figures_and_says_so_instead_of_empty_boxes():
@@ -106,8 +123,8 @@ def test_uppsok_by_jobbtorg_shows_the_citys_figures_and_says_so_instead_of_empty
     notes = [i.value for i in at.info]
     assert notes and all("per jobbtorg" in n and "Jobbtorg Kista" in n and "hela staden" in n for n in notes)
     assert len(at.get("plotly_chart")) == 5  # the nearest figures that exist, never zeros
-    funnel = at.dataframe[0].value
-    assert "8\u00a0452" in set(funnel["Värde"])  # the city's registrerade 2020, as in the report
+    funnel = shown(open_tab(at, "funnel").dataframe[0])
+    assert "8\u00a0452" in set(funnel["Värde (antal)"])  # the city's registrerade 2020, as in the report
 
 
 def test_a_link_to_a_breakdown_the_report_lacks_shows_the_nearest_figures():
@@ -119,17 +136,28 @@ def test_a_link_to_a_breakdown_the_report_lacks_shows_the_nearest_figures():
 
 def test_avslut_shows_jobbtorg_table_and_aim():
     at = open_page("pages/avslut.py")
-    tables = at.dataframe
-    assert tables, "every chart has its table"
-    first = tables[0].value
-    kista_2020 = first[(first["År"] == "2020") & (first["Jobbtorg"] == "Jobbtorg Kista")]
-    assert kista_2020["Värde"].iloc[0] == "49,6\u00a0%"
-    assert "Aim" in all_text(at)
     assert len(at.get("plotly_chart")) == 5
+    assert not at.dataframe, "a table is drawn when its tab is opened, not before"
+    keys = ("shares", "counts", "insatser", "aim-counts", "aim-shares")
+    tables = open_tab(at, *keys).dataframe
+    assert len(tables) == len(keys), "every chart has its table"
+    first = shown(tables[0])
+    kista_2020 = first[(first["År"] == "2020") & (first["Jobbtorg"] == "Jobbtorg Kista")]
+    assert kista_2020["Värde (%)"].iloc[0] == "49,6\u00a0%"
+    assert "Aim" in all_text(at)
+
+
+def test_avslut_cross_table_is_the_reports_layout():
+    at = open_tab(open_page("pages/avslut.py"), "shares", label="Korstabell")
+    cross = at.dataframe[0]
+    assert list(cross.value.columns) == ["Jobbtorg", "2019 (%)", "2020 (%)"]
+    kista = shown(cross).set_index("Jobbtorg").loc["Jobbtorg Kista"]
+    assert (kista["2019 (%)"], kista["2020 (%)"]) == ("57,8\u00a0%", "49,6\u00a0%")
+    assert len(at.get("plotly_chart")) == 4  # this panel's chart waits behind its own tab
 
 
 def test_avslut_outcome_switch_changes_the_chart():
-    at = open_page("pages/avslut.py")
+    at = open_tab(open_page("pages/avslut.py"), "shares")
     before = at.dataframe[0].value["Mått"].iloc[0]
     at.segmented_control(key="utfall").set_value("Till arbete").run()
     assert not at.exception
@@ -139,17 +167,18 @@ def test_avslut_outcome_switch_changes_the_chart():
 
 
 def test_jamfor_ranks_jobbtorg_for_the_chosen_year():
-    at = open_page("pages/jamfor.py")
-    table = at.dataframe[0].value
+    at = open_tab(open_page("pages/jamfor.py"), "jamfor")
+    table = shown(at.dataframe[0])
     kista = table[table["Jobbtorg"] == "Jobbtorg Kista"].iloc[0]
     assert kista["Rang"] == "1"
-    assert kista["Förändring"] == "\u22128,2\u00a0procentenheter"
+    assert kista["Förändring (procentenheter)"] == "\u22128,2"
     assert table["Jobbtorg"].iloc[-1] == "Totalt"
+    assert at.dataframe[0].value["Rang"].iloc[0] == 1  # sorts as a number
     at.selectbox(key="jamfor_ar").set_value(2019).run()
-    table = at.dataframe[0].value
+    table = shown(at.dataframe[0])
     kista = table[table["Jobbtorg"] == "Jobbtorg Kista"].iloc[0]
-    assert kista["Värde"] == "57,8\u00a0%"
-    assert kista["Förändring"] == "–"
+    assert kista["Värde (%)"] == "57,8\u00a0%"
+    assert kista["Förändring (procentenheter)"] == "–"
 
 
 def test_om_statistiken_lists_definitions_and_report_slips():

@@ -3,26 +3,29 @@
 from __future__ import annotations
 
 import re
+from functools import partial
 from typing import Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from kaa import export, panels, schema, store
+from kaa import export, fmt, masking, panels, schema, store, tables
+from ui import state
 
 PLOTLY_CONFIG = {
     "displaylogo": False,
-    # Only the image download: zoom and pan add nothing to these small charts, and Plotly's
-    # button texts are English.
+    # Only the image download: zoom and pan add nothing to these small charts.
     "modeBarButtons": [["toImage"]],
+    # Plotly.js ships no Swedish; its locale is given with the chart (the one text a user can see here).
     "locale": "sv",
+    "locales": {"sv": {"dictionary": {"Download plot as a PNG": "Ladda ner diagrammet som bild (PNG)",
+                                      "Download plot": "Ladda ner diagrammet"}}},
     "toImageButtonOptions": {"format": "png", "scale": 3, "filename": "kaa-diagram"},
 }
 
 
-# Sentences, not codes: wide enough to read without hovering.
-WIDE_TEXT = {panels.COLUMN_LABELS[c]: st.column_config.TextColumn(width="large") for c in ("kalla", "orsak")}
+TABS = ("Diagram", "Tabell", "Korstabell")
 
 
 def _file_name(title: str, suffix: str = "csv") -> str:
@@ -42,10 +45,34 @@ def explain_missing(frame: pd.DataFrame) -> None:
         st.caption(hidden)
 
 
+def _table(table: tables.Table, title: str, key: str) -> None:
+    """A table whose numbers sort as numbers and read as the page writes them; wide columns for sentences."""
+    wide = {c: st.column_config.TextColumn(width="large") for c in (tables.COLUMN_LABELS["kalla"],
+                                                                    tables.COLUMN_LABELS["orsak"])}
+    st.dataframe(tables.styled(table), hide_index=True, key=key, column_config=wide, placeholder=fmt.MISSING,
+                 alt=title)
+
+
+def _downloads(table: tables.Table, frame: pd.DataFrame, name: str, what: str, key: str) -> None:
+    """CSV and Excel of exactly the table shown under `what`, made when a button is clicked."""
+    footer = [f"Källa: {state.source_line(frame)}", *masking.legend(frame.get(masking.MASKED, ()), store.min_cell())]
+    buttons = st.container(horizontal=True)
+    buttons.download_button(
+        "Ladda ner CSV", partial(export.excel_csv, table), file_name=_file_name(name), mime="text/csv",
+        key=f"download-{key}", icon=":material/download:", on_click="ignore",
+        help=f"{what} som CSV: semikolon och decimalkomma, öppnas rätt i svenska Excel.")
+    buttons.download_button(
+        "Ladda ner Excel", partial(export.xlsx, table, name, footer), file_name=_file_name(name, "xlsx"),
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"xlsx-{key}",
+        icon=":material/table_view:", on_click="ignore", help=f"{what} som Excel-arbetsbok.")
+
+
 def panel(title: str, frame: pd.DataFrame, figure: go.Figure | None,
           columns: Sequence[str], key: str, missing_note: bool = True, note: str = "") -> None:
-    """Chart and table tabs over the same frame, CSV and Excel downloads of it, and the missing-figure note.
+    """Chart, table and (where it says more) cross-table tabs over the same frame, with downloads of the table.
 
+    Only the open tab is drawn (the others cost nothing until they are opened). The downloads are the
+    table under Tabell, or the cross table while Korstabell is open: the same columns, headers and rows.
     `missing_note=False` for a second panel over a frame whose missing figures are already explained.
     `note` says what is shown instead when the selection itself has no figures (`nearest_figures`).
     """
@@ -55,21 +82,21 @@ def panel(title: str, frame: pd.DataFrame, figure: go.Figure | None,
         st.info(f"**{title}:** inga uppgifter för det här urvalet. " + " ".join(panels.missing_reasons(frame)),
                 icon=":material/info:")
         return
-    chart_tab, table_tab = st.tabs(["Diagram", "Tabell"], key=f"tabs-{key}")
-    with chart_tab:
-        if figure is not None:
+    labels = TABS if tables.has_cross_table(frame) else TABS[:2]
+    chart_tab, list_tab, *cross_tab = st.tabs(labels, key=f"tabs-{key}", on_change="rerun")
+    if chart_tab.open and figure is not None:
+        with chart_tab:
             st.plotly_chart(figure, config=PLOTLY_CONFIG, key=f"chart-{key}")
-    with table_tab:
-        st.dataframe(panels.table_for_display(frame, columns), hide_index=True, key=f"table-{key}",
-                     column_config=WIDE_TEXT)
-    buttons = st.container(horizontal=True)
-    buttons.download_button("Ladda ner CSV", export.excel_csv(frame, columns), file_name=_file_name(title),
-                            mime="text/csv", key=f"download-{key}", icon=":material/download:",
-                            on_click="ignore", help="Semikolon och decimalkomma, öppnas rätt i svenska Excel.")
-    buttons.download_button(
-        "Ladda ner Excel", export.xlsx(frame, columns, title), file_name=_file_name(title, "xlsx"),
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"xlsx-{key}",
-        icon=":material/table_view:", on_click="ignore")
+    if cross_tab and cross_tab[0].open:
+        table, name, what = tables.cross_table(frame), f"{title}, korstabell", "Korstabellen"
+        tab, table_key = cross_tab[0], f"cross-{key}"
+    else:
+        table, name, what = tables.long_table(frame, columns), title, "Tabellen under fliken Tabell"
+        tab, table_key = (list_tab if list_tab.open else None), f"table-{key}"
+    if tab is not None:
+        with tab:
+            _table(table, name, table_key)
+    _downloads(table, frame, name, what, key)
     if missing_note:
         explain_missing(frame)
 

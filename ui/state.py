@@ -133,10 +133,11 @@ def sidebar_filters() -> None:
     _say_what_the_link_asked_for_in_vain(options)
     with st.sidebar:
         st.header("Urval")
-        st.multiselect("År", options["ar"], key="ar", bind="query-params", placeholder="Alla år",
+        # No "Select all" (English, and nothing chosen already means all).
+        st.multiselect("År", options["ar"], key="ar", bind="query-params", placeholder="Alla år", select_all=False,
                        help=schema.STATISTIKAR_TEXT)
         st.multiselect("Jobbtorg", options["jobbtorg"], key="jobbtorg", bind="query-params",
-                       placeholder="Alla jobbtorg",
+                       placeholder="Alla jobbtorg", select_all=False,
                        help="Jobbtorgets upptagningsområde. ”Saknar stadsdel” är ungdomar vars stadsdel är okänd.")
         st.segmented_control("Kön", options["kon"], key="kon", bind="query-params",
                              default=ALLA, required=True)
@@ -176,6 +177,11 @@ def provenance_banner() -> None:
         st.warning("Sidan visar **exempeldata**: påhittade rader (demo-id), inte stadens statistik. Inaktivera "
                    "källan på sidan Ladda upp för att se de riktiga siffrorna.", icon=":material/science:")
     st.caption("Källa: " + fmt.plain(line))
+
+
+def source_line(frame: pd.DataFrame) -> str:
+    """Which source each year of a panel comes from, as the line at the top of the page says it."""
+    return panels.sources_by_year(facts(), frame[schema.AR].dropna().unique() if schema.AR in frame else [])
 
 
 def chosen_years(sel: Selection) -> list[int]:

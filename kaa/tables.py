@@ -1,0 +1,231 @@
+"""The tables users read and download: numbers stay numbers, each column's unit in its header.
+
+A panel frame (`kaa.panels`) becomes a `Table`. Its `values` carry the users' Swedish headers; every
+number column is numeric, in the unit its header names (antal, %, procentenheter) and rounded as it is
+shown, so it sorts as a number on the page and stays a number in Swedish Excel. Its `codes` say, cell
+by cell, how the number is written (`fmt.cell`): `8 452`, `minst 6 800`, `43,9 %`, `−4,3`, a hidden
+figure's symbol, or – for a missing one. The page shows `styled(table)`; `kaa.export` writes the same
+`values` as CSV and Excel. Page and download are one table.
+
+Two layouts: `long_table`, one row per figure, as the panels compute them; and `cross_table`, the
+report's and Skolverket's layout, one row per jobbtorg (or kön, or measure) and one column per year.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+from kaa import fmt, metrics, schema
+from kaa.masking import MASKED
+
+#: Column headers users see, in tables and downloads.
+COLUMN_LABELS = {
+    **schema.DIMENSION_LABELS,
+    "matt": "Mått",
+    "varde": "Värde",
+    "taljare": "Täljare (antal)",
+    "namnare": "Nämnare (antal)",
+    "forandring": "Förändring",
+    "jamfort_med_ar": "Jämfört med år",
+    "skillnad_mot_staden": "Skillnad mot staden",
+    "rang": "Rang",
+    "varde_fore": "Värde jämförelseåret",
+    "avstand_mal": "Avstånd till målet",
+    "noggrannhet": "Noggrannhet",
+    "kalla": "Källa",
+    "orsak": "Varför uppgift saknas",
+}
+#: The column that names a hidden figure's symbol in a long table (its number cells are empty).
+HIDDEN = "Dold uppgift"
+#: What the units in the headers are called.
+UNIT_COUNT, UNIT_PERCENT, UNIT_POINTS = "antal", "%", "procentenheter"
+_INTEGER_COLUMNS = (schema.AR, "jamfort_med_ar", "rang")
+_APPROXIMATE = ("minst", "ungefär")
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table as users see it: typed `values` and, for number columns, how each cell is written."""
+
+    values: pd.DataFrame
+    #: Same index as `values`, one column per number column of it: the cell's `fmt.cell` code.
+    codes: pd.DataFrame
+    #: Whether a hidden figure's symbol stands in its own cell (cross tables) rather than in `HIDDEN`.
+    markers_in_cells: bool = False
+
+    @property
+    def number_columns(self) -> list[str]:
+        return list(self.codes.columns)
+
+    def texts(self) -> pd.DataFrame:
+        """Every cell as the page shows it."""
+        out = self.values.astype(object).where(self.values.notna(), "")
+        for column in self.number_columns:
+            out[column] = [fmt.cell(c, v) for c, v in zip(self.codes[column], self.values[column])]
+        return out.astype(str)
+
+    def cells(self) -> pd.DataFrame:
+        """What a download holds: numbers as numbers, missing as empty (None), symbols only where they stand."""
+        out = self.values.astype(object).where(self.values.notna(), None)
+        if self.markers_in_cells:
+            for column in self.number_columns:
+                hidden = self.codes[column].map(fmt.is_symbol)
+                out.loc[hidden, column] = self.codes.loc[hidden, column]
+        return out
+
+
+def _percent(value: float, decimals: int) -> float:
+    return np.nan if pd.isna(value) else fmt.rounded(float(value) * 100, decimals)
+
+
+def _value_code(measure: str, value, noggrannhet: str, marker: str) -> tuple[float, str]:
+    """A figure in its table unit (a share in percent, rounded as shown) and its code."""
+    if marker:
+        return np.nan, marker
+    if measure in schema.SHARE_NAMES:
+        decimals = fmt.share_decimals(value, noggrannhet)
+        return _percent(value, decimals), f"procent{decimals}"
+    return (np.nan if pd.isna(value) else float(value)), (noggrannhet if noggrannhet in _APPROXIMATE else "antal")
+
+
+def _by_unit(header: str, measures: pd.Series, pairs: list[tuple[float, str]]) -> dict[str, tuple[list, list]]:
+    """A value column split in two when counts and shares share it: `Värde (antal)` and `Värde (%)`."""
+    is_share = measures.isin(schema.SHARE_NAMES).to_numpy()
+    out = {}
+    for unit, rows in ((UNIT_COUNT, ~is_share), (UNIT_PERCENT, is_share)):
+        if rows.any():
+            out[f"{header} ({unit})"] = ([v if r else np.nan for (v, _), r in zip(pairs, rows)],
+                                         [c if r else "" for (_, c), r in zip(pairs, rows)])
+    return out
+
+
+def _marker_of(text) -> str:
+    """A hidden figure's symbol (`<5`, `..`) where a formatted text is one, else ''."""
+    return text if isinstance(text, str) and fmt.is_symbol(text) else ""
+
+
+def long_table(frame: pd.DataFrame, columns: Sequence[str]) -> Table:
+    """One row per figure of a panel frame, its `columns` in order, every number typed and unit-labelled.
+
+    `varde` becomes `Värde (antal)` and/or `Värde (%)`; a change becomes `Förändring (antal)` and
+    `Förändring (%)` for counts, `Förändring (procentenheter)` for shares; gaps to the city and the target
+    are in procentenheter and given for shares only. A hidden figure leaves its number cells empty and
+    names its symbol under `Dold uppgift`; a qualified count (`minst 6 800`) keeps its qualifier under
+    `Noggrannhet`, added when the panel has one and the columns do not.
+    """
+    frame = frame.reset_index(drop=True)
+    measures = frame["measure"] if "measure" in frame else pd.Series([""] * len(frame))
+    is_share = measures.isin(schema.SHARE_NAMES)
+    noggrannhet = frame["noggrannhet"].fillna("") if "noggrannhet" in frame else pd.Series([""] * len(frame))
+    markers = frame[MASKED].fillna("") if MASKED in frame else pd.Series([""] * len(frame))
+    columns = list(columns)
+    if "varde" in columns and "noggrannhet" not in columns and noggrannhet.isin(_APPROXIMATE).any():
+        columns.insert(columns.index("varde") + 1, "noggrannhet")
+    values: dict[str, list] = {}
+    codes: dict[str, list] = {}
+
+    def number(header: str, column_values, column_codes) -> None:
+        values[header], codes[header] = list(column_values), list(column_codes)
+
+    for column in columns:
+        label = COLUMN_LABELS.get(column, column)
+        series = frame[column]
+        if column in ("varde", "varde_fore"):
+            marks = markers if column == "varde" else frame.get("text_fore", pd.Series(dtype=object)).map(_marker_of)
+            marks = marks.reindex(frame.index).fillna("")
+            pairs = [_value_code(m, v, n, k) for m, v, n, k in zip(measures, series, noggrannhet, marks)]
+            for header, (vals, cods) in _by_unit(label, measures, pairs).items():
+                number(header, vals, cods)
+            if column == "varde" and markers.ne("").any():
+                values[HIDDEN] = list(markers)
+        elif column == "forandring":
+            current = frame["varde"]
+            counts = ~is_share
+            if counts.any():
+                number(f"{label} ({UNIT_COUNT})", series.where(counts), np.where(counts, "+antal", ""))
+                relative = [_percent(metrics.relative_change(c, v), 1) if k else np.nan
+                            for c, v, k in zip(series, current, counts)]
+                number(f"{label} ({UNIT_PERCENT})", relative, np.where(counts, "+procent", ""))
+            if is_share.any():
+                number(f"{label} ({UNIT_POINTS})", [_percent(c, 1) if s else np.nan for c, s in zip(series, is_share)],
+                       np.where(is_share, "+procentenheter", ""))
+        elif column in ("skillnad_mot_staden", "avstand_mal"):
+            if is_share.any():
+                number(f"{label} ({UNIT_POINTS})", [_percent(c, 1) if s else np.nan for c, s in zip(series, is_share)],
+                       np.where(is_share, "+procentenheter", ""))
+        elif column in ("taljare", "namnare"):
+            number(label, pd.to_numeric(series, errors="coerce"), np.where(is_share, "antal", ""))
+        elif column in _INTEGER_COLUMNS:
+            number(label, pd.to_numeric(series, errors="coerce"), ["heltal"] * len(frame))
+        else:
+            values[label] = [("" if pd.isna(v) else str(v)) for v in series]
+    for header in codes:
+        values[header] = pd.to_numeric(pd.Series(values[header], dtype=object), errors="coerce").astype("float64")
+    return Table(pd.DataFrame(values, index=frame.index), pd.DataFrame(codes, index=frame.index, dtype=str))
+
+
+def _row_dimension(frame: pd.DataFrame) -> str:
+    return next((d for d in (schema.JOBBTORG, schema.KON) if d in frame), "matt")
+
+
+def has_cross_table(frame: pd.DataFrame) -> bool:
+    """Whether a cross table says more than the list: a row dimension beside the years, or several years."""
+    if schema.AR not in frame or "measure" not in frame:
+        return False
+    return _row_dimension(frame) != "matt" or frame[schema.AR].nunique() > 1
+
+
+def cross_table(frame: pd.DataFrame) -> Table:
+    """The report's layout: one row per jobbtorg (or kön, or measure), one column per year (and measure).
+
+    Headers name the unit (`2020 (%)`, `Inskrivna 2020 (antal)`); a hidden figure's symbol stands in its
+    cell, as in Skolverket's tables; a missing figure is empty (– on the page).
+    """
+    frame = frame.reset_index(drop=True)
+    rows_by = _row_dimension(frame)
+    measures = list(dict.fromkeys(frame["measure"]))
+    years = sorted(int(y) for y in frame[schema.AR].dropna().unique())
+    row_keys = list(dict.fromkeys(frame[rows_by]))
+    noggrannhet = frame["noggrannhet"].fillna("") if "noggrannhet" in frame else pd.Series([""] * len(frame))
+    markers = frame[MASKED].fillna("") if MASKED in frame else pd.Series([""] * len(frame))
+    cells = {(r, m, int(y)): _value_code(m, v, n, k) for r, m, y, v, n, k in zip(
+        frame[rows_by], frame["measure"], frame[schema.AR], frame["varde"], noggrannhet, markers)}
+    values: dict[str, list] = {COLUMN_LABELS[rows_by]: row_keys}
+    codes: dict[str, list] = {}
+    groups = [(m, y) for m in measures for y in years] if rows_by != "matt" else [(None, y) for y in years]
+    for measure, year in groups:
+        keys = [(r, measure, year) if measure else (r, _measure_of(frame, r), year) for r in row_keys]
+        pairs = [cells.get(k, (np.nan, "")) for k in keys]
+        kinds = {measure} if measure else set(frame["measure"])
+        unit = _unit(kinds)
+        header = (f"{schema.MEASURES[measure].label} " if measure and len(measures) > 1 else "") + str(year)
+        header += f" ({unit})" if unit else ""
+        values[header] = pd.Series([v for v, _ in pairs], dtype="float64")
+        codes[header] = [c or ("antal" if unit == UNIT_COUNT else "procent1") for _, c in pairs]
+    return Table(pd.DataFrame(values), pd.DataFrame(codes, dtype=str), markers_in_cells=True)
+
+
+def _measure_of(frame: pd.DataFrame, label: str) -> str:
+    return frame.loc[frame["matt"] == label, "measure"].iloc[0]
+
+
+def _unit(measures: set[str]) -> str:
+    shares = {m in schema.SHARE_NAMES for m in measures}
+    return "" if len(shares) > 1 else UNIT_PERCENT if shares == {True} else UNIT_COUNT
+
+
+def styled(table: Table):
+    """A pandas Styler that shows each number as the page writes it and keeps the number to sort by.
+
+    Cells are formatted in groups of the same code (a few per column), not one by one.
+    """
+    styler = table.values.style.hide(axis="index")
+    for column in table.number_columns:
+        for code, rows in table.codes.groupby(column).groups.items():
+            styler = styler.format(partial(fmt.cell, code), subset=pd.IndexSlice[list(rows), [column]])
+    return styler
