@@ -163,23 +163,6 @@ def test_uploading_a_demo_extract_shows_its_year_on_oversikt(page, server, tmp_p
     screenshot(page, "oversikt-efter-import")
 
 
-def test_csv_download_is_what_the_chart_shows_for_swedish_excel(page, server):
-    open_page(page, f"{server}/avslut")
-    rendered_charts(page, PAGES["avslut"][1])
-    buttons = page.get_by_test_id("stDownloadButton").filter(has_text="Ladda ner CSV")
-    expect(buttons).to_have_count(PAGES["avslut"][1])  # one per chart, waiting until all have arrived
-    with page.expect_download() as info:
-        buttons.first.click()
-    download = info.value
-    assert download.suggested_filename == "kaa-andel-till-studier-per-jobbtorg.csv"
-    data = open(download.path(), "rb").read()
-    assert data.startswith(b"\xef\xbb\xbf")
-    text = data.decode("utf-8")
-    assert "År;Jobbtorg;Mått;Värde" in text
-    assert "2020;Jobbtorg Kista;Andel till studier;0,4960;62;125" in text
-    assert "Jobbtorg Skärholmen" in text and "Jobbtorg Vällingby" in text
-
-
 def test_upload_import_deactivate_activate_remove_each_act_on_the_first_click(page, fresh_server, tmp_path):
     extract = tmp_path / "uttag-2024.csv"
     demo.write(demo.generate(800, [2024], seed=9), extract, encoding="cp1252", delimiter=";")
