@@ -132,6 +132,12 @@ def long_table(frame: pd.DataFrame, columns: Sequence[str]) -> Table:
     def number(header: str, column_values, column_codes) -> None:
         values[header], codes[header] = list(column_values), list(column_codes)
 
+    def points(label: str, changes: pd.Series) -> None:
+        """A difference between shares, in procentenheter, for the share rows."""
+        if is_share.any():
+            number(f"{label} ({UNIT_POINTS})", [_percent(c, 1) if s else np.nan for c, s in zip(changes, is_share)],
+                   np.where(is_share, "+procentenheter", ""))
+
     for column in columns:
         label = COLUMN_LABELS.get(column, column)
         series = frame[column]
@@ -144,20 +150,15 @@ def long_table(frame: pd.DataFrame, columns: Sequence[str]) -> Table:
             if column == "varde" and markers.ne("").any():
                 values[HIDDEN] = list(markers)
         elif column == "forandring":
-            current = frame["varde"]
             counts = ~is_share
             if counts.any():
                 number(f"{label} ({UNIT_COUNT})", series.where(counts), np.where(counts, "+antal", ""))
                 relative = [_percent(metrics.relative_change(c, v), 1) if k else np.nan
-                            for c, v, k in zip(series, current, counts)]
+                            for c, v, k in zip(series, frame["varde"], counts)]
                 number(f"{label} ({UNIT_PERCENT})", relative, np.where(counts, "+procent", ""))
-            if is_share.any():
-                number(f"{label} ({UNIT_POINTS})", [_percent(c, 1) if s else np.nan for c, s in zip(series, is_share)],
-                       np.where(is_share, "+procentenheter", ""))
+            points(label, series)
         elif column in ("skillnad_mot_staden", "avstand_mal"):
-            if is_share.any():
-                number(f"{label} ({UNIT_POINTS})", [_percent(c, 1) if s else np.nan for c, s in zip(series, is_share)],
-                       np.where(is_share, "+procentenheter", ""))
+            points(label, series)
         elif column in ("taljare", "namnare"):
             number(label, pd.to_numeric(series, errors="coerce"), np.where(is_share, "antal", ""))
         elif column in _INTEGER_COLUMNS:
