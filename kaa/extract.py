@@ -1919,9 +1919,8 @@ def report_markdown(lines: Sequence[str]) -> str:
 
 
 def problems_for_display(problems: pd.DataFrame) -> pd.DataFrame:
-    """The problem table with Swedish headings; a problem with the whole file has no row number."""
-    rows = problems["rad"].map(lambda r: "" if pd.isna(r) else fmt.count(r))
-    return problems.assign(rad=rows).rename(columns=PROBLEM_LABELS)
+    """The problem table with Swedish headings; a problem with the whole file has no row number (empty)."""
+    return problems.rename(columns=PROBLEM_LABELS)
 
 
 #: Swedish headings for the problems frame, for tables on the page.

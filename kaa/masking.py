@@ -95,6 +95,11 @@ def primary_label(min_cell: int) -> str:
     return f"<{min_cell}"
 
 
+def is_label(text) -> bool:
+    """Whether a text is a hidden figure's symbol: `<5` (any threshold) or `..`."""
+    return isinstance(text, str) and (text == SECONDARY or (text[:1] == "<" and text[1:].isdigit()))
+
+
 def _level(frame: pd.DataFrame) -> np.ndarray:
     return frame[schema.JOBBTORG].notna().to_numpy() * 1 + frame[schema.KON].notna().to_numpy() * 2
 

@@ -20,7 +20,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from kaa import fmt, metrics, schema
+from kaa import fmt, masking, metrics, schema
 from kaa.masking import MASKED
 
 #: Column headers users see, in tables and downloads.
@@ -106,7 +106,7 @@ def _by_unit(header: str, measures: pd.Series, pairs: list[tuple[float, str]]) -
 
 def _marker_of(text) -> str:
     """A hidden figure's symbol (`<5`, `..`) where a formatted text is one, else ''."""
-    return text if isinstance(text, str) and fmt.is_symbol(text) else ""
+    return text if masking.is_label(text) else ""
 
 
 def long_table(frame: pd.DataFrame, columns: Sequence[str]) -> Table:
@@ -168,6 +168,34 @@ def long_table(frame: pd.DataFrame, columns: Sequence[str]) -> Table:
     for header in codes:
         values[header] = pd.to_numeric(pd.Series(values[header], dtype=object), errors="coerce").astype("float64")
     return Table(pd.DataFrame(values, index=frame.index), pd.DataFrame(codes, index=frame.index, dtype=str))
+
+
+def typed(values: pd.DataFrame, formats: dict[str, str]) -> Table:
+    """A table whose columns `formats` names are numbers written by that `fmt.cell` code (empty stays blank)."""
+    values = values.reset_index(drop=True)
+    for column in formats:
+        values[column] = pd.to_numeric(values[column], errors="coerce").astype("float64")
+    codes = pd.DataFrame({c: np.where(values[c].notna(), code, "") for c, code in formats.items()}, dtype=str)
+    return Table(values, codes)
+
+
+def change_table(changes: pd.DataFrame) -> Table:
+    """What an import would change (`panels.import_changes`): a row per year and measure, before and after.
+
+    A count is a count and a share is in percent, each written as everywhere else, so both columns sort as
+    numbers; a hidden figure shows its symbol and holds no number.
+    """
+    changes = changes.reset_index(drop=True)
+    values = pd.DataFrame({"År": changes[schema.AR], "Mått": changes["matt"]})
+    codes = {}
+    for column, header in (("fore", "Före"), ("efter", "Efter")):
+        pairs = [_value_code(m, v, "", _marker_of(t)) for m, v, t in
+                 zip(changes["measure"], changes[f"varde_{column}"], changes[f"text_{column}"])]
+        values[header] = [v for v, _ in pairs]
+        codes[header] = [c for _, c in pairs]
+    values["Källa i dag"] = changes["kalla_fore"]
+    table = typed(values, {"År": "heltal", "Före": "antal", "Efter": "antal"})
+    return Table(table.values, table.codes.assign(**codes))
 
 
 def _row_dimension(frame: pd.DataFrame) -> str:

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kaa import extract, fmt, isolate, limits, panels, store
+from kaa import extract, fmt, isolate, limits, panels, store, tables
 from ui import state
 
 state.require_entrypoint()
@@ -71,7 +71,8 @@ if uploaded is not None:
     if len(result.problems):
         st.markdown(extract.report_markdown(lines))
         with st.expander("Problemen som tabell (rad, kolumn, värde, förväntat)"):
-            st.dataframe(extract.problems_for_display(result.problems), hide_index=True)
+            problems = tables.typed(extract.problems_for_display(result.problems), {"Rad": "antal"})
+            st.dataframe(tables.styled(problems), hide_index=True, placeholder="")
 
     if len(result.preview):
         with st.expander("Förhandsvisning av de första raderna (utan person-id)"):
@@ -83,11 +84,7 @@ if uploaded is not None:
         existing = store.source_for(data)
         for notice in panels.import_notices(state.raw_facts(), result.facts, existing):
             (st.info if existing else st.warning)(fmt.plain(notice), icon=":material/swap_horiz:")
-        st.dataframe(
-            changes.rename(columns={"ar": "År", "matt": "Mått", "text_fore": "Före", "text_efter": "Efter",
-                                    "kalla_fore": "Källa i dag"})[["År", "Mått", "Före", "Efter", "Källa i dag"]],
-            hide_index=True,
-        )
+        st.dataframe(tables.styled(tables.change_table(changes)), hide_index=True, placeholder=fmt.MISSING)
         name = st.text_input("Namn på källan", value=result.filename.rsplit(".", 1)[0], key="source_name",
                              disabled=existing is not None)
         if existing is None and st.button("Importera", type="primary", icon=":material/upload:",

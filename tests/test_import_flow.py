@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import sqlite3
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -499,10 +500,13 @@ def open_upload_page() -> AppTest:
     return at
 
 
-def dataframe_with(at: AppTest, *columns: str) -> pd.DataFrame:
-    hits = [d.value for d in at.dataframe if set(columns) <= set(d.value.columns)]
+def dataframe_with(at: AppTest, *columns: str, shown: bool = False) -> pd.DataFrame:
+    """The one table with these columns: its numbers, or (`shown`) its cells as the page writes them."""
+    hits = [d for d in at.dataframe if set(columns) <= set(d.value.columns)]
     assert len(hits) == 1, [list(d.value.columns) for d in at.dataframe]
-    return hits[0]
+    if shown:
+        return pa.ipc.open_stream(hits[0].proto.arrow_data.styler.display_values).read_all().to_pandas()
+    return hits[0].value
 
 
 def test_ladda_upp_page_imports_and_oversikt_shows_the_new_year():
@@ -518,10 +522,13 @@ def test_ladda_upp_page_imports_and_oversikt_shows_the_new_year():
     assert not at.error, [e.value for e in at.error]
     assert "Det här ändras" in [s.value for s in at.subheader]
 
-    changes = dataframe_with(at, "År", "Mått", "Före", "Efter")
-    assert {str(y) for y in changes["År"]} == {"2021", "2022"}
-    after = changes[(changes["År"].astype(str) == "2022") & (changes["Mått"] == "Registrerade")]["Efter"]
+    changes = dataframe_with(at, "År", "Mått", "Före", "Efter", shown=True)
+    assert set(changes["År"]) == {"2021", "2022"}
+    after = changes[(changes["År"] == "2022") & (changes["Mått"] == "Registrerade")]["Efter"]
     assert list(after) == [swedish_count(registrerade_2022)]
+    numbers = dataframe_with(at, "År", "Mått", "Före", "Efter")  # and a number underneath, which sorts as one
+    assert numbers.loc[(numbers["År"] == 2022) & (numbers["Mått"] == "Registrerade"), "Efter"].tolist() == [
+        registrerade_2022]
     assert store.sources() == [], "nothing is stored before the confirmation"
 
     # The preview never shows person_id, and no DEMO- id is anywhere on the page.
@@ -588,7 +595,7 @@ def test_ladda_upp_page_warns_before_the_template_replaces_the_reports_figures()
     warnings = [w.value for w in at.warning]
     assert any("Importen ersätter årsrapportens siffror för 2020" in w for w in warnings), warnings
     assert "ser ut att vara mallen" in "\n".join(m.value for m in at.markdown)  # said in the check, too
-    rad = dataframe_with(at, "Rad", "Meddelande")["Rad"]
+    rad = dataframe_with(at, "Rad", "Meddelande", shown=True)["Rad"]
     assert list(rad) == [""]  # a remark on the whole file has no row number, shown as nothing, not "None"
     assert store.sources() == []
 

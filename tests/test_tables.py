@@ -52,7 +52,8 @@ def test_a_change_is_said_in_its_unit(facts):
     kista = share.texts().set_index("Jobbtorg").loc["Jobbtorg Kista"]
     assert (kista["Rang"], kista["Värde jämförelseåret (%)"], kista["Förändring (procentenheter)"]) == (
         "1", f"57,8{NBSP}%", f"{MINUS}8,2")
-    assert share.values.set_index("Jobbtorg").loc["Jobbtorg Kista", "Avstånd till målet (procentenheter)"] == -0.4
+    kista = share.values.set_index("Jobbtorg").loc["Jobbtorg Kista"]
+    assert (kista["Värde jämförelseåret (%)"], kista["Avstånd till målet (procentenheter)"]) == (57.8, -0.4)
     count = tables.long_table(panels.compare_jobbtorg(facts, Selection(), 2020, "inskrivna", 2019, None), JAMFOR)
     assert "Förändring (antal)" in count.values and "Förändring (%)" in count.values
     assert not any("procentenheter" in column for column in count.values)  # no gap to a target for a count
@@ -80,6 +81,17 @@ def test_hidden_figures_show_their_symbol_and_hold_no_number(facts):
     assert hidden.any()
     assert (shown.loc[hidden, "Värde (%)"] == shown.loc[hidden, "Dold uppgift"]).all()
     assert values.loc[hidden, "Värde (%)"].isna().all()
+
+
+def test_an_imports_changes_are_numbers_before_and_after(facts):
+    incoming = facts[facts["ar"] == 2020].assign(ar=2021)
+    table = tables.change_table(panels.import_changes(facts, incoming))
+    assert list(table.values.columns) == ["År", "Mått", "Före", "Efter", "Källa i dag"]
+    rows = table.values.set_index("Mått")
+    assert pd.isna(rows.loc["Registrerade", "Före"]) and rows.loc["Registrerade", "Efter"] == 8452
+    assert rows.loc["Andel till studier", "Efter"] == 43.9
+    shown = table.texts().set_index("Mått")
+    assert (shown.loc["Registrerade", "Före"], shown.loc["Andel till studier", "Efter"]) == ("–", f"43,9{NBSP}%")
 
 
 def test_cross_table_agrees_with_the_list_cell_by_cell(facts):
