@@ -49,8 +49,7 @@ def _table(table: tables.Table, title: str, key: str) -> None:
     """A table whose numbers sort as numbers and read as the page writes them; wide columns for sentences."""
     wide = {c: st.column_config.TextColumn(width="large") for c in (tables.COLUMN_LABELS["kalla"],
                                                                     tables.COLUMN_LABELS["orsak"])}
-    st.dataframe(tables.styled(table), hide_index=True, key=key, column_config=wide, placeholder=fmt.MISSING,
-                 alt=title)
+    st.dataframe(tables.styled(table), hide_index=True, key=key, column_config=wide, alt=title)
 
 
 def _downloads(table: tables.Table, frame: pd.DataFrame, name: str, what: str, key: str) -> None:
