@@ -29,6 +29,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from kaa.arrow import from_numpy, to_numpy
+
 MASK = "•••"
 
 # Character classes, written once and used by both regex engines (Python's re and pyarrow's RE2 accept
@@ -227,14 +229,14 @@ def cell_flags(values: pa.Array) -> np.ndarray:
     flags = np.zeros(len(values), dtype=bool)
     if _too_short(values):
         return flags
-    candidates = np.flatnonzero(pc.match_substring_regex(values, ARROW_ANY).to_numpy(zero_copy_only=False))
+    candidates = np.flatnonzero(to_numpy(pc.match_substring_regex(values, ARROW_ANY)))
     if len(candidates) == 0:
         return flags
-    texts = values.take(pa.array(candidates))
-    whole = pc.match_substring_regex(texts, ARROW_FULL).to_numpy(zero_copy_only=False)
-    flags[candidates[whole]] = _valid_whole(texts.filter(pa.array(whole)))
+    texts = values.take(from_numpy(candidates))
+    whole = to_numpy(pc.match_substring_regex(texts, ARROW_FULL))
+    flags[candidates[whole]] = _valid_whole(texts.filter(from_numpy(whole)))
     in_text = candidates[~whole]  # a number inside other text: few, checked one by one
-    flags[in_text] = [contains(v) for v in values.take(pa.array(in_text)).to_pylist()]
+    flags[in_text] = [contains(v) for v in values.take(from_numpy(in_text)).to_pylist()]
     return flags
 
 
