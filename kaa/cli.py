@@ -202,12 +202,17 @@ def _in_background(function: Callable[[], object]) -> Callable[[], object]:
     return value
 
 
+def _load_store():
+    """kaa.store, and with it SQLAlchemy (about 0,15 s): `run_import` loads it while the file is read."""
+    return importlib.import_module("kaa.store")
+
+
 def run_import(args) -> int:
     import hashlib
 
     import kaa.extract  # noqa: F401 - pyarrow and numpy first, then the store's SQLAlchemy meanwhile
 
-    store_module = _in_background(lambda: importlib.import_module("kaa.store"))
+    store_module = _in_background(_load_store)
     data = _read_file(args.file)
     digest = _in_background(lambda: hashlib.sha256(data).hexdigest())
     result = _report(data, args.file)
