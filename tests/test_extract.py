@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import openpyxl
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from kaa import extract, fmt, metrics, schema
@@ -1068,3 +1069,20 @@ def test_a_bad_byte_in_a_title_line_above_the_header_is_harmless():
 def test_header_names_are_shown_without_invisible_characters():
     result = read_text("ar;person_id;kon;\u202eanteckning\u200b\n2020;P1;Kvinna;x\n")
     assert result.dropped_columns == ["anteckning"]
+
+
+@pytest.mark.parametrize("ids", [
+    [f"DEMO-{i:07d}" for i in (7, 3, 7, 1, 250, 3)],          # digits, dense: numbered by counting
+    [f"{i:05d}" for i in (99999, 5, 99999, 12)],               # digits, sparse: sorted
+    ["AB-12", "AB-1X", "AB-12", "ÅB-12", "AB-99"],            # not all digits (and a 2-byte letter)
+    ["X-1", "X-1", "X-1"],                                    # nothing varies
+    [f"P{i:012d}" for i in (5, 4, 5)],                        # more than nine varying digits
+])
+def test_ids_of_one_width_are_grouped_as_by_dictionary_encoding(ids):
+    from kaa.extract import _factorize, _factorize_ids
+
+    column = pa.chunked_array([pa.array(ids[:2]), pa.array(ids[2:])])
+    indices, distinct = _factorize_ids(column)
+    reference_indices, reference = _factorize(column)
+    assert sorted(distinct.to_pylist()) == sorted(reference.to_pylist())
+    assert [distinct[int(i)].as_py() for i in indices] == ids
