@@ -1313,15 +1313,29 @@ def _code(column: pa.ChunkedArray, lookup: Callable[[str], int],
     return _Coded(indices=indices, table=table, distinct=distinct)
 
 
-def _blank_rows(columns: list[pa.ChunkedArray]) -> np.ndarray:
-    """Rows with nothing in any column (Excel writes `;;;;` for an empty row)."""
+_BLANK = r'^[\s"\x{A0}]*$'
+
+
+def _blank_rows(columns: list[pa.ChunkedArray],
+                factorized: dict[int, tuple[np.ndarray, pa.Array]] | None = None) -> np.ndarray:
+    """Rows with nothing in any column (Excel writes `;;;;` for an empty row).
+
+    `factorized`: columns by position as `_factorize` gives them (indices into the exact distinct values);
+    the first of them is looked at on its distinct values only, the rest of the columns on what is left.
+    """
     n = len(columns[0]) if columns else 0
     candidates = np.arange(n, dtype=np.int64)
-    for column in columns:
+    first = next(iter(factorized or {}), None)
+    if first is not None and n:
+        indices, distinct = factorized[first]
+        candidates = np.flatnonzero(to_numpy(pc.match_substring_regex(distinct, _BLANK))[indices])
+    for i, column in enumerate(columns):
         if len(candidates) == 0:
             break
+        if i == first:
+            continue
         part = column if len(candidates) == n else column.take(from_numpy(candidates))
-        empty = to_numpy(pc.match_substring_regex(part, r'^[\s"\x{A0}]*$'))
+        empty = to_numpy(pc.match_substring_regex(part, _BLANK))
         candidates = candidates[empty]
     mask = np.zeros(n, dtype=bool)
     mask[candidates] = True
@@ -1480,12 +1494,27 @@ def _check_duplicates(person_index: np.ndarray, persons: int, coded: dict[str, _
     key *= persons + 1
     key += person_index
     key[~usable] = -1
+    keep = np.ones(n, dtype=bool)
+    # Usually no key occurs twice, and when the keys lie close together (a few years of persons numbered
+    # 0, 1, 2, ...) marking them in a table of their range says so without sorting.
+    present = key[usable]
+    if len(present) == 0:
+        return keep
+    low = int(present.min())
+    span = int(present.max()) - low + 1
+    if span <= max(16 * n, 1 << 20):
+        seen = np.zeros(span, dtype=bool)
+        present -= low
+        seen[present] = True
+        if int(np.count_nonzero(seen)) == len(present):
+            return keep
+        del seen
+    del present
     # The keys that occur more than once: sorting the keys alone is fast (no positions to carry), and
     # the rows with those keys are looked up only when there are any.
     ordered = np.sort(key)
     same_as_next = ordered[1:] == ordered[:-1]
     same_as_next &= ordered[1:] >= 0
-    keep = np.ones(n, dtype=bool)
     if not same_as_next.any():
         return keep
     where = np.flatnonzero(np.isin(key, ordered[1:][same_as_next]))
@@ -1968,7 +1997,7 @@ def _read_into(result: ExtractResult, data: bytes, filename: str, progress: Call
                      kolumn=", ".join(h for h, _ in found), forvantat="inga personnummer")
 
     # Blank rows (Excel's `;;;;`) are skipped; the others keep their numbers.
-    blank = _blank_rows(raw.columns)
+    blank = _blank_rows(raw.columns, {i: f for i, f in factorized_at.items() if i in coded_at})
     rownums = raw.rownums
     if blank.any():
         keep_mask = from_numpy(~blank)

@@ -1086,3 +1086,22 @@ def test_ids_of_one_width_are_grouped_as_by_dictionary_encoding(ids):
     reference_indices, reference = _factorize(column)
     assert sorted(distinct.to_pylist()) == sorted(reference.to_pylist())
     assert [distinct[int(i)].as_py() for i in indices] == ids
+
+
+def test_blank_rows_are_found_from_a_factorized_column_as_from_the_cells():
+    from kaa.extract import _blank_rows, _factorize
+
+    columns = [pa.chunked_array([pa.array(["2020", "", " ", "2021", '""', ""])]),
+               pa.chunked_array([pa.array(["P1", "", "\u00a0", "", "", "x"])])]
+    expected = [False, True, True, False, True, False]
+    assert _blank_rows(columns).tolist() == expected
+    assert _blank_rows(columns, {0: _factorize(columns[0])}).tolist() == expected
+    assert _blank_rows(columns, {1: _factorize(columns[1])}).tolist() == expected
+
+
+def test_duplicates_are_still_found_when_a_table_of_the_keys_says_there_are_some():
+    text = "ar;person_id;kon\n2020;P1;Kvinna\n2020;P2;Man\n2020;P1;Kvinna\n2021;P1;Man\n"
+    result = read_extract(text.encode(), "dubbletter.csv")
+    assert result.problem_counts.get(("varning", "dubblett")) == 1
+    far = "ar;person_id;kon\n2000;P1;Kvinna\n2026;P2;Man\n2000;P1;Kvinna\n"
+    assert read_extract(far.encode(), "långt.csv").problem_counts.get(("varning", "dubblett")) == 1
