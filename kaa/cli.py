@@ -203,8 +203,11 @@ def _in_background(function: Callable[[], object]) -> Callable[[], object]:
 
 
 def _load_store():
-    """kaa.store, and with it SQLAlchemy (about 0,15 s): `run_import` loads it while the file is read."""
-    return importlib.import_module("kaa.store")
+    """kaa.store, and with it SQLAlchemy (about 0,15 s) and the database driver (psycopg: about 0,1 s):
+    `run_import` loads them while the file is read. Nothing connects to the database here."""
+    store = importlib.import_module("kaa.store")
+    store.load_driver()
+    return store
 
 
 def run_import(args) -> int:

@@ -401,6 +401,18 @@ def test_an_unreachable_database_server_is_a_swedish_error(monkeypatch):
         db.forget_engines()
 
 
+def test_loading_the_driver_ahead_connects_to_nothing_and_leaves_faults_to_the_first_use(monkeypatch, kaa_data_dir):
+    store.load_driver()  # the embedded store: an engine, but no database file
+    assert not (kaa_data_dir / config.SQLITE_NAME).exists()
+    monkeypatch.setenv("KAA_DATABASE_URL", "ingendatabas://server/kaa")
+    try:
+        store.load_driver()  # says nothing ...
+        with pytest.raises(store.StoreError, match="KAA_DATABASE_URL går inte att använda"):
+            store.sources()  # ... the first use does, as ever
+    finally:
+        db.forget_engines()
+
+
 needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="mounting a small file system needs root")
 
 

@@ -26,9 +26,9 @@ from kaa.store import db, records, tables
 from kaa.store.db import StoreError
 from kaa.store.records import Source
 
-__all__ = ["StoreError", "Source", "ImportOutcome", "data_dir", "min_cell", "sha256", "sources", "add_source",
-           "import_extract", "set_active", "remove", "load_facts", "replaced_published_years", "backing",
-           "available_years", "version", "events", "command_line_actor"]
+__all__ = ["StoreError", "Source", "ImportOutcome", "data_dir", "min_cell", "sha256", "load_driver", "sources",
+           "add_source", "import_extract", "set_active", "remove", "load_facts", "replaced_published_years",
+           "backing", "available_years", "version", "events", "command_line_actor"]
 
 ACTION_LABELS = {"import": "importerade", "activate": "aktiverade", "deactivate": "inaktiverade",
                  "remove": "tog bort", "migrate": "flyttade över"}
@@ -45,6 +45,16 @@ def command_line_actor() -> str:
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def load_driver() -> None:
+    """Import the store's database driver (SQLAlchemy's dialect and its DBAPI module) without connecting,
+    so that a command can do it while it reads a file. A fault is not reported here: the first real use
+    of the store meets it again and reports it as ever."""
+    try:
+        db.engine_unconnected()
+    except Exception:  # noqa: BLE001 - see above
+        pass
 
 
 def source_for(data: bytes, digest: str | None = None) -> Source | None:

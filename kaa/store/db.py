@@ -71,6 +71,12 @@ def _engine(url: str) -> Engine:
     return engine
 
 
+def engine_unconnected(url: str | None = None) -> Engine:
+    """The store's engine as `engine_for` will use it, created (its driver imported) but not connected:
+    nothing is read, created or migrated."""
+    return _engine(url or config.database_url())
+
+
 @contextlib.contextmanager
 def translated(url: str) -> Iterator[None]:
     """Database and file-system faults as one Swedish sentence that says what is wrong and what to do."""
