@@ -213,11 +213,16 @@ def _load_store():
 def run_import(args) -> int:
     import hashlib
 
+    def read_and_hash() -> tuple[bytes, str]:
+        data = _read_file(args.file)
+        return data, hashlib.sha256(data).hexdigest()
+
+    # Reading and hashing release the GIL: they run on another core while pyarrow and numpy are imported.
+    contents = _in_background(read_and_hash)
     import kaa.extract  # noqa: F401 - pyarrow and numpy first, then the store's SQLAlchemy meanwhile
 
     store_module = _in_background(_load_store)
-    data = _read_file(args.file)
-    digest = _in_background(lambda: hashlib.sha256(data).hexdigest())
+    data, digest = contents()
     result = _report(data, args.file)
     store = store_module()
     if result.has_errors:
@@ -228,13 +233,13 @@ def run_import(args) -> int:
     # today from the keys of its figures: nothing here builds a pandas frame (nor imports pandas).
     from kaa import notices
 
-    existing = store.source_for(data, digest())
+    existing = store.source_for(data, digest)
     replaced = store.replaced_published_years(_fact_years(result)) if existing is None else []
     for notice in notices.import_notices(replaced, existing):
         print(notice)
     if existing is not None:
         return 0
-    outcome = store.import_extract(result, data, Path(args.file).name, args.name, digest=digest())
+    outcome = store.import_extract(result, data, Path(args.file).name, args.name, digest=digest)
     print(outcome.message)
     return 0
 
