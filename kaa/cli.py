@@ -213,16 +213,14 @@ def _load_store():
 def run_import(args) -> int:
     import hashlib
 
-    def read_and_hash() -> tuple[bytes, str]:
-        data = _read_file(args.file)
-        return data, hashlib.sha256(data).hexdigest()
-
-    # Reading and hashing release the GIL: they run on another core while pyarrow and numpy are imported.
-    contents = _in_background(read_and_hash)
+    # Reading releases the GIL: the file is read on another core while pyarrow and numpy are imported,
+    # and hashed (hashlib releases it too) while it is parsed.
+    contents = _in_background(lambda: _read_file(args.file))
     import kaa.extract  # noqa: F401 - pyarrow and numpy first, then the store's SQLAlchemy meanwhile
 
     store_module = _in_background(_load_store)
-    data, digest = contents()
+    data = contents()
+    hashed = _in_background(lambda: hashlib.sha256(data).hexdigest())
     result = _report(data, args.file)
     store = store_module()
     if result.has_errors:
@@ -233,6 +231,7 @@ def run_import(args) -> int:
     # today from the keys of its figures: nothing here builds a pandas frame (nor imports pandas).
     from kaa import notices
 
+    digest = hashed()
     existing = store.source_for(data, digest)
     replaced = store.replaced_published_years(_fact_years(result)) if existing is None else []
     for notice in notices.import_notices(replaced, existing):
