@@ -22,7 +22,7 @@ import sqlalchemy as sa
 
 from kaa import config, metrics, schema, store
 from kaa.facts import normalize_facts
-from kaa.store import db
+from kaa.store import db, tables
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -67,6 +67,37 @@ def test_an_import_backs_its_year_and_the_report_stays_the_fallback(backend):
     assert set(facts.loc[is_2020 & (facts["measure"] == "inskrivna"), "source"]) == {outcome.source.label}
     assert set(facts.loc[is_2020 & (facts["measure"] == "nadda"), "source"]) == {
         "Årsrapport 2020 (publicerade siffror)"}
+
+
+def test_an_extract_is_stored_figure_for_figure_as_read_on_both_backends(backend):
+    """SQLite takes the rows as one statement each, PostgreSQL as one COPY: the same figures either way."""
+    from kaa import demo
+    from kaa.extract import read_extract
+
+    buffer = __import__("io").BytesIO()
+    demo.write(demo.generate(3000, [2019, 2020], seed=5), buffer)
+    result = read_extract(buffer.getvalue(), "uttag.csv")
+    outcome = store.import_extract(result, buffer.getvalue(), "uttag.csv", "Uttag ’25")
+    with engine().connect() as connection:
+        stored = pd.DataFrame(connection.execute(sa.select(*[tables.facts.c[f] for f in tables.FACT_FIELDS]))
+                              .fetchall(), columns=list(tables.FACT_FIELDS))
+    key = list(tables.FACT_FIELDS[:5])
+    stored = stored.sort_values(key).reset_index(drop=True)
+    expected = result.facts[list(tables.FACT_FIELDS)].sort_values(key).reset_index(drop=True)
+    pd.testing.assert_frame_equal(stored, expected, check_dtype=False)
+    assert store.sources()[0].name == outcome.source.name == "Uttag ’25"
+
+
+def test_a_fault_while_storing_figures_is_a_swedish_error_on_both_backends(backend):
+    from kaa.store import records
+
+    engine()  # the schema exists
+    columns = {f: [v] for f, v in zip(tables.FACT_FIELDS, (2020, None, None, "Hela KAA", "registrerade", 1.0, "exakt",
+                                                           "", ""))}
+    with pytest.raises(store.StoreError, match="svarade med ett fel"):  # no source 999999: refused by the key
+        with db.writing() as connection:
+            records.insert_facts(connection, 999_999, columns)
+    assert store.sources() == [] and store.load_facts()["source"].str.startswith("Import").sum() == 0
 
 
 def test_a_source_replaces_only_the_figures_it_has(backend):

@@ -109,8 +109,27 @@ def _fact_rows(pk: int, facts: pd.DataFrame | dict[str, list]) -> list[dict]:
 
 def insert_facts(connection: Connection, pk: int, facts: pd.DataFrame | dict[str, list]) -> None:
     rows = _fact_rows(pk, facts)
-    if rows:
+    if not rows:
+        return
+    if connection.dialect.name == "postgresql" and connection.dialect.driver == "psycopg":
+        _copy_facts(connection, rows)
+    else:
         connection.execute(tables.facts.insert(), rows)
+
+
+def _copy_facts(connection: Connection, rows: list[dict]) -> None:
+    """The rows with PostgreSQL's COPY, in the caller's transaction: one round trip instead of one
+    statement per row (psycopg's executemany), several times faster for an import's thousands of figures.
+    A fault is raised as SQLAlchemy raises it (so `db.translated` words it as for any statement)."""
+    columns = ["source_pk", *tables.FACT_FIELDS]
+    statement = f"COPY {tables.facts.name} ({', '.join(columns)}) FROM STDIN"
+    dbapi = connection.dialect.loaded_dbapi
+    try:
+        with connection.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row([row[column] for column in columns])
+    except dbapi.Error as error:
+        raise sa.exc.DBAPIError.instance(statement, None, error, dbapi.Error) from None
 
 
 def insert_source(connection: Connection, source: Source, facts: pd.DataFrame | dict[str, list]) -> Source:
