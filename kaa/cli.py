@@ -204,7 +204,8 @@ def _in_background(function: Callable[[], object]) -> Callable[[], object]:
 
 def _load_store():
     """kaa.store, and with it SQLAlchemy (about 0,15 s) and the database driver (psycopg: about 0,1 s):
-    `run_import` loads them while the file is read. Nothing connects to the database here."""
+    `run_import` loads them while the file is read (and a database server's first connection is opened
+    meanwhile; nothing is read or written there until the file has been checked)."""
     store = importlib.import_module("kaa.store")
     store.load_driver()
     return store

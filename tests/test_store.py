@@ -440,6 +440,15 @@ def test_loading_the_driver_ahead_connects_to_nothing_and_leaves_faults_to_the_f
         store.load_driver()  # says nothing ...
         with pytest.raises(store.StoreError, match="KAA_DATABASE_URL går inte att använda"):
             store.sources()  # ... the first use does, as ever
+        import socket
+
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        monkeypatch.setenv("KAA_DATABASE_URL", f"postgresql+psycopg://kaa@127.0.0.1:{port}/kaa")
+        store.load_driver()  # a server that does not answer: the connection tried ahead fails in silence
+        with pytest.raises(store.StoreError, match="går inte att nå"):
+            store.sources()
     finally:
         db.forget_engines()
 

@@ -48,11 +48,11 @@ def sha256(data: bytes) -> str:
 
 
 def load_driver() -> None:
-    """Import the store's database driver (SQLAlchemy's dialect and its DBAPI module) without connecting,
-    so that a command can do it while it reads a file. A fault is not reported here: the first real use
-    of the store meets it again and reports it as ever."""
+    """Import the store's database driver (SQLAlchemy's dialect and its DBAPI module), and start connecting
+    to a database server, so that a command can do it while it reads a file (`db.engine_ahead`). A fault is
+    not reported here: the first real use of the store meets it again and reports it as ever."""
     try:
-        db.engine_unconnected()
+        db.engine_ahead()
     except Exception:  # noqa: BLE001 - see above
         pass
 
