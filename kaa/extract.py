@@ -759,16 +759,26 @@ def _encoding_error(problems: _Problems) -> _Stop:
     return _Stop()
 
 
+_SLICE = 1 << 22  # bytes scanned at a time: a mask of a whole file would take as many bytes again
+
+
 def _has_c1_bytes(data: bytes | memoryview) -> bool:
     """Whether any byte is in 0x80-0x9F (where Windows-1252 has its own characters and Latin-1 controls)."""
     a = np.frombuffer(data, dtype=np.uint8)
-    step = 1 << 22  # in slices: a mask of the whole file would take as many bytes again
-    for begin in range(0, len(a), step):
-        high = a[begin:begin + step]
-        high = high[high >= 0x80]
-        if len(high) and (high < 0xA0).any():
+    shifted = np.empty(min(len(a), _SLICE), dtype=np.uint8)
+    for begin in range(0, len(a), _SLICE):
+        part = a[begin:begin + _SLICE]
+        moved = shifted[:len(part)]
+        np.subtract(part, np.uint8(0x80), out=moved)  # 0x80-0x9F become 0x00-0x1F, every other byte 0x20 or more
+        if (moved < 0x20).any():
             return True
     return False
+
+
+def _count_byte(data: bytes | memoryview, byte: int) -> int:
+    """How many times `byte` occurs, counted in numpy a slice at a time (several times faster than bytes.count)."""
+    a = np.frombuffer(data, dtype=np.uint8)
+    return sum(int(np.count_nonzero(a[begin:begin + _SLICE] == byte)) for begin in range(0, len(a), _SLICE))
 
 
 def _read_csv(data: bytes, problems: _Problems) -> _Raw:
@@ -1907,7 +1917,7 @@ def _check_size(data: bytes, problems: _Problems) -> None:
                       f"högst {fmt.count(limits.MAX_FILE_MB)} MB")
     if not workbook:
         # LF, CRLF or (old Mac) CR alone; most files have no CR at all, and finding that out is a fast scan
-        breaks = max(data.count(b"\n"), data.count(b"\r") if b"\r" in data else 0)
+        breaks = max(_count_byte(data, 10), _count_byte(data, 13) if b"\r" in data else 0)
         lines = breaks + (0 if data.endswith((b"\n", b"\r")) else 1)
         if lines > limits.MAX_CSV_ROWS:
             raise _refuse(problems, "för stor fil",

@@ -1105,3 +1105,15 @@ def test_duplicates_are_still_found_when_a_table_of_the_keys_says_there_are_some
     assert result.problem_counts.get(("varning", "dubblett")) == 1
     far = "ar;person_id;kon\n2000;P1;Kvinna\n2026;P2;Man\n2000;P1;Kvinna\n"
     assert read_extract(far.encode(), "långt.csv").problem_counts.get(("varning", "dubblett")) == 1
+
+
+@pytest.mark.parametrize("size", [0, 1, 4_194_303, 4_194_304, 4_194_311])
+def test_bytes_are_counted_and_c1_bytes_found_across_the_slices_as_python_does(size):
+    from kaa.extract import _count_byte, _has_c1_bytes
+
+    data = (b"ar;kon\r\n2020;\xe5\x96\n" * (size // 16 + 1))[:size]
+    for byte in (10, 13, 0x96):
+        assert _count_byte(data, byte) == data.count(bytes([byte]))
+    assert _has_c1_bytes(data) == any(0x80 <= b <= 0x9F for b in set(data))
+    clean = data.replace(b"\x96", b"-")
+    assert not _has_c1_bytes(clean) and _has_c1_bytes(clean + b"\x9f")
