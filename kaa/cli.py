@@ -202,32 +202,51 @@ def _in_background(function: Callable[[], object]) -> Callable[[], object]:
     return value
 
 
+def _load_store():
+    """kaa.store, and with it SQLAlchemy (about 0,15 s) and the database driver (psycopg: about 0,1 s):
+    `run_import` loads them while the file is read (and a database server's first connection is opened
+    meanwhile; nothing is read or written there until the file has been checked)."""
+    store = importlib.import_module("kaa.store")
+    store.load_driver()
+    return store
+
+
 def run_import(args) -> int:
     import hashlib
 
-    import kaa.extract  # noqa: F401 - pandas and pyarrow first: the store imports pandas too
+    # Reading releases the GIL: the file is read on another core while pyarrow and numpy are imported,
+    # and hashed (hashlib releases it too) while it is parsed.
+    contents = _in_background(lambda: _read_file(args.file))
+    import kaa.extract  # noqa: F401 - pyarrow and numpy first, then the store's SQLAlchemy meanwhile
 
-    store_module = _in_background(lambda: importlib.import_module("kaa.store"))
-    data = _read_file(args.file)
-    digest = _in_background(lambda: hashlib.sha256(data).hexdigest())
+    store_module = _in_background(_load_store)
+    data = contents()
+    hashed = _in_background(lambda: hashlib.sha256(data).hexdigest())
     result = _report(data, args.file)
     store = store_module()
     if result.has_errors:
         print("Inget importerades. Rätta felen ovan och försök igen.")
         return 1
     # The same notices as on the page, before anything is stored (a StoreError reaches main(), which
-    # prints it as one Swedish line with exit code 1).
-    from kaa import panels
+    # prints it as one Swedish line with exit code 1). The store answers which years the report backs
+    # today from the keys of its figures: nothing here builds a pandas frame (nor imports pandas).
+    from kaa import notices
 
-    existing = store.source_for(data, digest())
-    current = store.load_facts() if existing is None else None
-    for notice in panels.import_notices(current, result.facts, existing):
+    digest = hashed()
+    existing = store.source_for(data, digest)
+    replaced = store.replaced_published_years(_fact_years(result)) if existing is None else []
+    for notice in notices.import_notices(replaced, existing):
         print(notice)
     if existing is not None:
         return 0
-    outcome = store.import_extract(result, data, Path(args.file).name, args.name, digest=digest())
+    outcome = store.import_extract(result, data, Path(args.file).name, args.name, digest=digest)
     print(outcome.message)
     return 0
+
+
+def _fact_years(result) -> list[int]:
+    """The years an extract's facts have (as `kaa.panels` reads them off the frame)."""
+    return sorted({int(y) for y in result.fact_columns()[schema.AR]})
 
 
 def run_sources() -> int:

@@ -49,7 +49,6 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
@@ -57,6 +56,8 @@ import pyarrow.csv as pacsv
 from kaa import characters, demo, fmt, personnummer, schema
 from kaa.facts import FACT_COLUMNS, FactsError, invalid_values, normalize_facts
 from kaa import limits, xlsx
+from kaa.arrow import from_numpy, to_numpy
+from kaa.lazy import pandas as pd  # imported at first use: reading a register CSV never needs it
 
 STADSDEL_CSV = Path(__file__).resolve().parent.parent / "data" / "stadsdel_jobbtorg.csv"
 
@@ -296,16 +297,32 @@ def load_stadsdel_map(path: Path = STADSDEL_CSV) -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
 
 
-def _stadsdel_lookup(stadsdel_map: pd.DataFrame) -> tuple[Callable[[str], int], list[str]]:
-    """District → jobbtorg code, and the district names it accepts (for messages)."""
+def _stadsdel_pairs(path: Path = STADSDEL_CSV) -> list[tuple[str | None, str | None]]:
+    """The mapping file's (stadsdel, jobbtorg) pairs, read as `load_stadsdel_map` reads it but without
+    pandas (a field missing from a short row is None, as pandas' NaN)."""
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if not {"stadsdel", "jobbtorg"} <= set(reader.fieldnames or ()):
+            return []
+        return [(row["stadsdel"], row["jobbtorg"]) for row in reader]
+
+
+def _stadsdel_lookup(stadsdel_map: pd.DataFrame | None) -> tuple[Callable[[str], int], list[str]]:
+    """District → jobbtorg code, and the district names it accepts (for messages); None: the default map."""
     table: dict[str, int] = {}
     names: list[str] = []
-    if {"stadsdel", "jobbtorg"} <= set(stadsdel_map.columns):
-        for stadsdel, jobbtorg in zip(stadsdel_map["stadsdel"], stadsdel_map["jobbtorg"]):
-            name = schema.normalize_jobbtorg(str(jobbtorg))
-            if name is not None and not pd.isna(stadsdel) and str(stadsdel).strip():
-                table[_stadsdel_key(stadsdel)] = _JOBBTORG_INDEX[name]
-                names.append(str(stadsdel).strip())
+    missing: Callable[[object], bool] = lambda value: value is None  # noqa: E731
+    if stadsdel_map is None:
+        pairs = _stadsdel_pairs()
+    elif {"stadsdel", "jobbtorg"} <= set(stadsdel_map.columns):
+        pairs, missing = list(zip(stadsdel_map["stadsdel"], stadsdel_map["jobbtorg"])), pd.isna
+    else:
+        pairs = []
+    for stadsdel, jobbtorg in pairs:
+        name = schema.normalize_jobbtorg(str(jobbtorg))
+        if name is not None and not missing(stadsdel) and str(stadsdel).strip():
+            table[_stadsdel_key(stadsdel)] = _JOBBTORG_INDEX[name]
+            names.append(str(stadsdel).strip())
 
     def lookup(raw: str) -> int:
         key = _stadsdel_key(raw)
@@ -378,6 +395,10 @@ class _Problems:
         return any(key[0] == FEL for key in self.counts)
 
     def frame(self) -> pd.DataFrame:
+        return _problems_frame(self.rows())
+
+    def rows(self) -> list[dict]:
+        """The problems kept, as the rows of the problems frame (plain dicts)."""
         keys = sorted(self._examples, key=lambda k: (k[1] != PNR_TYP, k[0] != FEL))
         rows: list[dict] = []
         for key in keys:
@@ -390,12 +411,16 @@ class _Problems:
             chosen = chosen[:MAX_PER_TYP]
             chosen.sort(key=lambda r: (r["rad"] is None, r["rad"] or 0))
             rows.extend(chosen)
-        frame = pd.DataFrame(rows, columns=PROBLEM_COLUMNS)
-        frame["rad"] = pd.array([r["rad"] for r in rows], dtype="Int64")
-        for column in PROBLEM_COLUMNS:
-            if column != "rad":
-                frame[column] = frame[column].fillna("").astype(str)
-        return frame
+        return rows
+
+
+def _problems_frame(rows: list[dict]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=PROBLEM_COLUMNS)
+    frame["rad"] = pd.array([r["rad"] for r in rows], dtype="Int64")
+    for column in PROBLEM_COLUMNS:
+        if column != "rad":
+            frame[column] = frame[column].fillna("").astype(str)
+    return frame
 
 
 def _where(rad, kolumn: str) -> str:
@@ -405,9 +430,50 @@ def _where(rad, kolumn: str) -> str:
 # --- The result ------------------------------------------------------------------
 
 
+class _Pending:
+    """A frame not built yet: `make(*args)` builds it (a module-level function, so a result still pickles)."""
+
+    __slots__ = ("make", "args")
+
+    def __init__(self, make: Callable[..., pd.DataFrame], *args) -> None:
+        self.make, self.args = make, args
+
+    def __getstate__(self):
+        return self.make, self.args
+
+    def __setstate__(self, state) -> None:
+        self.make, self.args = state
+
+
+class _Frame:
+    """An ExtractResult frame, built with pandas the first time it is asked for.
+
+    Reading, checking and summing a register CSV needs no pandas; the command line's import stores the
+    facts and prints the report from plain values (`fact_columns`, `problem_rows`) and never builds the
+    frames. Setting a frame (a DataFrame or a _Pending) works as with a plain attribute.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.slot = "_" + name
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return self
+        value = obj.__dict__[self.slot]
+        if isinstance(value, _Pending):
+            value = obj.__dict__[self.slot] = value.make(*value.args)
+        return value
+
+    def __set__(self, obj, value) -> None:
+        obj.__dict__[self.slot] = value
+
+
 @dataclass
 class ExtractResult:
-    """Everything read_extract found out about one file. Only `facts` may be stored."""
+    """Everything read_extract found out about one file. Only `facts` may be stored.
+
+    `facts`, `problems` and `preview` are pandas frames, built at first use (see `_Frame`).
+    """
 
     facts: pd.DataFrame
     problems: pd.DataFrame
@@ -423,7 +489,38 @@ class ExtractResult:
 
     @property
     def has_errors(self) -> bool:
-        return bool((self.problems["allvarlighet"] == FEL).any()) if len(self.problems) else False
+        return any(row["allvarlighet"] == FEL for row in self.problem_rows())
+
+    def problem_rows(self) -> list[dict]:
+        """The problems as plain rows, in the frame's order (`rad` an int or None); no pandas unless the
+        frame has been built or set already."""
+        value = self.__dict__["_problems"]
+        if isinstance(value, _Pending) and value.make is _problems_frame:
+            return value.args[0]
+        frame = self.problems
+        return [{**row, "rad": None if pd.isna(row["rad"]) else int(row["rad"])}
+                for row in frame.to_dict("records")] if len(frame) else []
+
+    def fact_columns(self) -> dict[str, list]:
+        """The facts as plain columns (lists, a missing value None), without building the frame."""
+        value = self.__dict__["_facts"]
+        if isinstance(value, _Pending) and value.make is _facts_frame:
+            columns = value.args[0]
+            n = len(columns["value"])
+            return {c: columns[c].tolist() if isinstance(columns[c], np.ndarray) else [columns[c]] * n
+                    for c in FACT_COLUMNS}
+        if isinstance(value, _Pending) and value.make is empty_facts:
+            return {c: [] for c in FACT_COLUMNS}
+        frame = self.facts
+        return {c: frame[c].astype(object).where(frame[c].notna(), None).tolist() for c in frame.columns}
+
+
+for _name in ("facts", "problems", "preview"):
+    setattr(ExtractResult, _name, _Frame(_name))
+
+
+def _empty_frame() -> pd.DataFrame:
+    return pd.DataFrame()
 
 
 def empty_facts() -> pd.DataFrame:
@@ -616,7 +713,7 @@ def _bad_byte_places(names: list[str], columns: list[pa.ChunkedArray], rownums: 
             places.append((header_row, i, _shown_bad_bytes(name), _first_bad_byte(name), ""))
             total += 1
     for i, (name, column) in enumerate(zip(names, columns)):
-        hits = pc.match_substring_regex(column, _BAD_BYTE_PATTERN).to_numpy(zero_copy_only=False)
+        hits = to_numpy(pc.match_substring_regex(column, _BAD_BYTE_PATTERN))
         positions = np.flatnonzero(hits)
         total += len(positions)
         shown = _shown_bad_bytes(name)
@@ -660,6 +757,28 @@ def _encoding_error(problems: _Problems) -> _Stop:
                  "Windows-1252. Spara om den från Excel som CSV UTF-8 och ladda upp den igen.",
                  forvantat="UTF-8 eller Windows-1252 i hela filen")
     return _Stop()
+
+
+_SLICE = 1 << 22  # bytes scanned at a time: a mask of a whole file would take as many bytes again
+
+
+def _has_c1_bytes(data: bytes | memoryview) -> bool:
+    """Whether any byte is in 0x80-0x9F (where Windows-1252 has its own characters and Latin-1 controls)."""
+    a = np.frombuffer(data, dtype=np.uint8)
+    shifted = np.empty(min(len(a), _SLICE), dtype=np.uint8)
+    for begin in range(0, len(a), _SLICE):
+        part = a[begin:begin + _SLICE]
+        moved = shifted[:len(part)]
+        np.subtract(part, np.uint8(0x80), out=moved)  # 0x80-0x9F become 0x00-0x1F, every other byte 0x20 or more
+        if (moved < 0x20).any():
+            return True
+    return False
+
+
+def _count_byte(data: bytes | memoryview, byte: int) -> int:
+    """How many times `byte` occurs, counted in numpy a slice at a time (several times faster than bytes.count)."""
+    a = np.frombuffer(data, dtype=np.uint8)
+    return sum(int(np.count_nonzero(a[begin:begin + _SLICE] == byte)) for begin in range(0, len(a), _SLICE))
 
 
 def _read_csv(data: bytes, problems: _Problems) -> _Raw:
@@ -726,11 +845,27 @@ def _read_csv(data: bytes, problems: _Problems) -> _Raw:
     def marked(raw: bytes | memoryview) -> bytes:
         return bytes(raw).decode("utf-8", errors=_BAD_BYTE_ERRORS).encode("utf-8")
 
+    latin1: dict[int, bool] = {}
+
+    def decoder(enc: str) -> str:
+        """The decoder pyarrow transcodes with (its transcoding runs Python's codec, holding the GIL).
+
+        Windows-1252 and Latin-1 decode every byte outside 0x80-0x9F alike, and Latin-1's decoder is
+        several times faster, so a Windows-1252 file without such bytes is decoded as Latin-1.
+        """
+        if enc in ("utf-8", "utf-8-sig", "utf-16"):
+            return "utf8"
+        if enc == "cp1252":
+            if id(body) not in latin1:
+                latin1.clear()
+                latin1[id(body)] = not _has_c1_bytes(body)
+            return "latin-1" if latin1[id(body)] else enc
+        return enc
+
     def parse(enc: str, threads: bool, on_invalid) -> pa.Table:
         return pacsv.read_csv(
             pa.py_buffer(body),
-            read_options=pacsv.ReadOptions(column_names=column_names, use_threads=threads,
-                                           encoding="utf8" if enc in ("utf-8", "utf-8-sig", "utf-16") else enc),
+            read_options=pacsv.ReadOptions(column_names=column_names, use_threads=threads, encoding=decoder(enc)),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char='"', double_quote=True,
                                              newlines_in_values=quoted, ignore_empty_lines=False,
                                              invalid_row_handler=on_invalid),
@@ -896,9 +1031,9 @@ def _read_xlsx(data: bytes, problems: _Problems, progress: Callable[[str, float]
     except xlsx.Refused as refused:
         problems.add(FEL, refused.typ, refused.meddelande, forvantat=refused.forvantat)
         raise _Stop() from None
-    except xlsx.TimeUp:
-        raise _time_up(problems, workbook=True, seconds=getattr(progress, "seconds", None) or limits.READ_SECONDS) \
-            from None
+    except xlsx.TimeUp:  # the limit the caller gave (0 too: `or` would have put the default in its place)
+        seconds = getattr(progress, "seconds", None)
+        raise _time_up(problems, workbook=True, seconds=limits.READ_SECONDS if seconds is None else seconds) from None
     except _Stop:
         raise
     except Exception:
@@ -993,8 +1128,9 @@ def refused(filename: str, typ: str, message: str, expected: str = "") -> Extrac
     e.g. kaa.isolate ending a reading process at the time limit)."""
     problems = _Problems()
     problems.add(FEL, typ, message, forvantat=expected)
-    return ExtractResult(facts=empty_facts(), problems=problems.frame(), problem_counts=dict(problems.counts),
-                         rows_read=0, years=[], preview=pd.DataFrame(), dropped_columns=[], encoding="",
+    return ExtractResult(facts=_Pending(empty_facts), problems=_Pending(_problems_frame, problems.rows()),
+                         problem_counts=dict(problems.counts), rows_read=0, years=[], preview=_Pending(_empty_frame),
+                         dropped_columns=[], encoding="",
                          delimiter=None, kind=REGISTER, filename=_mask(filename))
 
 
@@ -1012,11 +1148,11 @@ def _factorize(column: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
         indices = np.empty(len(column), dtype=index_type)
         offset = 0
         for chunk in encoded.chunks:
-            indices[offset:offset + len(chunk)] = chunk.indices.to_numpy(zero_copy_only=False)
+            indices[offset:offset + len(chunk)] = to_numpy(chunk.indices)
             offset += len(chunk)
         return indices, dictionary
     distinct = pc.unique(column)  # pragma: no cover - pyarrow shares one dictionary across chunks
-    return pc.index_in(column, value_set=distinct).to_numpy(zero_copy_only=False), distinct
+    return to_numpy(pc.index_in(column, value_set=distinct)), distinct
 
 
 def _small_indices(indices: np.ndarray, distinct: int) -> np.ndarray:
@@ -1051,10 +1187,18 @@ def _factorize_fixed_width(values: pa.Array, *, untrimmed: bool) -> tuple[np.nda
     if untrimmed and (_TRIMMED_BYTES[data[:, 0]].any() or _TRIMMED_BYTES[data[:, -1]].any()):
         return None
 
+    whole = data
     # Bytes that are the same in every row (a common prefix such as DEMO-0) say nothing: leave them out.
-    varying = np.flatnonzero(data.min(axis=0) != data.max(axis=0))
+    # (Each byte position as one contiguous row: reducing along the rows of `data` is several times slower.)
+    positions = np.ascontiguousarray(data.T)
+    varying = np.flatnonzero(positions.min(axis=1) != positions.max(axis=1))
+    varying = varying if len(varying) else np.zeros(1, dtype=np.intp)
+    dense = _factorize_dense_digits(positions[varying])
+    del positions
+    if dense is not None:
+        indices, rows = dense
+        return _small_indices(indices, len(rows)), _fixed_width_strings(whole, rows)
     if len(varying) < width:
-        varying = varying if len(varying) else np.zeros(1, dtype=np.intp)
         data, width = data[:, varying], len(varying)
 
     def word(begin: int, size: int) -> np.ndarray:
@@ -1076,7 +1220,42 @@ def _factorize_fixed_width(values: pa.Array, *, untrimmed: bool) -> tuple[np.nda
     indices, rows = number(word(0, 8))
     for begin in range(8, width, 4):
         indices, rows = number((indices.astype(np.uint64) << np.uint64(32)) | word(begin, 4))
-    return _small_indices(indices, len(rows)), values.take(pa.array(rows))
+    return _small_indices(indices, len(rows)), _fixed_width_strings(whole, rows)
+
+
+def _fixed_width_strings(data: np.ndarray, rows: np.ndarray) -> pa.Array:
+    """The given rows of a fixed-width byte matrix (whole UTF-8 values) as a string array: the rows
+    gathered as single items (a `take` of the strings, or of the matrix's rows, is several times slower)."""
+    width = data.shape[1]  # at least 1 (`_factorize_fixed_width`)
+    chosen = np.take(data.view(np.dtype((np.void, width))).ravel(), rows).view(np.uint8)
+    offsets = np.arange(0, (len(rows) + 1) * width, width, dtype=np.int32)
+    return pa.Array.from_buffers(pa.string(), len(rows), [None, pa.py_buffer(offsets), pa.py_buffer(chosen)])
+
+
+def _factorize_dense_digits(positions: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """`_factorize_fixed_width`'s numbering by counting instead of sorting, when the varying bytes
+    (`positions`: one row per byte position, one column per value) are ASCII digits spelling numbers
+    below four times the number of values (ids such as DEMO-0018837 numbered from 1): the same grouping,
+    numbered in the numbers' order, and one row of each; else None."""
+    width, n = positions.shape
+    if width > 9:
+        return None
+    digits = positions - np.uint8(48)
+    if (digits > 9).any():
+        return None
+    keys = np.zeros(n, dtype=np.int32)
+    for row in digits:
+        keys *= 10
+        keys += row
+    size = int(keys.max()) + 1
+    if size > max(4 * n, 1024):
+        return None
+    present = np.zeros(size, dtype=bool)
+    present[keys] = True
+    ranks = np.cumsum(present, dtype=np.int32) - 1
+    holder = np.empty(size, dtype=np.int64)
+    holder[keys] = np.arange(n, dtype=np.int64)  # one row of each distinct number, any will do
+    return ranks[keys], holder[present]
 
 
 def _factorize_ids(column: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
@@ -1144,22 +1323,37 @@ def _code(column: pa.ChunkedArray, lookup: Callable[[str], int],
     return _Coded(indices=indices, table=table, distinct=distinct)
 
 
-def _blank_rows(columns: list[pa.ChunkedArray]) -> np.ndarray:
-    """Rows with nothing in any column (Excel writes `;;;;` for an empty row)."""
+_BLANK = r'^[\s"\x{A0}]*$'
+
+
+def _blank_rows(columns: list[pa.ChunkedArray],
+                factorized: dict[int, tuple[np.ndarray, pa.Array]] | None = None) -> np.ndarray:
+    """Rows with nothing in any column (Excel writes `;;;;` for an empty row).
+
+    `factorized`: columns by position as `_factorize` gives them (indices into the exact distinct values);
+    the first of them is looked at on its distinct values only, the rest of the columns on what is left.
+    """
     n = len(columns[0]) if columns else 0
     candidates = np.arange(n, dtype=np.int64)
-    for column in columns:
+    first = next(iter(factorized or {}), None)
+    if first is not None and n:
+        indices, distinct = factorized[first]
+        candidates = np.flatnonzero(to_numpy(pc.match_substring_regex(distinct, _BLANK))[indices])
+    for i, column in enumerate(columns):
         if len(candidates) == 0:
             break
-        part = column if len(candidates) == n else column.take(pa.array(candidates))
-        empty = pc.match_substring_regex(part, r'^[\s"\x{A0}]*$').to_numpy(zero_copy_only=False)
+        if i == first:
+            continue
+        part = column if len(candidates) == n else column.take(from_numpy(candidates))
+        empty = to_numpy(pc.match_substring_regex(part, _BLANK))
         candidates = candidates[empty]
     mask = np.zeros(n, dtype=bool)
     mask[candidates] = True
     return mask
 
 
-def _preview(names: list[str], columns: list[pa.ChunkedArray], hidden: set[int]) -> pd.DataFrame:
+def _preview(names: list[str], columns: list[pa.ChunkedArray], hidden: set[int]) -> _Pending:
+    """The first rows of the used columns, masked; the frame is built when it is shown."""
     seen: Counter = Counter()
     data = {}
     for i, (name, column) in enumerate(zip(names, columns)):
@@ -1170,8 +1364,12 @@ def _preview(names: list[str], columns: list[pa.ChunkedArray], hidden: set[int])
         if seen[label] > 1:
             label = f"{label} ({seen[label]})"
         values = column.slice(0, PREVIEW_ROWS).to_pylist()
-        data[label] = pd.Series([_mask(v.strip()) for v in values], dtype="str")
-    return pd.DataFrame(data)
+        data[label] = [_mask(v.strip()) for v in values]
+    return _Pending(_preview_frame, data)
+
+
+def _preview_frame(data: dict[str, list[str]]) -> pd.DataFrame:
+    return pd.DataFrame({label: pd.Series(values, dtype="str") for label, values in data.items()})
 
 
 # --- Register extracts -------------------------------------------------------------------
@@ -1216,8 +1414,7 @@ def _check_register(columns: dict[str, pa.ChunkedArray], labels: dict[str, str],
     }
     districts: list[str] = []
     if "stadsdel" in columns:
-        lookups["stadsdel"], districts = _stadsdel_lookup(
-            stadsdel_map if stadsdel_map is not None else load_stadsdel_map())
+        lookups["stadsdel"], districts = _stadsdel_lookup(stadsdel_map)
     last = _last_year()
     names = [name for name in REGISTER_NAMES if name in columns and name != "person_id"]
     coded.update(zip(names, _parallel(
@@ -1279,13 +1476,13 @@ def _check_register(columns: dict[str, pa.ChunkedArray], labels: dict[str, str],
         person = columns.pop("person_id")
         person_index, distinct = factorized.pop("person_id", None) or _factorize_ids(person)
         del person
-        empty_distinct = pc.binary_length(distinct).to_numpy(zero_copy_only=False) == 0
+        empty_distinct = to_numpy(pc.binary_length(distinct)) == 0
         empty_id = empty_distinct[person_index] if empty_distinct.any() else np.zeros(n, dtype=bool)
         problems.add_rows(FEL, "tomt värde", labels["person_id"], np.flatnonzero(empty_id), rownums,
                           lambda p: "", "ett pseudonymt id", lambda rad, v: (
                               f"{_where(rad, labels['person_id'])}: id saknas. Varje rad måste ha ungdomens "
                               "pseudonyma id."))
-        ids = pc.filter(distinct, pc.greater(pc.binary_length(distinct), 0))
+        ids = pc.filter(distinct, from_numpy(to_numpy(pc.binary_length(distinct)) > 0))
         if len(ids) and pc.all(pc.starts_with(ids, demo.ID_PREFIX)).as_py():
             problems.add(VARNING, "exempeldata", (
                 f"Alla id i ”{labels['person_id']}” är demo-id (de börjar med DEMO): filen ser ut att vara mallen "
@@ -1307,12 +1504,27 @@ def _check_duplicates(person_index: np.ndarray, persons: int, coded: dict[str, _
     key *= persons + 1
     key += person_index
     key[~usable] = -1
+    keep = np.ones(n, dtype=bool)
+    # Usually no key occurs twice, and when the keys lie close together (a few years of persons numbered
+    # 0, 1, 2, ...) marking them in a table of their range says so without sorting.
+    present = key[usable]
+    if len(present) == 0:
+        return keep
+    low = int(present.min())
+    span = int(present.max()) - low + 1
+    if span <= max(16 * n, 1 << 20):
+        seen = np.zeros(span, dtype=bool)
+        present -= low
+        seen[present] = True
+        if int(np.count_nonzero(seen)) == len(present):
+            return keep
+        del seen
+    del present
     # The keys that occur more than once: sorting the keys alone is fast (no positions to carry), and
     # the rows with those keys are looked up only when there are any.
     ordered = np.sort(key)
     same_as_next = ordered[1:] == ordered[:-1]
     same_as_next &= ordered[1:] >= 0
-    keep = np.ones(n, dtype=bool)
     if not same_as_next.any():
         return keep
     where = np.flatnonzero(np.isin(key, ordered[1:][same_as_next]))
@@ -1397,11 +1609,12 @@ MEASURE_DEPENDS = {
 }
 
 
-def _register_facts(coded: dict[str, _Coded], keep: np.ndarray, kalla: str) -> pd.DataFrame:
+def _register_facts(coded: dict[str, _Coded], keep: np.ndarray, kalla: str) -> _Pending:
     """Sum the person rows to facts: one row per (ar, jobbtorg, kön, verksamhet, measure).
 
     Every (ar, jobbtorg, kön) group with rows gets every measure its columns allow, for
-    Hela KAA and (with a verksamhet column) for Aim, zeros included.
+    Hela KAA and (with a verksamhet column) for Aim, zeros included. The columns are plain arrays (a
+    few thousand rows); the facts frame is built from them when it is first asked for.
 
     One pass over the rows: each row gets one number for its group and the states of the columns the
     measures look at (e.g. nadd: empty, ja or nej), and a single bincount counts them all; the
@@ -1493,17 +1706,25 @@ def _register_facts(coded: dict[str, _Coded], keep: np.ndarray, kalla: str) -> p
     kon = np.repeat(present % n_kon, per_group)
     jobbtorg_index = np.repeat((present // n_kon) % n_jobbtorg, per_group)
     year = np.repeat(present // (n_kon * n_jobbtorg) + first, per_group)
-    out = pd.DataFrame({
+    return _Pending(_facts_frame, {
         schema.AR: year.astype("int64"),
-        schema.JOBBTORG: pd.array(np.array(schema.JOBBTORG_NAMES, dtype=object)[jobbtorg_index], dtype="str"),
-        schema.KON: pd.array(np.array(schema.KON_VALUES, dtype=object)[kon], dtype="str"),
-        schema.VERKSAMHET: pd.array(np.tile(np.repeat(np.array(unit_names, dtype=object), len(measures)),
-                                            len(present)), dtype="str"),
-        "measure": pd.array(np.tile(np.array(measures, dtype=object), len(present) * len(unit_names)), dtype="str"),
+        schema.JOBBTORG: np.array(schema.JOBBTORG_NAMES, dtype=object)[jobbtorg_index],
+        schema.KON: np.array(schema.KON_VALUES, dtype=object)[kon],
+        schema.VERKSAMHET: np.tile(np.repeat(np.array(unit_names, dtype=object), len(measures)), len(present)),
+        "measure": np.tile(np.array(measures, dtype=object), len(present) * len(unit_names)),
         "value": values.reshape(-1).astype("float64"),
+        "noggrannhet": schema.EXAKT, "kalla": kalla, "anmarkning": "", "source": "",
     })
-    for column, value in (("noggrannhet", schema.EXAKT), ("kalla", kalla), ("anmarkning", ""), ("source", "")):
-        out[column] = pd.Series(value, index=out.index, dtype="str")
+
+
+def _facts_frame(columns: dict[str, np.ndarray | str]) -> pd.DataFrame:
+    """The facts frame of `_register_facts`'s columns (an array per column, or one text for every row)."""
+    out = pd.DataFrame({column: columns[column].astype("int64") if column == schema.AR else
+                        columns[column] if column == "value" else pd.array(columns[column], dtype="str")
+                        for column in FACT_COLUMNS if isinstance(columns[column], np.ndarray)})
+    for column in FACT_COLUMNS:
+        if not isinstance(columns[column], np.ndarray):
+            out[column] = pd.Series(columns[column], index=out.index, dtype="str")
     return out[FACT_COLUMNS]
 
 
@@ -1663,8 +1884,8 @@ def read_extract(data: bytes, filename: str, *, progress: Callable[[str, float],
     problems = _Problems()
     progress = _Progress(_guarded(progress), None if time_limit is None else time.process_time() + time_limit,
                          problems, data, time_limit)
-    result = ExtractResult(facts=empty_facts(), problems=pd.DataFrame(columns=PROBLEM_COLUMNS),
-                           problem_counts={}, rows_read=0, years=[], preview=pd.DataFrame(),
+    result = ExtractResult(facts=_Pending(empty_facts), problems=_Pending(_problems_frame, []),
+                           problem_counts={}, rows_read=0, years=[], preview=_Pending(_empty_frame),
                            dropped_columns=[], encoding="", delimiter=None, kind=REGISTER,
                            filename=personnummer.clean_text(str(filename), MAX_FILENAME))
     try:
@@ -1677,10 +1898,10 @@ def read_extract(data: bytes, filename: str, *, progress: Callable[[str, float],
                      f"Filen kunde inte läsas på grund av ett oväntat fel ({type(exc).__name__}). "
                      "Kontrollera att det är ett KAA-uttag som CSV eller .xlsx och försök igen; "
                      "hör av dig till den som förvaltar instrumentpanelen om felet kvarstår.")
-    result.problems = problems.frame()
+    result.problems = _Pending(_problems_frame, problems.rows())
     result.problem_counts = dict(problems.counts)
     if problems.has_errors:
-        result.facts = empty_facts()
+        result.facts = _Pending(empty_facts)
     progress.report("Klar", 1.0)
     return result
 
@@ -1695,7 +1916,8 @@ def _check_size(data: bytes, problems: _Problems) -> None:
                       + (xlsx.SPLIT_OR_CSV if workbook else _SPLIT_BY_YEAR),
                       f"högst {fmt.count(limits.MAX_FILE_MB)} MB")
     if not workbook:
-        breaks = max(data.count(b"\n"), data.count(b"\r"))  # LF, CRLF or (old Mac) CR alone
+        # LF, CRLF or (old Mac) CR alone; most files have no CR at all, and finding that out is a fast scan
+        breaks = max(_count_byte(data, 10), _count_byte(data, 13) if b"\r" in data else 0)
         lines = breaks + (0 if data.endswith((b"\n", b"\r")) else 1)
         if lines > limits.MAX_CSV_ROWS:
             raise _refuse(problems, "för stor fil",
@@ -1751,7 +1973,7 @@ def _read_into(result: ExtractResult, data: bytes, filename: str, progress: Call
                          f"Kolumnerna ”{labels[canon]}” och ”{header}” betyder båda {canon}. "
                          "Ta bort den ena och ladda upp filen igen.",
                          kolumn=header, rad=raw.header_row, varde=header, forvantat=f"en kolumn {canon}")
-        elif header or pc.any(pc.not_equal(pc.utf8_trim_whitespace(raw.columns[i]), "")).as_py():
+        elif header or to_numpy(pc.binary_length(pc.utf8_trim_whitespace(raw.columns[i]))).any():
             dropped.append(header or f"kolumn {i + 1} (utan namn)")
     result.dropped_columns = dropped
 
@@ -1785,10 +2007,10 @@ def _read_into(result: ExtractResult, data: bytes, filename: str, progress: Call
                      kolumn=", ".join(h for h, _ in found), forvantat="inga personnummer")
 
     # Blank rows (Excel's `;;;;`) are skipped; the others keep their numbers.
-    blank = _blank_rows(raw.columns)
+    blank = _blank_rows(raw.columns, {i: f for i, f in factorized_at.items() if i in coded_at})
     rownums = raw.rownums
     if blank.any():
-        keep_mask = pa.array(~blank)
+        keep_mask = from_numpy(~blank)
         raw.columns = [pc.filter(c, keep_mask) for c in raw.columns]
         factorized_at = {i: (indices[~blank], dictionary) for i, (indices, dictionary) in factorized_at.items()}
         rownums = rownums[~blank]
@@ -1881,14 +2103,13 @@ def report_lines(result: ExtractResult) -> list[str]:
     else:
         lines.append(f"{name} ({', '.join(described)}): {fmt.count(result.rows_read)} "
                      f"{'datarad' if result.rows_read == 1 else 'datarader'}{years}.")
-    problems = result.problems
+    problems = result.problem_rows()
     counts = result.problem_counts
     for allvarlighet, title in ((FEL, "Fel som stoppar importen"), (VARNING, "Varningar")):
-        keys = list(dict.fromkeys(
-            (a, t) for a, t in zip(problems["allvarlighet"], problems["typ"]) if a == allvarlighet))
+        keys = list(dict.fromkeys((p["allvarlighet"], p["typ"]) for p in problems if p["allvarlighet"] == allvarlighet))
         pnr = [k for k in keys if k[1] == PNR_TYP]
         for key in pnr:  # prominently, before everything else, in the problems' order
-            texts = problems.loc[(problems["allvarlighet"] == key[0]) & (problems["typ"] == key[1]), "meddelande"]
+            texts = [p["meddelande"] for p in problems if (p["allvarlighet"], p["typ"]) == key]
             lines[1:1] = [f"VARNING – {text}" for text in texts]
         keys = [k for k in keys if k[1] != PNR_TYP]
         if not keys:
@@ -1896,12 +2117,12 @@ def report_lines(result: ExtractResult) -> list[str]:
         total = sum(counts.get(k, 0) for k in keys)
         lines.append(f"{title} ({fmt.count(total)}):")
         for key in keys:
-            shown = problems[(problems["allvarlighet"] == key[0]) & (problems["typ"] == key[1])]
+            shown = [p for p in problems if (p["allvarlighet"], p["typ"]) == key]
             lines.append(f"  {_heading(key[1])} ({fmt.count(counts.get(key, len(shown)))}):")
-            lines.extend(f"    {text}" for text in shown["meddelande"])
+            lines.extend(f"    {p['meddelande']}" for p in shown)
             rest = counts.get(key, len(shown)) - len(shown)
             if rest > 0:
-                unit = (" rad" if rest == 1 else " rader") if shown["rad"].notna().any() else ""
+                unit = (" rad" if rest == 1 else " rader") if any(p["rad"] is not None for p in shown) else ""
                 lines.append(f"    … och {fmt.count(rest)}{unit} till")
     if result.dropped_columns:
         lines.append("Kolumner som inte används: " + ", ".join(result.dropped_columns) + ".")

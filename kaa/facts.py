@@ -7,9 +7,8 @@ this frame; nothing downstream knows which kind it came from except `source`.
 
 from __future__ import annotations
 
-import pandas as pd
-
 from kaa import schema
+from kaa.lazy import pandas as pd
 
 FACT_COLUMNS = [
     schema.AR, schema.JOBBTORG, schema.KON, schema.VERKSAMHET,
@@ -30,6 +29,16 @@ def invalid_values(measure: pd.Series, value: pd.Series) -> pd.Series:
     """Which values cannot be a figure: a count is a whole number, 0 or more; a share lies in 0–1."""
     is_share = measure.isin(schema.SHARE_NAMES)
     return value.isna() | (value < 0) | (is_share & (value > 1)) | (~is_share & (value % 1 != 0))
+
+
+def invalid_value(measure: str, value) -> bool:
+    """`invalid_values` for one figure, without pandas (a value that is not a number is invalid)."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return True
+    share = measure in schema.SHARE_NAMES
+    return number != number or number < 0 or (share and number > 1) or (not share and number % 1 != 0)
 
 
 def normalize_facts(raw: pd.DataFrame) -> pd.DataFrame:

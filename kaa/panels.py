@@ -11,9 +11,11 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from kaa import fmt, masking, metrics, schema
+from kaa import fmt, masking, metrics, notices, schema
 from kaa.facts import overlay
 from kaa.metrics import Selection
+from kaa.notices import IMPORT_PREVIEW_MEASURES
+from kaa.notices import basis as _basis
 from kaa.published import SOURCE_LABEL
 
 HEADLINE_MEASURES = (
@@ -248,14 +250,6 @@ def sources_by_year(facts: pd.DataFrame, years: Sequence[int]) -> str:
     return "; ".join(parts)
 
 
-IMPORT_PREVIEW_MEASURES = ("registrerade", "sokta", "nadda", "inskrivna", "avslutade", "andel_studier")
-
-
-def _basis(measure: str) -> str:
-    """The measure whose source a figure has: a share's denominator, else the measure itself."""
-    return schema.MEASURES[measure].denominator if measure in schema.SHARE_NAMES else measure
-
-
 def _sources_today(current: pd.DataFrame, years: Sequence[int], measures: Sequence[str]) -> pd.Series:
     """Where each of the given figures comes from today, by (ar, basis measure), for the city as a whole."""
     whole = current[(current[schema.VERKSAMHET] == schema.HELA_KAA) & current[schema.AR].isin(years)
@@ -297,16 +291,10 @@ def replaced_published_years(current: pd.DataFrame, incoming: pd.DataFrame) -> l
 
 
 def import_notices(current: pd.DataFrame, incoming: pd.DataFrame, existing=None) -> list[str]:
-    """What an analyst must know before confirming an import, the same on the page and the command line.
+    """What an analyst must know before confirming an import, the same on the page and the command line
+    (`kaa.notices`, which the command line feeds from the store's narrow answer instead of this frame).
 
     `existing` is the stored source with the same file (SHA-256), if there is one.
     """
-    if existing is not None:
-        state = "aktiv" if existing.aktiv else "inaktiv"
-        return [f"Filen finns redan som ”{existing.name}” ({state}, importerad {existing.importerad[:10]}). En ny "
-                "import ändrar ingenting" + ("." if existing.aktiv else "; aktivera källan för att använda den.")]
-    replaced = replaced_published_years(current, incoming)
-    if replaced:
-        return [f"Importen ersätter årsrapportens siffror för {fmt.years(replaced)} på alla sidor. Det går att "
-                "ångra: inaktivera eller ta bort källan."]
-    return []
+    return notices.import_notices([] if existing is not None else replaced_published_years(current, incoming),
+                                  existing)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
-
-import pandas as pd
 
 from kaa import schema
 from kaa.facts import FACT_COLUMNS, normalize_facts
+from kaa.lazy import pandas as pd
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 PUBLISHED_CSV = DATA_DIR / "publicerat.csv"
@@ -24,6 +24,15 @@ def load_published(path: Path = PUBLISHED_CSV) -> pd.DataFrame:
     facts["kalla"] = facts["kalla"].radd("Årsrapport 2020, ")
     facts["source"] = SOURCE_LABEL
     return facts[FACT_COLUMNS]
+
+
+def published_keys(path: Path = PUBLISHED_CSV) -> set[tuple[int, str, str]]:
+    """The (ar, verksamhet, measure) the report has figures for, read as `load_published` reads them
+    (an empty verksamhet is Hela KAA) but without pandas and without checking the figures."""
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    return {(int(float(row[schema.AR].strip())), (row.get(schema.VERKSAMHET) or "").strip() or schema.HELA_KAA,
+             row["measure"].strip()) for row in rows}
 
 
 def load_targets(path: Path = TARGETS_CSV) -> pd.DataFrame:

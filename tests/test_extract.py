@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import openpyxl
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from kaa import extract, fmt, metrics, schema
@@ -1068,3 +1069,51 @@ def test_a_bad_byte_in_a_title_line_above_the_header_is_harmless():
 def test_header_names_are_shown_without_invisible_characters():
     result = read_text("ar;person_id;kon;\u202eanteckning\u200b\n2020;P1;Kvinna;x\n")
     assert result.dropped_columns == ["anteckning"]
+
+
+@pytest.mark.parametrize("ids", [
+    [f"DEMO-{i:07d}" for i in (7, 3, 7, 1, 250, 3)],          # digits, dense: numbered by counting
+    [f"{i:05d}" for i in (99999, 5, 99999, 12)],               # digits, sparse: sorted
+    ["AB-12", "AB-1X", "AB-12", "ÅB-12", "AB-99"],            # not all digits (and a 2-byte letter)
+    ["X-1", "X-1", "X-1"],                                    # nothing varies
+    [f"P{i:012d}" for i in (5, 4, 5)],                        # more than nine varying digits
+])
+def test_ids_of_one_width_are_grouped_as_by_dictionary_encoding(ids):
+    from kaa.extract import _factorize, _factorize_ids
+
+    column = pa.chunked_array([pa.array(ids[:2]), pa.array(ids[2:])])
+    indices, distinct = _factorize_ids(column)
+    reference_indices, reference = _factorize(column)
+    assert sorted(distinct.to_pylist()) == sorted(reference.to_pylist())
+    assert [distinct[int(i)].as_py() for i in indices] == ids
+
+
+def test_blank_rows_are_found_from_a_factorized_column_as_from_the_cells():
+    from kaa.extract import _blank_rows, _factorize
+
+    columns = [pa.chunked_array([pa.array(["2020", "", " ", "2021", '""', ""])]),
+               pa.chunked_array([pa.array(["P1", "", "\u00a0", "", "", "x"])])]
+    expected = [False, True, True, False, True, False]
+    assert _blank_rows(columns).tolist() == expected
+    assert _blank_rows(columns, {0: _factorize(columns[0])}).tolist() == expected
+    assert _blank_rows(columns, {1: _factorize(columns[1])}).tolist() == expected
+
+
+def test_duplicates_are_still_found_when_a_table_of_the_keys_says_there_are_some():
+    text = "ar;person_id;kon\n2020;P1;Kvinna\n2020;P2;Man\n2020;P1;Kvinna\n2021;P1;Man\n"
+    result = read_extract(text.encode(), "dubbletter.csv")
+    assert result.problem_counts.get(("varning", "dubblett")) == 1
+    far = "ar;person_id;kon\n2000;P1;Kvinna\n2026;P2;Man\n2000;P1;Kvinna\n"
+    assert read_extract(far.encode(), "långt.csv").problem_counts.get(("varning", "dubblett")) == 1
+
+
+@pytest.mark.parametrize("size", [0, 1, 4_194_303, 4_194_304, 4_194_311])
+def test_bytes_are_counted_and_c1_bytes_found_across_the_slices_as_python_does(size):
+    from kaa.extract import _count_byte, _has_c1_bytes
+
+    data = (b"ar;kon\r\n2020;\xe5\x96\n" * (size // 16 + 1))[:size]
+    for byte in (10, 13, 0x96):
+        assert _count_byte(data, byte) == data.count(bytes([byte]))
+    assert _has_c1_bytes(data) == any(0x80 <= b <= 0x9F for b in set(data))
+    clean = data.replace(b"\x96", b"-")
+    assert not _has_c1_bytes(clean) and _has_c1_bytes(clean + b"\x9f")

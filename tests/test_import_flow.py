@@ -654,3 +654,47 @@ def test_the_preview_names_todays_source_per_figure_and_warns_only_when_the_repo
         from_preview = sorted(int(y) for y in preview.loc[preview["kalla_fore"] == SOURCE_LABEL, "ar"].unique())
         assert panels.replaced_published_years(current, many) == from_preview
     assert panels.replaced_published_years(report, many) == [2019, 2020]
+
+
+def test_the_command_line_gets_the_pages_answer_from_the_store_without_building_todays_facts(kaa_data_dir):
+    from kaa import panels
+
+    many = read_extract(demo_bytes(2000, [2018, 2019, 2020, 2021], seed=3), "c.csv")
+    years = sorted(set(many.fact_columns()["ar"]))
+
+    def both() -> tuple[list[int], list[int]]:
+        return store.replaced_published_years(years), panels.replaced_published_years(store.load_facts(), many.facts)
+
+    assert both() == ([2019, 2020], [2019, 2020])  # no store yet: the report backs both years
+    first = read_extract(demo_bytes(2000, [2020], seed=1), "a.csv")
+    store.import_extract(first, b"a", "a.csv", "A")
+    assert both() == ([2019], [2019])
+    store.set_active("A", False)  # an inactive source backs nothing
+    assert both() == ([2019, 2020], [2019, 2020])
+    store.set_active("A", True)
+    tidy = read_extract("ar;verksamhet;measure;value\n2019;Aim;registrerade;10\n".encode(), "aim.csv")
+    store.import_extract(tidy, b"t", "aim.csv", "Aim 2019")  # Aim only: the city's 2019 stays the report's
+    assert both() == ([2019], [2019])
+
+
+def test_python_m_kaa_import_never_imports_pandas(kaa_data_dir, tmp_path):
+    """The command's register path reads, checks, sums, notices and stores without pandas (0,2 s to import)."""
+    path = tmp_path / "uttag.csv"
+    path.write_bytes(demo_bytes(3000, [2019, 2020], seed=4))
+    script = ("import sys; from kaa.cli import main; code = main(['import', sys.argv[1], '--name', 'Utan pandas']); "
+              "print('pandas' in sys.modules, code)")
+    env = dict(os.environ, KAA_DATA_DIR=str(kaa_data_dir), PYTHONIOENCODING="utf-8")
+    result = subprocess.run([sys.executable, "-c", script, str(path)], cwd=REPO_ROOT, env=env, capture_output=True,
+                            text=True, encoding="utf-8", timeout=180)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[-1] == "False 0", result.stdout
+    assert "Importen ersätter årsrapportens siffror för 2019–2020 på alla sidor." in result.stdout
+    assert "Importerad som ”Utan pandas”: 2019, 2020." in result.stdout
+    # What it stored is what the frame the page builds holds.
+    stored = store.load_facts()
+    stored = stored[stored["source"].str.contains("Utan pandas")].drop(columns="source").reset_index(drop=True)
+    expected = read_extract(path.read_bytes(), "uttag.csv").facts.drop(columns="source")
+    pd.testing.assert_frame_equal(stored.sort_values(list(stored.columns[:5])).reset_index(drop=True),
+                                  expected.sort_values(list(expected.columns[:5])).reset_index(drop=True),
+                                  check_dtype=False)

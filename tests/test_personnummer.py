@@ -175,6 +175,19 @@ def test_vectorised_count_and_flags_agree_with_contains():
     assert personnummer.count_cells(column, (indices, distinct)) == expected.sum()
 
 
+def test_a_column_without_ten_digits_in_any_value_is_not_searched_but_one_number_still_counts():
+    ids = [f"DEMO-{i:07d}" for i in range(5000)]
+    assert personnummer._too_few_digits(pa.chunked_array([pa.array(ids[:10]), pa.array(ids[10:])]))
+    assert personnummer.count_cells(pa.chunked_array([pa.array(ids)])) == 0
+    for number in ("050312-2384", "P-050312 2384", "\uff10\uff15\uff10\uff13\uff11\uff12-\uff12\uff13\uff18\uff14"):
+        column = pa.chunked_array([pa.array(ids[:2500]), pa.array(ids[2500:] + [number])])
+        assert not personnummer._too_few_digits(column)
+        assert personnummer.count_cells(column) == 1, number
+    # Sliced arrays: only the values in the slice count.
+    assert personnummer._too_few_digits(pa.array(["050312-2384", "abc"]).slice(1))
+    assert not personnummer._too_few_digits(pa.array(["abc", "050312-2384"]).slice(1))
+
+
 def test_vectorised_on_nothing():
     assert personnummer.count_cells(pa.chunked_array([], pa.string())) == 0
     assert personnummer.count_cells(pa.chunked_array([pa.array(["a", "b"])])) == 0

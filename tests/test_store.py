@@ -22,7 +22,7 @@ import sqlalchemy as sa
 
 from kaa import config, metrics, schema, store
 from kaa.facts import normalize_facts
-from kaa.store import db
+from kaa.store import db, tables
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -67,6 +67,37 @@ def test_an_import_backs_its_year_and_the_report_stays_the_fallback(backend):
     assert set(facts.loc[is_2020 & (facts["measure"] == "inskrivna"), "source"]) == {outcome.source.label}
     assert set(facts.loc[is_2020 & (facts["measure"] == "nadda"), "source"]) == {
         "Årsrapport 2020 (publicerade siffror)"}
+
+
+def test_an_extract_is_stored_figure_for_figure_as_read_on_both_backends(backend):
+    """SQLite takes the rows as one statement each, PostgreSQL as one COPY: the same figures either way."""
+    from kaa import demo
+    from kaa.extract import read_extract
+
+    buffer = __import__("io").BytesIO()
+    demo.write(demo.generate(3000, [2019, 2020], seed=5), buffer)
+    result = read_extract(buffer.getvalue(), "uttag.csv")
+    outcome = store.import_extract(result, buffer.getvalue(), "uttag.csv", "Uttag ’25")
+    with engine().connect() as connection:
+        stored = pd.DataFrame(connection.execute(sa.select(*[tables.facts.c[f] for f in tables.FACT_FIELDS]))
+                              .fetchall(), columns=list(tables.FACT_FIELDS))
+    key = list(tables.FACT_FIELDS[:5])
+    stored = stored.sort_values(key).reset_index(drop=True)
+    expected = result.facts[list(tables.FACT_FIELDS)].sort_values(key).reset_index(drop=True)
+    pd.testing.assert_frame_equal(stored, expected, check_dtype=False)
+    assert store.sources()[0].name == outcome.source.name == "Uttag ’25"
+
+
+def test_a_fault_while_storing_figures_is_a_swedish_error_on_both_backends(backend):
+    from kaa.store import records
+
+    engine()  # the schema exists
+    columns = {f: [v] for f, v in zip(tables.FACT_FIELDS, (2020, None, None, "Hela KAA", "registrerade", 1.0, "exakt",
+                                                           "", ""))}
+    with pytest.raises(store.StoreError, match="svarade med ett fel"):  # no source 999999: refused by the key
+        with db.writing() as connection:
+            records.insert_facts(connection, 999_999, columns)
+    assert store.sources() == [] and store.load_facts()["source"].str.startswith("Import").sum() == 0
 
 
 def test_a_source_replaces_only_the_figures_it_has(backend):
@@ -365,8 +396,12 @@ def test_a_damaged_source_is_named_and_can_still_be_removed(backend):
         connection.execute(sa.text(
             "UPDATE facts SET measure = 'okänt' WHERE source_pk = (SELECT pk FROM sources WHERE id = :id)"),
             {"id": bad.source.id})
-    with pytest.raises(store.StoreError, match="Trasig.*kan inte läsas.*Ladda upp"):
+    with pytest.raises(store.StoreError, match="Trasig.*kan inte läsas.*Ladda upp") as wide:
         store.load_facts()
+    # The command line's narrow question before an import names it in the same words.
+    with pytest.raises(store.StoreError) as narrow:
+        store.replaced_published_years([2020])
+    assert str(narrow.value) == str(wide.value)
     assert [s.name for s in store.sources()] == ["Hel", "Trasig"]  # the list (and its buttons) still work
     store.set_active(bad.source.id, False)
     assert inskrivna(2020) == 80
@@ -393,6 +428,27 @@ def test_an_unreachable_database_server_is_a_swedish_error(monkeypatch):
         assert "hemligt" not in str(caught.value)  # the password is never shown
         with pytest.raises(store.StoreError, match="går inte att nå"):
             add(2021, 1, "w" * 64)
+    finally:
+        db.forget_engines()
+
+
+def test_loading_the_driver_ahead_connects_to_nothing_and_leaves_faults_to_the_first_use(monkeypatch, kaa_data_dir):
+    store.load_driver()  # the embedded store: an engine, but no database file
+    assert not (kaa_data_dir / config.SQLITE_NAME).exists()
+    monkeypatch.setenv("KAA_DATABASE_URL", "ingendatabas://server/kaa")
+    try:
+        store.load_driver()  # says nothing ...
+        with pytest.raises(store.StoreError, match="KAA_DATABASE_URL går inte att använda"):
+            store.sources()  # ... the first use does, as ever
+        import socket
+
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        monkeypatch.setenv("KAA_DATABASE_URL", f"postgresql+psycopg://kaa@127.0.0.1:{port}/kaa")
+        store.load_driver()  # a server that does not answer: the connection tried ahead fails in silence
+        with pytest.raises(store.StoreError, match="går inte att nå"):
+            store.sources()
     finally:
         db.forget_engines()
 

@@ -11,22 +11,24 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import hashlib
+from collections import defaultdict
 from dataclasses import dataclass, replace
+from typing import Iterable, Sequence
 
-import pandas as pd
 import sqlalchemy as sa
 
-from kaa import config, schema
+from kaa import config, notices, schema
 from kaa.config import data_dir, min_cell
-from kaa.facts import FACT_COLUMNS, invalid_values, overlay
-from kaa.published import PUBLISHED_CSV, load_published
+from kaa.facts import FACT_COLUMNS, invalid_value, invalid_values, overlay
+from kaa.lazy import pandas as pd  # imported at first use: an import from the command line never needs it
+from kaa.published import PUBLISHED_CSV, SOURCE_LABEL, load_published, published_keys
 from kaa.store import db, records, tables
 from kaa.store.db import StoreError
 from kaa.store.records import Source
 
-__all__ = ["StoreError", "Source", "ImportOutcome", "data_dir", "min_cell", "sha256", "sources", "add_source",
-           "import_extract", "set_active", "remove", "load_facts", "backing", "available_years", "version",
-           "events", "command_line_actor"]
+__all__ = ["StoreError", "Source", "ImportOutcome", "data_dir", "min_cell", "sha256", "load_driver", "sources",
+           "add_source", "import_extract", "set_active", "remove", "load_facts", "replaced_published_years",
+           "backing", "available_years", "version", "events", "command_line_actor"]
 
 ACTION_LABELS = {"import": "importerade", "activate": "aktiverade", "deactivate": "inaktiverade",
                  "remove": "tog bort", "migrate": "flyttade över"}
@@ -43,6 +45,16 @@ def command_line_actor() -> str:
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def load_driver() -> None:
+    """Import the store's database driver (SQLAlchemy's dialect and its DBAPI module), and start connecting
+    to a database server, so that a command can do it while it reads a file (`db.engine_ahead`). A fault is
+    not reported here: the first real use of the store meets it again and reports it as ever."""
+    try:
+        db.engine_ahead()
+    except Exception:  # noqa: BLE001 - see above
+        pass
 
 
 def source_for(data: bytes, digest: str | None = None) -> Source | None:
@@ -71,10 +83,14 @@ class ImportOutcome:
         return f"Filen finns redan som ”{self.source.name}”, {state}. Inget ändrades."
 
 
-def add_source(facts: pd.DataFrame, *, digest: str, filnamn: str, name: str | None, rader: int,
+def add_source(facts: pd.DataFrame | dict[str, list], *, digest: str, filnamn: str, name: str | None, rader: int,
                varningar: list[str], typ: str, actor: str | None = None, exempeldata: bool = False) -> ImportOutcome:
-    """Store an import's facts as a new active source; importing the same file again changes nothing."""
-    if facts.empty:
+    """Store an import's facts as a new active source; importing the same file again changes nothing.
+
+    `facts` is a facts frame, or its plain columns (`ExtractResult.fact_columns`: lists, None for missing).
+    """
+    years = records.fact_years(facts)
+    if not years:
         raise StoreError("Filen innehåller inga uppgifter att importera.")
     typed = records.clean_name(name or "")
     if typed and records.looks_like_id(typed):
@@ -87,7 +103,7 @@ def add_source(facts: pd.DataFrame, *, digest: str, filnamn: str, name: str | No
         source_id = records.new_id(now, digest)
         fallback = records.clean_name(filnamn.rsplit(".", 1)[0] if "." in filnamn else filnamn)
         source = Source(id=source_id, name=typed or fallback or source_id, filnamn=filnamn, sha256=digest,
-                        importerad=now.isoformat(), ar=tuple(sorted(int(y) for y in facts[schema.AR].unique())),
+                        importerad=now.isoformat(), ar=years,
                         rader=int(rader), varningar=tuple(varningar), aktiv=True, typ=typ, exempeldata=exempeldata)
         source = records.insert_source(connection, source, facts)
         records.log(connection, actor or command_line_actor(), "import", source)
@@ -103,8 +119,8 @@ def import_extract(result, data: bytes, filnamn: str, name: str | None = None,
     if result.has_errors:
         raise StoreError("Filen har fel och importerades inte. Rätta felen och försök igen.")
     warnings = [f"{typ}: {count} st." for (level, typ), count in result.problem_counts.items() if level == "varning"]
-    return add_source(result.facts, digest=digest or sha256(data), filnamn=result.filename or filnamn, name=name,
-                      rader=result.rows_read, varningar=warnings, typ=result.kind, actor=actor,
+    return add_source(result.fact_columns(), digest=digest or sha256(data), filnamn=result.filename or filnamn,
+                      name=name, rader=result.rows_read, varningar=warnings, typ=result.kind, actor=actor,
                       exempeldata=("varning", "exempeldata") in result.problem_counts)
 
 
@@ -198,6 +214,49 @@ def load_facts() -> pd.DataFrame:
         facts[column] = facts[column].where(facts[column].notna(), None)
     facts["value"] = facts["value"].astype("float64")
     return facts[FACT_COLUMNS].reset_index(drop=True)
+
+
+def replaced_published_years(years: Iterable[int],
+                             measures: Sequence[str] = notices.IMPORT_PREVIEW_MEASURES) -> list[int]:
+    """`kaa.panels.replaced_published_years(load_facts(), incoming)` for an import of `years`, without
+    building today's facts: which of those years the published report backs today (the city as a whole,
+    the basis of `measures`) that no active source has replaced. Only the keys (ar, verksamhet, measure)
+    are compared; an active source whose stored figures cannot be read is named as `load_facts` names it.
+    """
+    bases = {notices.basis(m) for m in measures}
+    wanted = {(int(y), m) for y in years for m in bases}
+    provider = {(ar, measure): SOURCE_LABEL for ar, verksamhet, measure in published_keys()
+                if verksamhet == schema.HELA_KAA and (ar, measure) in wanted}
+    active: list[Source] = []
+    stored: dict[str, list] = defaultdict(list)
+    with db.reading() as connection:
+        if connection is not None:
+            active = [s for s in records.all_sources(connection) if s.aktiv]
+            if active:
+                f = tables.facts.c
+                query = (sa.select(tables.sources.c.id, f.ar, f.jobbtorg, f.kon, f.verksamhet, f.measure, f.value)
+                         .join(tables.sources, tables.sources.c.pk == f.source_pk)
+                         .where(tables.sources.c.aktiv.is_(True)))
+                for row in connection.execute(query):
+                    stored[row.id].append(row)
+    for source in active:  # oldest first, so the newest import wins, as in `load_facts`
+        rows = stored.get(source.id, [])
+        _check_stored(source, rows)
+        for row in rows:
+            if row.verksamhet == schema.HELA_KAA and (row.ar, row.measure) in wanted:
+                provider[(row.ar, row.measure)] = source.label
+    return sorted({int(year) for (year, _), label in provider.items() if label == SOURCE_LABEL})
+
+
+def _check_stored(source: Source, rows: list) -> None:
+    """`_source_facts`'s check, on plain rows: a damaged source is named, never half-shown."""
+    if not rows:
+        raise _damaged(source, "den har inga siffror sparade")
+    kon, jobbtorg = (None, *schema.KON_VALUES), (None, *schema.JOBBTORG_NAMES)
+    bad = sum(1 for r in rows if r.measure not in schema.MEASURE_NAMES or r.verksamhet not in schema.VERKSAMHET_VALUES
+              or r.kon not in kon or r.jobbtorg not in jobbtorg or invalid_value(r.measure, r.value))
+    if bad:
+        raise _damaged(source, f"{bad} av dess {len(rows)} siffror följer inte begreppslistan")
 
 
 def backing() -> dict[str, list[int]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -68,6 +69,27 @@ def _engine(url: str) -> Engine:
                              "Ange en SQLAlchemy-adress, t.ex. postgresql+psycopg://användare@server/databas."
                              ) from None
     _engines[url] = engine
+    return engine
+
+
+def engine_ahead(url: str | None = None) -> Engine:
+    """The store's engine as `engine_for` will use it, created (its driver imported) before it is needed.
+
+    Nothing is read, created or migrated. For a database server one connection is also opened for the
+    engine's pool, in a thread of its own that nobody waits for: a server that does not answer is met,
+    and reported, by the first real use, as ever. (An embedded SQLite store is not touched: connecting
+    would create its file.)
+    """
+    url = url or config.database_url()
+    engine = _engine(url)
+    if sqlite_path(url) is None:
+        def connect() -> None:
+            try:
+                with engine.connect():
+                    pass
+            except Exception:  # noqa: BLE001 - see above
+                pass
+        threading.Thread(target=connect, name="kaa connect", daemon=True).start()
     return engine
 
 

@@ -7,11 +7,11 @@ import json
 import re
 from dataclasses import dataclass, replace
 
-import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from kaa import personnummer
+from kaa.lazy import pandas as pd
 from kaa.store import tables
 
 NAME_MAX = 80
@@ -81,10 +81,20 @@ def by_sha(connection: Connection, digest: str) -> Source | None:
     return _from_row(row) if row else None
 
 
-def _fact_rows(pk: int, facts: pd.DataFrame) -> list[dict]:
-    frame = facts.reindex(columns=list(tables.FACT_FIELDS))
-    frame = frame.astype(object).where(frame.notna(), None)
-    rows = frame.to_dict("records")
+def fact_years(facts: pd.DataFrame | dict[str, list]) -> tuple[int, ...]:
+    """The years a facts frame, or its plain columns, has figures for."""
+    return tuple(sorted({int(y) for y in facts["ar"]}))
+
+
+def _fact_rows(pk: int, facts: pd.DataFrame | dict[str, list]) -> list[dict]:
+    if isinstance(facts, dict):  # plain columns, a missing value None (ExtractResult.fact_columns)
+        n = len(facts["ar"])
+        rows = [dict(zip(tables.FACT_FIELDS, values))
+                for values in zip(*(facts.get(field) or [None] * n for field in tables.FACT_FIELDS))]
+    else:
+        frame = facts.reindex(columns=list(tables.FACT_FIELDS))
+        frame = frame.astype(object).where(frame.notna(), None)
+        rows = frame.to_dict("records")
     for row in rows:
         row["source_pk"] = pk
         row["ar"] = int(row["ar"])
@@ -97,13 +107,32 @@ def _fact_rows(pk: int, facts: pd.DataFrame) -> list[dict]:
     return rows
 
 
-def insert_facts(connection: Connection, pk: int, facts: pd.DataFrame) -> None:
+def insert_facts(connection: Connection, pk: int, facts: pd.DataFrame | dict[str, list]) -> None:
     rows = _fact_rows(pk, facts)
-    if rows:
+    if not rows:
+        return
+    if connection.dialect.name == "postgresql" and connection.dialect.driver == "psycopg":
+        _copy_facts(connection, rows)
+    else:
         connection.execute(tables.facts.insert(), rows)
 
 
-def insert_source(connection: Connection, source: Source, facts: pd.DataFrame) -> Source:
+def _copy_facts(connection: Connection, rows: list[dict]) -> None:
+    """The rows with PostgreSQL's COPY, in the caller's transaction: one round trip instead of one
+    statement per row (psycopg's executemany), several times faster for an import's thousands of figures.
+    A fault is raised as SQLAlchemy raises it (so `db.translated` words it as for any statement)."""
+    columns = ["source_pk", *tables.FACT_FIELDS]
+    statement = f"COPY {tables.facts.name} ({', '.join(columns)}) FROM STDIN"
+    dbapi = connection.dialect.loaded_dbapi
+    try:
+        with connection.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row([row[column] for column in columns])
+    except dbapi.Error as error:
+        raise sa.exc.DBAPIError.instance(statement, None, error, dbapi.Error) from None
+
+
+def insert_source(connection: Connection, source: Source, facts: pd.DataFrame | dict[str, list]) -> Source:
     """Write a source and its facts (inside the caller's transaction); its name made safe and unique."""
     name = clean_name(source.name) or source.id
     if looks_like_id(name):
