@@ -215,7 +215,7 @@ def cross_table(frame: pd.DataFrame) -> Table:
     Headers name the unit (`2020 (%)`, `Inskrivna 2020 (antal)`); a hidden figure's symbol stands in its
     cell, as in Skolverket's tables; a missing figure is empty (– on the page).
     """
-    frame = frame.reset_index(drop=True)
+    frame = _with_comparison_year(frame.reset_index(drop=True))
     rows_by = _row_dimension(frame)
     measures = list(dict.fromkeys(frame["measure"]))
     years = sorted(int(y) for y in frame[schema.AR].dropna().unique())
@@ -237,6 +237,15 @@ def cross_table(frame: pd.DataFrame) -> Table:
         values[header] = pd.Series([v for v, _ in pairs], dtype="float64")
         codes[header] = [c or ("antal" if unit == UNIT_COUNT else "procent1") for _, c in pairs]
     return Table(pd.DataFrame(values), pd.DataFrame(codes, dtype=str), markers_in_cells=True)
+
+
+def _with_comparison_year(frame: pd.DataFrame) -> pd.DataFrame:
+    """A comparison frame (`panels.compare_jobbtorg`) as rows of both its years, so each is a column."""
+    if "varde_fore" not in frame or frame["jamfort_med_ar"].isna().all():
+        return frame
+    before = frame.assign(**{schema.AR: frame["jamfort_med_ar"], "varde": frame["varde_fore"],
+                             MASKED: frame["text_fore"].map(_marker_of), "noggrannhet": ""})
+    return pd.concat([before, frame], ignore_index=True)
 
 
 def _measure_of(frame: pd.DataFrame, label: str) -> str:

@@ -117,6 +117,15 @@ def test_cross_table_rows_are_the_breakdown_or_the_measures(facts, by, measures,
     assert list(tables.cross_table(frame).values.columns) == expected
 
 
+def test_a_comparisons_cross_table_has_both_years_in_rank_order(facts):
+    frame = panels.compare_jobbtorg(facts, Selection(), 2020, "andel_studier", 2019, 0.5)
+    cross = tables.cross_table(frame)
+    assert list(cross.values.columns) == ["Jobbtorg", "2019 (%)", "2020 (%)"]
+    assert list(cross.values["Jobbtorg"])[:2] == ["Jobbtorg Kista", "Jobbtorg City"]  # rank 1 and 2 in 2020
+    kista = cross.texts().set_index("Jobbtorg").loc["Jobbtorg Kista"]
+    assert (kista["2019 (%)"], kista["2020 (%)"]) == (f"57,8{NBSP}%", f"49,6{NBSP}%")
+
+
 def test_one_year_by_year_has_no_cross_table(facts):
     frame = panels.figures(facts, [schema.AR], Selection(years=(2020,)), ["registrerade"])
     assert not tables.has_cross_table(frame)
