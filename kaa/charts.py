@@ -130,6 +130,9 @@ def style(fig: go.Figure, title: str, percent: bool, height: int = 420, value_ax
         # legend that wraps on a phone pushes the margin instead of the title.
         legend={"title": None, "orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0},
         hoverlabel={"font_size": 14},
+        # A label inside a stacked segment that does not fit at a readable size is left out (the hover
+        # and the table have it) rather than shrunk to a few pixels.
+        uniformtext={"minsize": 12, "mode": "hide"},
     )
     update = fig.update_xaxes if value_axis == "x" else fig.update_yaxes
     if percent:
@@ -141,6 +144,9 @@ def style(fig: go.Figure, title: str, percent: bool, height: int = 420, value_ax
 
 #: Height of one bar when jobbtorg are drawn as horizontal bars: room for a label that never shrinks.
 BAR_PX = 26
+#: Measure names longer than this ("Andel till annan sysselsättning") are drawn as horizontal bars too:
+#: under vertical bars they would be turned and squeeze the plot on a phone.
+LONG_CATEGORY = 14
 
 
 def bar(frame: pd.DataFrame, x: str, color: str, title: str, *, facet: str | None = None,
@@ -148,9 +154,9 @@ def bar(frame: pd.DataFrame, x: str, color: str, title: str, *, facet: str | Non
         facet_rows: bool = False) -> go.Figure:
     """Bars of a panel frame, labelled with their Swedish text, counts on hover.
 
-    `x` is the category axis. Jobbtorg, whose names are long and many, are drawn as horizontal
-    bars (names on the left, readable on a phone), as tall as their bars need, so `height` applies
-    to vertical bars only; other categories are vertical bars. Over more
+    `x` is the category axis. Jobbtorg, whose names are long and many, and measures with long names
+    are drawn as horizontal bars (names on the left, readable on a phone), as tall as their bars need,
+    so `height` applies to vertical bars only; other categories are vertical bars. Over more
     than MAX_BAR_YEARS years, grouped bars stop being readable; the same frame is then drawn as
     lines over the years instead (see `trend`).
     """
@@ -161,7 +167,7 @@ def bar(frame: pd.DataFrame, x: str, color: str, title: str, *, facet: str | Non
     data["serie"] = data[color].astype(str)
     percent = bool(len(data)) and data["measure"].isin(schema.SHARE_NAMES).all()
     orders = _orders(data)
-    horizontal = x == schema.JOBBTORG
+    horizontal = x == schema.JOBBTORG or (x == "matt" and data["matt"].str.len().max() > LONG_CATEGORY)
     value_label = "Andel" if percent else "Antal"
     fig = px.bar(
         data, x="y" if horizontal else x, y=x if horizontal else "y", orientation="h" if horizontal else "v",
