@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from kaa import export, fmt, masking, panels, schema, store, tables
+from kaa import export, masking, panels, schema, store, tables
 from ui import state
 
 PLOTLY_CONFIG = {
