@@ -1486,8 +1486,8 @@ def _check_register(columns: dict[str, pa.ChunkedArray], labels: dict[str, str],
         if len(ids) and pc.all(pc.starts_with(ids, demo.ID_PREFIX)).as_py():
             problems.add(VARNING, "exempeldata", (
                 f"Alla id i ”{labels['person_id']}” är demo-id (de börjar med DEMO): filen ser ut att vara mallen "
-                "eller påhittade demodata, inte ett uttag ur registret. Importerad ersätter den de riktiga "
-                "siffrorna för sina år. Importera den bara för att prova, och ta bort källan efteråt."),
+                "eller påhittade demodata, inte ett uttag ur registret. Om du importerar den visar alla sidor dess "
+                "påhittade siffror för filens år. Importera den bara för att prova, och ta bort källan efteråt."),
                 kolumn=labels["person_id"])
         if "ar" in coded:
             keep = _check_duplicates(person_index, len(distinct), coded, labels, rownums, empty_id, problems)

@@ -176,14 +176,48 @@ def _with_changes(long: pd.DataFrame, changes: pd.DataFrame, keys: list[str]) ->
     return _describe_changes(long.merge(changes, on=keys + ["measure"], how="left"))
 
 
+def _headline(facts: pd.DataFrame, sel: Selection, year: int, measures: Sequence[str]) -> pd.DataFrame:
+    long = figures(facts, [schema.AR], replace(sel, years=(year,)), measures)
+    return _with_changes(long, _changes(facts, [schema.AR], sel, measures), [schema.AR])
+
+
 def headline(facts: pd.DataFrame, sel: Selection, year: int,
              measures: Sequence[str] = HEADLINE_MEASURES) -> pd.DataFrame:
-    """The headline figures of one year, each with its change from the previous year in the data."""
-    long = figures(facts, [schema.AR], replace(sel, years=(year,)), measures)
-    out = _with_changes(long, _changes(facts, [schema.AR], sel, measures), [schema.AR])
+    """The headline figures of one year, each with its change from the previous year in the data.
+
+    A figure the source does not give for the chosen kön or jobbtorg is the nearest one that exists
+    (both genders, then the whole city, as `nearest_figures` lets go), with its change, and says so in
+    `i_stallet`; a hidden figure stays hidden, and a figure that exists nowhere stays missing (–).
+    """
+    out = _headline(facts, sel, year, measures).assign(i_stallet="")
+    relaxed, let_go = sel, []
+    for dimension, instead in _RELAXED:
+        lacking = out["varde"].isna() & ~out[metrics.MASKED].astype(bool)
+        if not lacking.any():
+            break
+        if sel.filter_for(dimension) is None:
+            continue
+        relaxed, let_go = replace(relaxed, **{dimension: None}), let_go + [instead]
+        nearer = _headline(facts, relaxed, year, measures).set_index("measure").reindex(out["measure"])
+        found = lacking & (nearer["varde"].notna() | nearer[metrics.MASKED].astype(bool)).to_numpy()
+        columns = [c for c in out.columns if c in nearer.columns and c != "measure"]
+        out.loc[found, columns] = nearer.loc[found.to_numpy(), columns].to_numpy()
+        out.loc[found, "i_stallet"] = " i ".join(let_go)
     previous = out["jamfort_med_ar"].dropna()
     out["jamfort_med_ar"] = int(previous.iloc[0]) if len(previous) else None
     return out
+
+
+def headline_note(cards: pd.DataFrame, sel: Selection) -> str:
+    """Which cards show the nearest figures instead of the chosen kön or jobbtorg, and why."""
+    instead = cards[cards["i_stallet"] != ""]
+    if instead.empty:
+        return ""
+    per = " eller ".join(schema.DIMENSION_LABELS[d].lower() for d, _ in _RELAXED if sel.filter_for(d) is not None)
+    groups = "; ".join(f"{', '.join(rows['matt'].str.lower())} för {where}"
+                       for where, rows in instead.groupby("i_stallet", sort=False))
+    return (f"Källan redovisar inte alla de här uppgifterna per {per}, så några kort visar de närmaste som finns, "
+            f"som deras rubrik säger: {groups}.")
 
 
 def compare_jobbtorg(facts: pd.DataFrame, sel: Selection, year: int, measure: str, since: int | None = None,

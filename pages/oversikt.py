@@ -22,7 +22,7 @@ cards = state.headline(sel, year)
 previous = cards["jamfort_med_ar"].iloc[0]
 st.subheader(f"Statistikår {year}" + (f", jämfört med {previous}" if previous else ""))
 st.caption(schema.STATISTIKAR_TEXT)
-blocks.metric_cards(cards)
+blocks.metric_cards(cards, panels.headline_note(cards, sel))
 
 goal = target_for(state.targets(), "andel_studier")
 studier = cards.set_index("measure").loc["andel_studier"]

@@ -88,14 +88,21 @@ def test_year_filter_changes_the_cards():
     assert metric(at, "Nådda").delta in (None, "")
 
 
-def test_kon_filter_shows_missing_not_zero():
+def test_kon_filter_shows_the_nearest_figures_on_cards_the_source_has_no_split_for():
     at = open_page()
     at.segmented_control(key="kon").set_value("Kvinna").run()
     assert not at.exception
     assert metric(at, "Nådda").value == "1\u00a0182"
-    # Exits are not split by gender in the source: shown as missing, never 0.
-    assert metric(at, "Avslutade").value == "–"
-    assert "per kön" in metric(at, "Avslutade").help
+    # Exits are not split by gender in the source: the card shows both genders and says so, never 0.
+    assert metric(at, "Avslutade (båda könen)").value == "747"
+    assert any("avslutade" in c.value and "för båda könen" in c.value for c in at.caption)
+
+
+def test_a_jobbtorg_gets_the_citys_figures_where_the_report_has_none_per_jobbtorg():
+    at = open_page(ar="2020", jobbtorg="Jobbtorg Kista")
+    assert metric(at, "Andel till studier").value == "49,6\u00a0%"  # Kista's own: the report has it
+    assert metric(at, "Registrerade (hela staden)").value == "8\u00a0452"  # not per jobbtorg in the report
+    assert not [m for m in at.metric if m.value == "–"]  # no wall of empty cards
 
 
 def test_query_parameters_restore_the_view():

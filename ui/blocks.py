@@ -103,7 +103,7 @@ def panel(title: str, frame: pd.DataFrame, figure: go.Figure | None,
 _DELTA = {"bra": "green", "dåligt": "red", "neutralt": "gray"}
 
 
-def metric_cards(cards: pd.DataFrame) -> None:
+def metric_cards(cards: pd.DataFrame, note: str = "") -> None:
     """Headline figures as metric cards; the delta's colour says whether the change is good news.
 
     Three cards a row, counts before shares, so `−1 071 (−17,6 %)` and `−4,3 procentenheter` fit.
@@ -118,13 +118,15 @@ def metric_cards(cards: pd.DataFrame) -> None:
             extra = card["orsak"] or card["kalla"]
             has_delta = not pd.isna(card["forandring"])
             column.metric(
-                card["matt"], card["text"],
+                card["matt"] + (f" ({card['i_stallet']})" if card["i_stallet"] else ""), card["text"],
                 delta=card["forandring_text"] if has_delta else None,
                 delta_color=_DELTA[card["riktning"]],
                 delta_arrow=("up" if card["forandring"] > 0 else "down" if card["forandring"] < 0 else "off")
                 if has_delta else "auto",
                 help=f"{definition} {extra}".strip(), border=True, height="stretch",
             )
+    if note:
+        st.caption(note)
     explain_missing(cards)  # a card showing – says why below, not only in its tooltip
     for reason in panels.change_reasons(cards):
         st.caption(reason)
