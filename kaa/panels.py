@@ -259,6 +259,34 @@ def compare_jobbtorg(facts: pd.DataFrame, sel: Selection, year: int, measure: st
     return out.assign(_place=place).sort_values("_place", kind="stable").drop(columns="_place").reset_index(drop=True)
 
 
+def by_change(frame: pd.DataFrame) -> pd.DataFrame:
+    """A `compare_jobbtorg` frame in the order of the change chart: the most improved jobbtorg first.
+
+    Jobbtorg without a change follow, then Saknar stadsdel and Totalt, which are never ranked.
+    """
+    good = frame["measure"].map(lambda m: schema.GOOD_DIRECTION.get(m, 0) or 1)
+    unit = ~frame[schema.JOBBTORG].isin([schema.TOTALT, schema.SAKNAR_STADSDEL])
+    place = np.where(unit, 0, np.where(frame[schema.JOBBTORG] == schema.SAKNAR_STADSDEL, 1, 2))
+    return (frame.assign(_place=place, _progress=-(frame["forandring"] * good).fillna(-np.inf))
+            .sort_values(["_place", "_progress"], kind="stable").drop(columns=["_place", "_progress"])
+            .reset_index(drop=True))
+
+
+def left_out_of_change(frame: pd.DataFrame) -> str:
+    """Which jobbtorg the change chart cannot draw (a value of either year hidden or missing), and why."""
+    rows = frame[(frame[schema.JOBBTORG] != schema.TOTALT) & (frame["varde"].isna() | frame["varde_fore"].isna())]
+    if rows.empty or frame["jamfort_med_ar"].isna().all():
+        return ""
+    year, since = int(frame[schema.AR].iloc[0]), int(frame["jamfort_med_ar"].dropna().iloc[0])
+    parts = []
+    for row in rows.to_dict("records"):
+        missing = [f"{y} ({text})" for y, value, text in ((since, row["varde_fore"], row["text_fore"]),
+                                                          (year, row["varde"], row["text"])) if pd.isna(value)]
+        parts.append(f"{row[schema.JOBBTORG]}: {' och '.join(missing)}")
+    return ("Utan pil, eftersom värdet för ett av åren är dolt eller saknas (– saknas, <5 och .. är dolda): "
+            + "; ".join(parts) + ".")
+
+
 def target_gap(measure: str, value: float, target: float | None, year: int) -> tuple[bool | None, str]:
     """Whether a share reaches its target, and a sentence saying by how much."""
     if target is None:

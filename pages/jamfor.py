@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kaa import schema
+from kaa import panels, schema
 from kaa.published import target_for
 from ui import blocks, state
 
@@ -35,8 +35,12 @@ blocks.panel(f"{label} per jobbtorg {year}", frame,
              columns, key="jamfor")
 if since is not None:
     change_title = f"{label}: vem rörde sig mest, {since}–{year}"
-    blocks.panel(change_title, frame, state.chart("change", frame, change_title, target=goal),
+    moved = panels.by_change(frame)
+    blocks.panel(change_title, moved, state.chart("change", moved, change_title, target=goal),
                  columns, key="jamfor-forandring", missing_note=False)
+    left_out = panels.left_out_of_change(moved)
+    if left_out:
+        st.caption(left_out)
     st.caption(f"Pilen går från {since} (ring) till {year} (pil). Överst det jobbtorg som förbättrats mest; "
                "blått är en förbättring, orange en försämring. Förändringen anges i procentenheter för andelar "
                "och i personer för antal.")

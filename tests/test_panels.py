@@ -53,3 +53,16 @@ def test_the_note_names_each_hidden_cell_and_says_what_the_symbols_mean():
         "(också 1–4), eller en andel som räknas ur ett sådant. Den döljs så att inget antal mellan 1 och 4 kan "
         "räknas fram ur det som visas, i någon tabell eller något urval.")
     assert panels.hidden_note(frame.iloc[2:], 5) == ""
+
+
+def test_the_change_panel_lists_jobbtorg_by_their_move_and_names_those_it_cannot_draw(facts):
+    frame = panels.compare_jobbtorg(masking.protect(facts, 20), Selection(min_cell=20), 2020, "andel_studier",
+                                    2019, 0.5)
+    moved = panels.by_change(frame)
+    units = moved[~moved["jobbtorg"].isin(["Saknar stadsdel", "Totalt"]) & moved["forandring"].notna()]
+    assert list(units["forandring"]) == sorted(units["forandring"], reverse=True)  # most improved first
+    assert list(moved["jobbtorg"])[-2:] == ["Saknar stadsdel", "Totalt"]
+    note = panels.left_out_of_change(moved)
+    assert "Jobbtorg City: 2019 (..)" in note and "Saknar stadsdel: 2019 (..)" in note  # hidden at threshold 20
+    assert panels.left_out_of_change(panels.by_change(
+        panels.compare_jobbtorg(facts, Selection(), 2020, "andel_studier", 2019, 0.5))) == ""
