@@ -371,11 +371,15 @@ def ranking(frame: pd.DataFrame, title: str, target: float | None = None) -> go.
     for rows, color, pattern, name in ((units, UNIT_COLOR, "", "Jobbtorg, rangordnade"),
                                        (apart, APART_COLOR, "/", "Saknar stadsdel (rangordnas inte)")):
         if len(rows):
-            fig.add_bar(x=rows["y"], y=rows["rad"], orientation="h", name=name, text=rows["text"],
+            inside = color == UNIT_COLOR
+            fig.add_bar(x=rows["y"], y=rows["rad"], orientation="h", name=name, text=rows["text"] if inside else None,
                         marker={"color": color, "pattern": {"shape": pattern}},
                         customdata=rows[["matt", "text", "bakom"]].to_numpy(), hovertemplate=hover,
-                        textposition="inside" if color == UNIT_COLOR else "outside", insidetextanchor="end",
-                        textfont={"size": 14}, cliponaxis=False)
+                        textposition="inside", insidetextanchor="end", textfont={"size": 14}, cliponaxis=False)
+            if not inside:  # beside the hatched bar, on a white ground that the reference lines pass behind
+                for value, row, text in zip(rows["y"], rows["rad"], rows["text"]):
+                    fig.add_annotation(x=value, y=row, text=text, showarrow=False, xanchor="left", xshift=3,
+                                       font={"size": 14, "color": "#1F2933"}, bgcolor=LABEL_BACKGROUND, borderpad=1)
     _reference_lines(fig, target, percent, total)
     reach = max([data["y"].max() if len(data) else 0] + [target * 100 if target is not None and percent else 0])
     _rows_layout(fig, title, list(units["rad"]) + list(apart["rad"]), reach, percent, row_px=44)
@@ -428,4 +432,6 @@ def change(frame: pd.DataFrame, title: str, target: float | None = None) -> go.F
     values = pd.concat([data["fore"], data["y"]]) if len(data) else pd.Series([0.0])
     reach = max(values.max(), target * 100 if target is not None and percent else 0)
     _rows_layout(fig, title, list(rows["rad"]), reach, percent, row_px=56)  # room for the words above
+    # The top row's words stay inside the plot, below the reference lines' notes above it.
+    fig.update_yaxes(range=[-0.5, len(rows) + 0.1])
     return fig
