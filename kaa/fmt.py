@@ -118,19 +118,14 @@ CELL_FORMATS = {
 }
 
 
-def is_symbol(code) -> bool:
-    """Whether a cell code is a hidden figure's symbol (`<5`, `..`), shown as it is."""
-    return bool(code) and code not in CELL_FORMATS
-
-
 def cell(code: str, val) -> str:
     """A table cell as the page shows it: by its code, – when the number is missing, blank without a code.
 
-    A symbol (`<5`, `..`) is shown as it is, whatever the (empty) number.
+    A code that is no format is a hidden figure's symbol (`<5`, `..`), shown as it is.
     """
     if not code:
         return ""
-    if is_symbol(code):
+    if code not in CELL_FORMATS:
         return code
     return MISSING if _missing(val) else CELL_FORMATS[code](float(val))
 

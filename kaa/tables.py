@@ -74,7 +74,7 @@ class Table:
         out = self.values.astype(object).where(self.values.notna(), None)
         if self.markers_in_cells:
             for column in self.number_columns:
-                hidden = self.codes[column].map(fmt.is_symbol)
+                hidden = self.codes[column].map(masking.is_label)
                 out.loc[hidden, column] = self.codes.loc[hidden, column]
         return out
 
@@ -194,7 +194,7 @@ def change_table(changes: pd.DataFrame) -> Table:
         values[header] = [v for v, _ in pairs]
         codes[header] = [c for _, c in pairs]
     values["Källa i dag"] = changes["kalla_fore"]
-    table = typed(values, {"År": "heltal", "Före": "antal", "Efter": "antal"})
+    table = typed(values.astype({"Före": "float64", "Efter": "float64"}), {"År": "heltal"})
     return Table(table.values, table.codes.assign(**codes))
 
 
