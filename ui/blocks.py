@@ -52,16 +52,20 @@ def _table(table: tables.Table, title: str, key: str) -> None:
     st.dataframe(tables.styled(table), hide_index=True, key=key, column_config=wide, alt=title)
 
 
-def _downloads(table: tables.Table, frame: pd.DataFrame, name: str, what: str, key: str) -> None:
-    """CSV and Excel of exactly the table shown under `what`, made when a button is clicked."""
+def _write(writer, make_table, *args) -> bytes:
+    return writer(make_table(), *args)
+
+
+def _downloads(make_table, frame: pd.DataFrame, name: str, what: str, key: str) -> None:
+    """CSV and Excel of exactly the table shown under `what`; `make_table` builds it when a button is clicked."""
     footer = [f"Källa: {state.source_line(frame)}", *masking.legend(frame.get(masking.MASKED, ()), store.min_cell())]
     buttons = st.container(horizontal=True)
     buttons.download_button(
-        "Ladda ner CSV", partial(export.excel_csv, table), file_name=_file_name(name), mime="text/csv",
-        key=f"download-{key}", icon=":material/download:", on_click="ignore",
+        "Ladda ner CSV", partial(_write, export.excel_csv, make_table), file_name=_file_name(name),
+        mime="text/csv", key=f"download-{key}", icon=":material/download:", on_click="ignore",
         help=f"{what} som CSV: semikolon och decimalkomma, öppnas rätt i svenska Excel.")
     buttons.download_button(
-        "Ladda ner Excel", partial(export.xlsx, table, name, footer), file_name=_file_name(name, "xlsx"),
+        "Ladda ner Excel", partial(_write, export.xlsx, make_table, name, footer), file_name=_file_name(name, "xlsx"),
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"xlsx-{key}",
         icon=":material/table_view:", on_click="ignore", help=f"{what} som Excel-arbetsbok.")
 
@@ -86,16 +90,17 @@ def panel(title: str, frame: pd.DataFrame, figure: go.Figure | None,
     if chart_tab.open and figure is not None:
         with chart_tab:
             st.plotly_chart(figure, config=PLOTLY_CONFIG, key=f"chart-{key}")
+    # A table is built only where it is shown, or when a download of it is asked for.
     if cross_tab and cross_tab[0].open:
-        table, name, what = tables.cross_table(frame), f"{title}, korstabell", "Korstabellen"
+        make_table, name, what = partial(tables.cross_table, frame), f"{title}, korstabell", "Korstabellen"
         tab, table_key = cross_tab[0], f"cross-{key}"
     else:
-        table, name, what = tables.long_table(frame, columns), title, "Tabellen under fliken Tabell"
+        make_table, name, what = partial(tables.long_table, frame, columns), title, "Tabellen under fliken Tabell"
         tab, table_key = (list_tab if list_tab.open else None), f"table-{key}"
     if tab is not None:
         with tab:
-            _table(table, name, table_key)
-    _downloads(table, frame, name, what, key)
+            _table(make_table(), name, table_key)
+    _downloads(make_table, frame, name, what, key)
     if missing_note:
         explain_missing(frame)
 
