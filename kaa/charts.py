@@ -337,14 +337,16 @@ def _ranked_rows(data: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def _reference_lines(fig: go.Figure, target: float | None, percent: bool, total: pd.DataFrame | None = None) -> None:
-    """The city's value (dotted) and the target (dashed), behind the bars, named in their own notes."""
+    """The city's value (dotted) and the target (dashed), behind the bars, named in their own notes, which
+    stand on a white ground above whatever bar reaches under them."""
     if total is not None and len(total) and percent:  # a city total compares with a jobbtorg only as a share
         fig.add_vline(x=total["y"].iloc[0], line_dash="dot", line_color="#333333", layer="below",
-                      annotation_text=f"Staden: {total['text'].iloc[0]}", annotation_position="top")
+                      annotation_text=f"Staden: {total['text'].iloc[0]}", annotation_position="top",
+                      annotation_bgcolor=LABEL_BACKGROUND)
     if target is not None and percent:
         fig.add_vline(x=target * 100, line_dash="dash", line_color=TARGET_COLOR, layer="below",
                       annotation_text=f"Mål: {fmt.percent(target, 0)}", annotation_position="top right",
-                      annotation_font_color=TARGET_COLOR)
+                      annotation_font_color=TARGET_COLOR, annotation_bgcolor=LABEL_BACKGROUND)
 
 
 def _rows_layout(fig: go.Figure, title: str, order: list[str], reach: float, percent: bool, row_px: int) -> None:
