@@ -38,13 +38,19 @@ blocks.panel(
 )
 
 st.subheader("Antal inskrivna och avslutade")
-counts, counts_note = state.nearest_figures([schema.JOBBTORG], sel,
-                        ["inskrivna", "avslutade", "avslut_studier", "avslut_arbete"])
+COUNTS = {
+    "Inskrivna": "inskrivna",
+    "Avslutade": "avslutade",
+    "Till studier": "avslut_studier",
+    "Till arbete": "avslut_arbete",
+}
+count_choice = st.segmented_control("Visa antal", list(COUNTS), default="Avslutade", required=True, key="antal",
+                                    bind="query-params")
+count = COUNTS[count_choice]
+counts, counts_note = state.nearest_figures([schema.JOBBTORG], sel, [count])
 blocks.panel(
-    "Inskrivna och avslutade per jobbtorg", counts,
-    state.chart("bar", counts, schema.JOBBTORG, "matt",
-               f"Inskrivna, avslutade och avslut till studier och arbete per jobbtorg, {years}",
-               facet=schema.AR, facet_rows=True),
+    f"{schema.MEASURES[count].label} per jobbtorg", counts,
+    state.chart("bar", counts, schema.JOBBTORG, schema.AR, f"{schema.MEASURES[count].label} per jobbtorg, {years}"),
     ["ar", "jobbtorg", "matt", "varde", "kalla", "orsak"], key="counts", note=counts_note,
 )
 

@@ -173,6 +173,17 @@ def test_avslut_outcome_switch_changes_the_chart():
     assert after["Mått"].iloc[0] == "Andel till arbete"
 
 
+def test_avslut_counts_show_one_chosen_count_per_jobbtorg_and_year():
+    at = open_tab(open_page("pages/avslut.py", antal="Till studier"), "counts")
+    table = shown(at.dataframe[0])
+    assert set(table["Mått"]) == {"Avslutade till studier"}
+    assert set(table["År"]) == {"2019", "2020"}
+    assert "Totalt" not in set(table["Jobbtorg"])  # the city's count would dwarf every jobbtorg
+    at.segmented_control(key="antal").set_value("Inskrivna").run()
+    assert not at.exception
+    assert set(at.dataframe[0].value["Mått"]) == {"Inskrivna"}
+
+
 def test_jamfor_ranks_jobbtorg_for_the_chosen_year():
     at = open_tab(open_page("pages/jamfor.py"), "jamfor")
     table = shown(at.dataframe[0])
