@@ -66,16 +66,25 @@ blocks.panel(
 st.subheader("Aim – fördjupat stöd")
 st.markdown("Aim är KAA:s verksamhet för unga som behöver mer och längre stöd. Aims ungdomar ingår också i "
             "siffrorna ovan.")
-aim_sel = replace(sel, verksamhet=schema.AIM)
-aim_counts, aim_counts_note = state.nearest_figures([schema.AR], aim_sel, ["inskrivna", "nyinskrivna", "avslutade"])
-blocks.panel(
-    "Aim – inskrivna och avslutade", aim_counts,
-    state.chart("bar", aim_counts, "matt", schema.AR, f"Aim: inskrivna, nyinskrivna och avslutade, {years}"),
-    ["ar", "matt", "varde", "noggrannhet", "kalla", "orsak"], key="aim-counts", note=aim_counts_note,
-)
-aim_shares, aim_shares_note = state.nearest_figures([schema.AR], aim_sel, ["andel_studier", "andel_arbete", "andel_annan"])
-blocks.panel(
-    "Aim – vart de avslutade gick", aim_shares,
-    state.chart("bar", aim_shares, "matt", schema.AR, f"Aim: andel av de avslutade till studier, arbete och annan sysselsättning, {years}"),
-    ["ar", "matt", "varde", "noggrannhet", "kalla", "orsak"], key="aim-shares", note=aim_shares_note,
-)
+# Aim is a deeper look at one part of KAA: its charts are drawn when the reader opens the section (or a link
+# with ?aim=true does), which keeps the page as quick to draw as the others.
+aim = st.expander("Visa Aims inskrivna, avslutade och vart de gick", key="aim", on_change="rerun",
+                  bind="query-params")
+if aim.open:
+    with aim:
+        aim_sel = replace(sel, verksamhet=schema.AIM)
+        aim_counts, aim_counts_note = state.nearest_figures([schema.AR], aim_sel,
+                                                            ["inskrivna", "nyinskrivna", "avslutade"])
+        blocks.panel(
+            "Aim – inskrivna och avslutade", aim_counts,
+            state.chart("bar", aim_counts, "matt", schema.AR, f"Aim: inskrivna, nyinskrivna och avslutade, {years}"),
+            ["ar", "matt", "varde", "noggrannhet", "kalla", "orsak"], key="aim-counts", note=aim_counts_note,
+        )
+        aim_shares, aim_shares_note = state.nearest_figures([schema.AR], aim_sel,
+                                                            ["andel_studier", "andel_arbete", "andel_annan"])
+        blocks.panel(
+            "Aim – vart de avslutade gick", aim_shares,
+            state.chart("bar", aim_shares, "matt", schema.AR,
+                        f"Aim: andel av de avslutade till studier, arbete och annan sysselsättning, {years}"),
+            ["ar", "matt", "varde", "noggrannhet", "kalla", "orsak"], key="aim-shares", note=aim_shares_note,
+        )
