@@ -26,22 +26,24 @@ st.caption("Registret är alltid större än gruppen under uppsök: många finns
            "skola eller inflyttning, och försvinner när studier registreras. Uppsöket börjar först efter "
            "ungefär två veckor.")
 
-st.subheader("Nådda och ej nådda per kön")
-by_kon, by_kon_note = state.nearest_figures([schema.KON], sel, ["nadda", "ej_nadda"], totals=not sel.kon)
-blocks.panel(
-    "Nådda och ej nådda per kön", by_kon,
-    state.chart("bar", by_kon, schema.KON, "matt", f"Nådda och ej nådda per kön, {years}", facet=schema.AR,
-               barmode="stack"),
-    ["ar", "kon", "matt", "varde", "kalla", "orsak"], key="kon", note=by_kon_note,
-)
-
-st.subheader("Andel nådda")
-reach, reach_note = state.nearest_figures([schema.KON], sel, ["andel_nadda"], totals=not sel.kon)
-blocks.panel(
-    "Andel nådda av de sökta", reach,
-    state.chart("bar", reach, schema.KON, schema.AR, f"Andel av de sökta som nåddes, per kön, {years}"),
-    ["ar", "kon", "matt", "varde", "taljare", "namnare", "kalla", "orsak"], key="reach", note=reach_note,
-)
+st.subheader("Nådda per kön")
+view = st.segmented_control("Visa", ["Andel nådda", "Antal nådda och ej nådda"], default="Andel nådda",
+                            required=True, key="per_kon", bind="query-params")
+if view == "Andel nådda":
+    reach, reach_note = state.nearest_figures([schema.KON], sel, ["andel_nadda"], totals=not sel.kon)
+    blocks.panel(
+        "Andel nådda av de sökta", reach,
+        state.chart("bar", reach, schema.KON, schema.AR, f"Andel av de sökta som nåddes, per kön, {years}"),
+        ["ar", "kon", "matt", "varde", "taljare", "namnare", "kalla", "orsak"], key="reach", note=reach_note,
+    )
+else:
+    by_kon, by_kon_note = state.nearest_figures([schema.KON], sel, ["nadda", "ej_nadda"], totals=not sel.kon)
+    blocks.panel(
+        "Nådda och ej nådda per kön", by_kon,
+        state.chart("bar", by_kon, schema.KON, "matt", f"Nådda och ej nådda per kön, {years}", facet=schema.AR,
+                    barmode="stack"),
+        ["ar", "kon", "matt", "varde", "kalla", "orsak"], key="kon", note=by_kon_note,
+    )
 
 st.subheader("Vad gör de som nås?")
 st.markdown("När en ungdom nås noteras vad hen gör. Många studerar redan i någon form som inte syns i "

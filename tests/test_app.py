@@ -113,7 +113,7 @@ def test_query_parameters_restore_the_view():
 
 def test_uppsok_charts_and_missing_contact_channels():
     at = open_page("pages/uppsok.py")
-    assert len(at.get("plotly_chart")) == 5
+    assert len(at.get("plotly_chart")) == 4
     text = all_text(at)
     # The report gives no letters, e-mails, sms or calls for 2019: said once, not drawn as 0.
     assert "Källan har ingen uppgift om brev, mejl, sms och telefonsamtal för 2019." in text
@@ -123,13 +123,23 @@ def test_uppsok_charts_and_missing_contact_channels():
     assert set(occupied.value["Noggrannhet"]) == {"publicerad andel"}
 
 
+def test_uppsok_per_kon_shows_the_share_and_on_request_the_counts_behind_it():
+    at = open_tab(open_page("pages/uppsok.py", ar="2020"), "reach")
+    share = shown(at.dataframe[0]).set_index("Kön")
+    # The report's 2020 table: 2 635 nådda of 5 028 sökta, of them 1 182 of 2 284 women.
+    assert (share.loc["Totalt", "Värde (%)"], share.loc["Kvinna", "Värde (%)"]) == ("52,4\u00a0%", "51,8\u00a0%")
+    at = open_tab(open_page("pages/uppsok.py", ar="2020", per_kon="Antal nådda och ej nådda"), "kon")
+    counts = shown(at.dataframe[0]).set_index(["Kön", "Mått"])["Värde (antal)"]
+    assert counts[("Totalt", "Nådda")] == "2\u00a0635"
+
+
 def test_uppsok_by_jobbtorg_shows_the_citys_figures_and_says_so_instead_of_empty_boxes():
     at = open_page("pages/uppsok.py")
     at.multiselect(key="jobbtorg").set_value(["Jobbtorg Kista"]).run()
     assert not at.exception
     notes = [i.value for i in at.info]
     assert notes and all("per jobbtorg" in n and "Jobbtorg Kista" in n and "hela staden" in n for n in notes)
-    assert len(at.get("plotly_chart")) == 5  # the nearest figures that exist, never zeros
+    assert len(at.get("plotly_chart")) == 4  # the nearest figures that exist, never zeros
     funnel = shown(open_tab(at, "funnel").dataframe[0])
     assert "8\u00a0452" in set(funnel["Värde (antal)"])  # the city's registrerade 2020, as in the report
 

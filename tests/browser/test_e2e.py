@@ -13,7 +13,7 @@ from .conftest import open_page, screenshot, wait_until_idle
 
 PAGES = {  # url path: (title, charts on the page with the embedded data); Översikt is the root
     "": ("KAA i Stockholm – översikt", 1),
-    "uppsok": ("Uppsök", 5),
+    "uppsok": ("Uppsök", 4),
     "avslut": ("Avslut", 3),  # and Aim's two when its section is opened
     "jamfor": ("Jämför jobbtorg", 2),
     "ladda-upp": ("Ladda upp registeruttag", 0),
