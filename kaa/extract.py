@@ -41,7 +41,6 @@ import itertools
 import operator
 import re
 import time
-import unicodedata
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass

@@ -46,6 +46,7 @@ HIDDEN = "Dold uppgift"
 UNIT_COUNT, UNIT_PERCENT, UNIT_POINTS = "antal", "%", "procentenheter"
 _INTEGER_COLUMNS = (schema.AR, "jamfort_med_ar", "rang")
 _APPROXIMATE = ("minst", "ungefär")
+_ROW_NAME_WITHIN = 2  # a row's name is pinned only when it is among the first two columns (År, Rang before it)
 
 
 @dataclass(frozen=True)
@@ -55,18 +56,29 @@ class Table:
     values: pd.DataFrame
     #: Same index as `values`, one column per number column of it: the cell's `fmt.cell` code.
     codes: pd.DataFrame
-    #: Whether a hidden figure's symbol stands in its own cell (cross tables) rather than in `HIDDEN`.
+    #: Whether a hidden figure's symbol stands in its own cell (cross tables, an import's changes) rather
+    #: than in `HIDDEN`. Such a table's empty number cells say different things (`<5`, `..`, –), which a
+    #: sortable grid cannot show cell by cell: the page shows it as a static table, as the report does.
     markers_in_cells: bool = False
 
     @property
     def number_columns(self) -> list[str]:
         return list(self.codes.columns)
 
+    @property
+    def row_names(self) -> list[str]:
+        """The leading columns that say what a row is (up to its jobbtorg, kön or mått): those a reader
+        scrolling a wide table sideways must keep in view. Empty when no such column leads the table."""
+        names = [COLUMN_LABELS[c] for c in (schema.JOBBTORG, schema.KON, "matt")]
+        leading = list(self.values.columns[:_ROW_NAME_WITHIN])
+        first = next((i for i, column in enumerate(leading) if column in names), None)
+        return [] if first is None else leading[:first + 1]
+
     def texts(self) -> pd.DataFrame:
-        """Every cell as the page shows it."""
+        """Every cell as the page shows it (in a sortable grid an empty number cell reads –)."""
         out = self.values.astype(object).where(self.values.notna(), "")
         for column in self.number_columns:
-            out[column] = [fmt.cell(c, v) for c, v in zip(self.codes[column], self.values[column])]
+            out[column] = [_shown(self.markers_in_cells, c, v) for c, v in zip(self.codes[column], self.values[column])]
         return out.astype(str)
 
     def cells(self) -> pd.DataFrame:
@@ -77,6 +89,13 @@ class Table:
                 hidden = self.codes[column].map(masking.is_label)
                 out.loc[hidden, column] = self.codes.loc[hidden, column]
         return out
+
+
+def _shown(markers_in_cells: bool, code: str, value) -> str:
+    """A number cell's text: by its code, except that a sortable grid shows every empty number as –."""
+    if not markers_in_cells and pd.isna(value):
+        return fmt.MISSING
+    return fmt.cell(code, value)
 
 
 def _percent(value: float, decimals: int) -> float:
@@ -195,7 +214,7 @@ def change_table(changes: pd.DataFrame) -> Table:
         codes[header] = [c for _, c in pairs]
     values["Källa i dag"] = changes["kalla_fore"]
     table = typed(values.astype({"Före": "float64", "Efter": "float64"}), {"År": "heltal"})
-    return Table(table.values, table.codes.assign(**codes))
+    return Table(table.values, table.codes.assign(**codes), markers_in_cells=True)
 
 
 def _row_dimension(frame: pd.DataFrame) -> str:
@@ -265,5 +284,8 @@ def styled(table: Table):
     styler = table.values.style.hide(axis="index")
     for column in table.number_columns:
         for code, rows in table.codes.groupby(column).groups.items():
-            styler = styler.format(partial(fmt.cell, code), subset=pd.IndexSlice[list(rows), [column]])
+            styler = styler.format(partial(_shown, table.markers_in_cells, code),
+                                   subset=pd.IndexSlice[list(rows), [column]])
+    if table.markers_in_cells:  # shown as a static table: numbers to the right, as in the report
+        styler = styler.set_properties(subset=table.number_columns, **{"text-align": "right"})
     return styler

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from kaa import extract, fmt, isolate, limits, panels, store, tables
-from ui import state
+from ui import blocks, state
 
 state.require_entrypoint()
 
@@ -72,7 +72,7 @@ if uploaded is not None:
         st.markdown(extract.report_markdown(lines))
         with st.expander("Problemen som tabell (rad, kolumn, värde, förväntat)"):
             problems = tables.typed(extract.problems_for_display(result.problems), {"Rad": "antal"})
-            st.dataframe(tables.styled(problems), hide_index=True)
+            blocks.show_table(problems, "Problemen i filen")
 
     if len(result.preview):
         with st.expander("Förhandsvisning av de första raderna (utan person-id)"):
@@ -84,7 +84,7 @@ if uploaded is not None:
         existing = store.source_for(data)
         for notice in panels.import_notices(state.raw_facts(), result.facts, existing):
             (st.info if existing else st.warning)(fmt.plain(notice), icon=":material/swap_horiz:")
-        st.dataframe(tables.styled(tables.change_table(changes)), hide_index=True)
+        blocks.show_table(tables.change_table(changes), "Det här ändras")
         name = st.text_input("Namn på källan", value=result.filename.rsplit(".", 1)[0], key="source_name",
                              disabled=existing is not None)
         if existing is None and st.button("Importera", type="primary", icon=":material/upload:",

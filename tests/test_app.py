@@ -170,11 +170,22 @@ def test_avslut_shows_jobbtorg_table_and_aim_when_opened():
 
 def test_avslut_cross_table_is_the_reports_layout():
     at = open_tab(open_page("pages/avslut.py"), "shares", label="Korstabell")
-    cross = at.dataframe[0]
+    assert not at.dataframe, "a cross table is a static table, as in the report"
+    cross = at.table[0]
     assert list(cross.value.columns) == ["Jobbtorg", "2019 (%)", "2020 (%)"]
     kista = shown(cross).set_index("Jobbtorg").loc["Jobbtorg Kista"]
     assert (kista["2019 (%)"], kista["2020 (%)"]) == ("57,8\u00a0%", "49,6\u00a0%")
     assert len(at.get("plotly_chart")) == 2  # this panel's chart waits behind its own tab (and Aim's are closed)
+
+
+@pytest.mark.parametrize("page", ["pages/uppsok.py", "pages/avslut.py", "pages/jamfor.py"])
+def test_every_grid_draws_an_empty_number_as_a_dash_never_none(page):
+    """Streamlit draws a grid's empty cells with one placeholder for the whole grid ("None" unless told)."""
+    at = open_page(page)
+    keys = [k.removeprefix("tabs-") for k in at.session_state if str(k).startswith("tabs-")]
+    at = open_tab(at, *keys)
+    assert at.dataframe
+    assert {d.proto.placeholder for d in at.dataframe} == {"–"}
 
 
 def test_avslut_outcome_switch_changes_the_chart():

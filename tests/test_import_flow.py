@@ -501,9 +501,11 @@ def open_upload_page() -> AppTest:
 
 
 def dataframe_with(at: AppTest, *columns: str, shown: bool = False) -> pd.DataFrame:
-    """The one table with these columns: its numbers, or (`shown`) its cells as the page writes them."""
-    hits = [d for d in at.dataframe if set(columns) <= set(d.value.columns)]
-    assert len(hits) == 1, [list(d.value.columns) for d in at.dataframe]
+    """The one table (grid or static) with these columns: its numbers, or (`shown`) its cells as the page
+    writes them."""
+    drawn = list(at.dataframe) + list(at.table)
+    hits = [d for d in drawn if set(columns) <= set(d.value.columns)]
+    assert len(hits) == 1, [list(d.value.columns) for d in drawn]
     if shown:
         return pa.ipc.open_stream(hits[0].proto.arrow_data.styler.display_values).read_all().to_pandas()
     return hits[0].value
@@ -532,7 +534,7 @@ def test_ladda_upp_page_imports_and_oversikt_shows_the_new_year():
     assert store.sources() == [], "nothing is stored before the confirmation"
 
     # The preview never shows person_id, and no DEMO- id is anywhere on the page.
-    for frame in at.dataframe:
+    for frame in list(at.dataframe) + list(at.table):
         assert "person_id" not in frame.value.columns
         assert not frame.value.astype(str).apply(lambda c: c.str.contains("DEMO-")).any().any()
 
@@ -563,7 +565,7 @@ def page_text(at: AppTest) -> str:
                  "text_input"):
         for element in at.get(kind):
             parts += [str(getattr(element, "value", "")), str(getattr(element, "label", ""))]
-    parts += [d.value.to_csv() for d in at.dataframe]
+    parts += [d.value.to_csv() for d in list(at.dataframe) + list(at.table)]
     return "\n".join(parts)
 
 
@@ -596,7 +598,7 @@ def test_ladda_upp_page_warns_before_the_template_replaces_the_reports_figures()
     assert any("Importen ersätter årsrapportens siffror för 2020" in w for w in warnings), warnings
     assert "ser ut att vara mallen" in "\n".join(m.value for m in at.markdown)  # said in the check, too
     rad = dataframe_with(at, "Rad", "Meddelande", shown=True)["Rad"]
-    assert list(rad) == [""]  # a remark on the whole file has no row number, shown as nothing, not "None"
+    assert list(rad) == ["–"]  # a remark on the whole file has no row number: the grid shows –, never "None"
     assert store.sources() == []
 
 

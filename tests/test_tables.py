@@ -71,16 +71,28 @@ def test_counts_and_shares_in_one_panel_get_a_column_each_and_a_qualifier_is_kep
     assert shown.loc[("2020", "Brev"), "Noggrannhet"] == "minst"  # the number alone would claim too much
     assert shown.loc[("2019", "Brev"), "Värde (antal)"] == "–"  # missing, with its reason beside it
     assert shown.loc[("2019", "Andel nådda med sysselsättning"), "Värde (%)"] == f"75{NBSP}%"  # as printed
-    assert shown.loc[("2019", "Brev"), "Värde (%)"] == ""  # not a share: blank, not missing
+    # Not a share: no number in the % column. The page's grid shows every empty number as – (it cannot
+    # show one empty cell blank and the next –), and the download leaves it empty.
+    assert shown.loc[("2019", "Brev"), "Värde (%)"] == "–"
+    assert table.cells().loc[frame.index[0], "Värde (%)"] is None
 
 
 def test_hidden_figures_show_their_symbol_and_hold_no_number(facts):
     table = tables.long_table(shares_by_jobbtorg(facts, min_cell=20), ["ar", "jobbtorg", "varde", "taljare"])
     shown, values = table.texts(), table.values
     hidden = shown["Dold uppgift"] != ""
-    assert hidden.any()
-    assert (shown.loc[hidden, "Värde (%)"] == shown.loc[hidden, "Dold uppgift"]).all()
+    assert hidden.any() and set(shown.loc[hidden, "Dold uppgift"]) <= {"<20", ".."}
+    # The grid shows no number (–) and the column beside it says why: the symbol.
+    assert (shown.loc[hidden, "Värde (%)"] == "–").all()
     assert values.loc[hidden, "Värde (%)"].isna().all()
+
+
+def test_a_table_with_symbols_in_its_cells_shows_each_cell_as_written(facts):
+    cross = tables.cross_table(shares_by_jobbtorg(facts, min_cell=20))
+    assert cross.markers_in_cells  # shown as a static table: a grid would draw every empty cell alike
+    shown = cross.texts()
+    symbols = {text for column in cross.number_columns for text in shown[column]} & {"<20", "..", "–"}
+    assert "<20" in symbols or ".." in symbols
 
 
 def test_an_imports_changes_are_numbers_before_and_after(facts):
@@ -129,3 +141,13 @@ def test_a_comparisons_cross_table_has_both_years_in_rank_order(facts):
 def test_one_year_by_year_has_no_cross_table(facts):
     frame = panels.figures(facts, [schema.AR], Selection(years=(2020,)), ["registrerade"])
     assert not tables.has_cross_table(frame)
+
+
+def test_the_columns_naming_a_row_are_those_kept_in_view_on_a_narrow_screen(facts):
+    frame = shares_by_jobbtorg(facts)
+    assert tables.long_table(frame, ["ar", "jobbtorg", "matt", "varde"]).row_names == ["År", "Jobbtorg"]
+    assert tables.cross_table(frame).row_names == ["Jobbtorg"]
+    ranked = panels.compare_jobbtorg(facts, Selection(), 2020, "andel_studier", 2019, 0.5)
+    assert tables.long_table(ranked, JAMFOR).row_names == ["Rang", "Jobbtorg"]
+    # A table led by its numbers has no row name to keep: nothing is pinned.
+    assert tables.long_table(frame, ["varde", "taljare", "jobbtorg"]).row_names == []

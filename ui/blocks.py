@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from kaa import export, masking, panels, schema, store, tables
+from kaa import export, fmt, masking, panels, schema, store, tables
 from ui import state
 
 PLOTLY_CONFIG = {
@@ -45,11 +45,18 @@ def explain_missing(frame: pd.DataFrame) -> None:
         st.caption(hidden)
 
 
-def _table(table: tables.Table, title: str, key: str) -> None:
-    """A table whose numbers sort as numbers and read as the page writes them; wide columns for sentences."""
-    wide = {c: st.column_config.TextColumn(width="large") for c in (tables.COLUMN_LABELS["kalla"],
-                                                                    tables.COLUMN_LABELS["orsak"])}
-    st.dataframe(tables.styled(table), hide_index=True, key=key, column_config=wide, alt=title)
+def show_table(table: tables.Table, title: str, key: str | None = None) -> None:
+    """A table as the page writes it. As a grid whose numbers sort as numbers (an empty number reads –),
+    with wide columns for sentences and the columns naming a row kept in view when a narrow screen scrolls
+    sideways; or, when hidden figures' symbols stand in the number cells, as a static table like the report's."""
+    if table.markers_in_cells:
+        st.table(tables.styled(table), hide_index=True, alt=title)
+        return
+    config = {c: st.column_config.TextColumn(width="large") for c in (tables.COLUMN_LABELS["kalla"],
+                                                                      tables.COLUMN_LABELS["orsak"])}
+    config.update({c: st.column_config.Column(pinned=True) for c in table.row_names})
+    st.dataframe(tables.styled(table), hide_index=True, key=key, column_config=config, alt=title,
+                 placeholder=fmt.MISSING)
 
 
 def _write(writer, make_table, *args) -> bytes:
@@ -99,7 +106,7 @@ def panel(title: str, frame: pd.DataFrame, figure: go.Figure | None,
         tab, table_key = (list_tab if list_tab.open else None), f"table-{key}"
     if tab is not None:
         with tab:
-            _table(make_table(), name, table_key)
+            show_table(make_table(), name, table_key)
     _downloads(make_table, frame, name, what, key)
     if missing_note:
         explain_missing(frame)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
+import subprocess
+import sys
 
 from playwright.sync_api import Page, expect
 
@@ -49,8 +52,11 @@ def grid_column(page: Page, header: str) -> list[str]:
 
 
 def open_table_tab(page: Page, name: str = "Tabell") -> None:
-    page.get_by_role("tab", name=name).first.click()
+    page.get_by_role("tab", name=name, exact=True).first.click()
     wait_until_idle(page)
+    if name == "Korstabell":  # a static table, as in the report
+        expect(page.get_by_test_id("stTable").first).to_be_visible()
+        return
     grid = page.get_by_test_id("stDataFrame").first
     expect(grid).to_be_visible()
     expect(grid.locator("tbody [role=row]").first).to_be_attached()  # the grid has drawn its rows
@@ -82,10 +88,37 @@ def test_a_click_on_a_number_column_sorts_it_as_numbers(page, server):
 def test_the_cross_table_is_jobbtorg_by_year(page, server):
     open_page(page, f"{server}/{AVSLUT}")
     open_table_tab(page, "Korstabell")
-    grid = page.get_by_test_id("stDataFrame").first
-    expect(grid.locator("[role=columnheader]")).to_have_text(["Jobbtorg", "2019 (%)", "2020 (%)"])
-    assert grid_column(page, "Jobbtorg")[-1] == "Totalt"
+    table = page.get_by_test_id("stTable").first
+    expect(table.locator("thead th")).to_have_text(["Jobbtorg", "2019 (%)", "2020 (%)"])
+    rows = [[c.inner_text() for c in row.locator("th, td").all()] for row in table.locator("tbody tr").all()]
+    assert rows[-1][0] == "Totalt"
+    assert ["Jobbtorg Kista", f"57,8{NBSP}%", f"49,6{NBSP}%"] in rows  # as the page writes them everywhere
     screenshot(page, "korstabell")
+
+
+def test_a_hidden_figure_shows_its_symbol_in_the_list_and_in_the_cross_table(page, server, store_dir, tmp_path):
+    """A grid draws every empty number alike (test_app checks it asks for –, not Streamlit's "None"), so the
+    list names the symbol in its own column; a cross table, whose cells hold `<5` and `..`, is static."""
+    extract = tmp_path / "uttag.csv"
+    demo.write(demo.generate(3000, [2023], seed=11), extract, encoding="cp1252", delimiter=";")
+    env = {**os.environ, "KAA_DATA_DIR": str(store_dir)}  # the server's store
+    kaa = [sys.executable, "-m", "kaa"]
+    subprocess.run([*kaa, "import", str(extract), "--name", "tabelltest"], env=env, check=True, capture_output=True)
+    try:
+        open_page(page, f"{server}/avslut?ar=2023&kon=Man&antal=Till+arbete")
+        page.get_by_role("tab", name="Tabell", exact=True).nth(1).click()
+        wait_until_idle(page)
+        grid = page.get_by_test_id("stDataFrame").first
+        expect(grid.locator("tbody [role=row]").first).to_be_attached()
+        hidden = [h for h in grid_column(page, "Dold uppgift") if h]
+        assert hidden and set(hidden) <= {"<5", ".."}, hidden
+        page.get_by_role("tab", name="Korstabell", exact=True).nth(1).click()
+        wait_until_idle(page)
+        cells = page.get_by_test_id("stTable").first.locator("td").all_inner_texts()
+        assert {"<5", ".."} & set(cells) and "None" not in cells, cells
+        screenshot(page, "korstabell-dolda")
+    finally:
+        subprocess.run([*kaa, "remove", "tabelltest"], env=env, check=True, capture_output=True)
 
 
 def test_the_csv_download_is_the_table_on_the_page(page, server):
