@@ -210,7 +210,7 @@ def bar(frame: pd.DataFrame, x: str, color: str, title: str, *, facet: str | Non
 #: Vertical bars times the characters of their longest label above which the labels stand upright,
 #: so that they never overlap on a phone (a plot about 300 px wide, some 7 px a character).
 UPRIGHT_LABELS_FROM = 30
-LABEL_BACKGROUND = "rgba(255,255,255,0.88)"
+LABEL_BACKGROUND = "#FFFFFF"  # opaque: a line passing behind a label never strikes through it
 
 
 def _label_bars(fig: go.Figure, x: str, color: str, orders: dict, target: float | None, percent: bool,
