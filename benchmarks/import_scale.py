@@ -68,16 +68,17 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from kaa.extract.codes import AVSLUTSORSAKER, JA_NEJ, SYSSELSATTNING, VERKSAMHETER  # noqa: E402
 RSS_GOAL_MB = 600
 RATIO_GOAL = 1.0
 YEARS = "2016-2025"
 LAST_YEAR = time.localtime().tm_year + 1
 
 # The extract's codes as the generator writes them (DuckDB compares exact spellings).
-JA_NEJ = ("ja", "nej")
-SYSSELSATTNING = ("studier", "arbete", "utlandsstudier", "annan", "ingen", "okänd")
-AVSLUTSORSAK = ("studier", "arbete", "annan sysselsättning", "vidare till jobbtorg 20-29", "flyttat",
-                "fyllt 20", "okänd")
+# (One vocabulary: kaa.extract.codes, as the importer reads it and the generator writes it. The file's en
+# dashes are written as hyphens for DuckDB's latin-1, see above.)
+AVSLUTSORSAK = tuple(reason.replace("\u2013", "-") for reason in AVSLUTSORSAKER)
 SAKNAR = "Saknar stadsdel"
 # measure -> the conditions (column, accepted values) that must all hold; registrerade counts every row.
 MEASURES = {
@@ -106,7 +107,7 @@ def duckdb_plan() -> dict:
     codes = {"kon": ("Kvinna", "Man"), "alder": tuple(str(a) for a in range(15, 21)),
              "stadsdel": tuple(mapping), "jobbtorg": (*dict.fromkeys(mapping.values()), SAKNAR),
              "nadd": JA_NEJ, "sysselsattning": SYSSELSATTNING, "inskriven": JA_NEJ, "nyinskriven": JA_NEJ,
-             "verksamhet": ("Jobbtorg", "Aim", "Skolslussen"), "avslutad": JA_NEJ, "avslutsorsak": AVSLUTSORSAK}
+             "verksamhet": VERKSAMHETER, "avslutad": JA_NEJ, "avslutsorsak": AVSLUTSORSAK}
     return {"mapping": mapping, "codes": codes, "measures": MEASURES, "last_year": LAST_YEAR, "saknar": SAKNAR}
 
 

@@ -30,25 +30,14 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from kaa import schema
+from kaa.extract.codes import AVSLUTSORSAKER, ID_PREFIX, JA_NEJ, REGISTER_NAMES, SYSSELSATTNING, VERKSAMHETER
 
 # --- The extract's columns and codes ------------------------------------------
 
-COLUMNS = (
-    "ar", "person_id", "kon", "alder", "stadsdel", "jobbtorg", "nadd", "sysselsattning",
-    "inskriven", "nyinskriven", "verksamhet", "avslutad", "avslutsorsak",
-)
-
-ID_PREFIX = "DEMO-"
+COLUMNS = REGISTER_NAMES
 DEFAULT_YEARS = range(2016, 2026)
 
-JA_NEJ = ("ja", "nej")
 KON = schema.KON_VALUES  # ("Kvinna", "Man")
-SYSSELSATTNING = ("studier", "arbete", "utlandsstudier", "annan", "ingen", "okänd")
-VERKSAMHET = ("Jobbtorg", "Aim", "Skolslussen")
-AVSLUTSORSAK = (
-    "studier", "arbete", "annan sysselsättning", "vidare till jobbtorg 20–29",
-    "flyttat", "fyllt 20", "okänd",
-)
 
 #: The five jobbtorg (report order) and their stadsdelsområden, as in
 #: data/stadsdel_jobbtorg.csv. The weights within a jobbtorg are invented.
@@ -260,9 +249,9 @@ def generate(rows: int, years: range | list[int] = DEFAULT_YEARS, seed: int = 0)
         "sysselsattning": _dictionary(sysselsattning, SYSSELSATTNING),
         "inskriven": ja_nej(inskriven),
         "nyinskriven": ja_nej(ny, inskriven),
-        "verksamhet": _dictionary(verksamhet, VERKSAMHET),
+        "verksamhet": _dictionary(verksamhet, VERKSAMHETER),
         "avslutad": ja_nej(avslutad, inskriven),
-        "avslutsorsak": _dictionary(avslutsorsak, AVSLUTSORSAK),
+        "avslutsorsak": _dictionary(avslutsorsak, AVSLUTSORSAKER),
     }
     metadata = {"kaa": "Syntetiskt KAA-registerutdrag (kaa.demo), inga verkliga personer",
                 "seed": str(seed)}

@@ -45,6 +45,7 @@ from typing import Callable
 import pandas as pd
 
 from kaa import extract, limits
+from kaa.extract import pipeline, readers
 
 #: Readers running at once in one server process (each may take a core and up to about 1 GB).
 MAX_PARALLEL = 2
@@ -190,7 +191,7 @@ def read_extract_isolated(data: bytes, filename: str, *, progress: Callable[[str
     queue for a free reader included), and the child is ended whenever the caller stops waiting. A child
     that dies gives a result with one Swedish error.
     """
-    report = extract._guarded(progress)  # the caller's failures never stop the reading
+    report = pipeline._guarded(progress)  # the caller's failures never stop the reading
     name = str(filename)
     data = bytes(data or b"")
     deadline = time.monotonic() + limits.WAIT_SECONDS
@@ -266,7 +267,7 @@ def _run(data: bytes, name: str, report: Callable[[str, float], None], stadsdel_
             code = None
         if code in _CPU_SIGNALS and time_limit is not None:  # the kernel's CPU limit (RLIMIT_CPU)
             return extract.refused(name, "för lång tid", extract.time_up_message(_workbook(data), time_limit),
-                                   f"en fil som läses med högst {extract._seconds(time_limit)} processortid")
+                                   f"en fil som läses med högst {readers._seconds(time_limit)} processortid")
         return extract.refused(
             name, "internt fel",
             "Läsningen av filen avbröts oväntat (till exempel för att minnet tog slut), och ingenting "

@@ -5,11 +5,11 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from kaa import schema
+from kaa import config, schema
 from kaa.facts import FACT_COLUMNS, normalize_facts
 from kaa.lazy import pandas as pd
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_DIR = config.REPO_DATA
 PUBLISHED_CSV = DATA_DIR / "publicerat.csv"
 TARGETS_CSV = DATA_DIR / "targets.csv"
 NOTES_CSV = DATA_DIR / "anmarkningar.csv"

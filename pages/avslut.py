@@ -6,9 +6,9 @@ import streamlit as st
 
 from kaa import fmt, schema
 from kaa.published import target_for
-from ui import blocks, state
+from ui import app, blocks, state
 
-state.require_entrypoint()
+app.require_entrypoint()
 sel = state.selection()
 years = state.span(sel)
 goal = target_for(state.targets(), "andel_studier")

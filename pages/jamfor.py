@@ -4,9 +4,9 @@ import streamlit as st
 
 from kaa import panels, schema
 from kaa.published import target_for
-from ui import blocks, state
+from ui import app, blocks, state
 
-state.require_entrypoint()
+app.require_entrypoint()
 sel = state.selection()
 years = sorted(state.chosen_years(sel), reverse=True)
 

@@ -3,9 +3,9 @@
 import streamlit as st
 
 from kaa import extract, fmt, isolate, limits, panels, store, tables
-from ui import blocks, state
+from ui import app, blocks, state
 
-state.require_entrypoint()
+app.require_entrypoint()
 
 st.title("Ladda upp registeruttag")
 st.markdown(

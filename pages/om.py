@@ -4,9 +4,9 @@ import pandas as pd
 import streamlit as st
 
 from kaa import fmt, panels, schema
-from ui import state
+from ui import app, state
 
-state.require_entrypoint()
+app.require_entrypoint()
 facts = state.facts()
 
 st.title("Om statistiken")

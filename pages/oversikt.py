@@ -4,9 +4,9 @@ import streamlit as st
 
 from kaa import panels, schema
 from kaa.published import target_for
-from ui import blocks, state
+from ui import app, blocks, state
 
-state.require_entrypoint()
+app.require_entrypoint()
 sel = state.selection()
 years = state.chosen_years(sel)
 year = years[-1]
@@ -16,7 +16,7 @@ st.markdown(
     f"Kommunernas aktivitetsansvar för unga under 20 år utan gymnasieexamen. "
     f"Visar **{state.describe(sel)}**."
 )
-st.page_link("pages/om.py", label="Så räknas siffrorna – Om statistiken", icon=":material/info:")
+st.page_link(app.pages()["om"], label="Så räknas siffrorna – Om statistiken", icon=":material/info:")
 
 cards = state.headline(sel, year)
 previous = cards["jamfort_med_ar"].iloc[0]

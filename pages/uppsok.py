@@ -3,9 +3,9 @@
 import streamlit as st
 
 from kaa import schema
-from ui import blocks, state
+from ui import app, blocks, state
 
-state.require_entrypoint()
+app.require_entrypoint()
 sel = state.selection()
 years = state.span(sel)
 

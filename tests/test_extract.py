@@ -530,12 +530,12 @@ def test_a_failing_progress_callback_does_not_stop_the_check(reference):
 
 
 def test_an_unexpected_failure_becomes_a_problem_without_its_text(monkeypatch):
-    from kaa import extract
+    from kaa.extract import pipeline
 
     def broken(*args, **kwargs):
         raise ValueError("19900101-1239 HEMLIG")
 
-    monkeypatch.setattr(extract, "_register_facts", broken)
+    monkeypatch.setattr(pipeline, "_register_facts", broken)
     result = read("referens.csv")
     assert where(result, "internt fel") == [("fel", None, "")]
     assert "ValueError" in result.problems["meddelande"].iloc[0]
@@ -766,7 +766,7 @@ def test_a_million_space_separated_personnummer_are_counted():
     column = pa_chunked(numbers)
     valid = sum(personnummer.contains(n) for n in numbers[:20_000])
     assert 1_500 < valid < 2_500  # one in ten has the right check digit
-    assert extract._count_personnummer(column) == sum(personnummer.contains(n) for n in numbers)
+    assert personnummer.count_cells(column) == sum(personnummer.contains(n) for n in numbers)
 
 
 def pa_chunked(values):
@@ -1079,7 +1079,7 @@ def test_header_names_are_shown_without_invisible_characters():
     [f"P{i:012d}" for i in (5, 4, 5)],                        # more than nine varying digits
 ])
 def test_ids_of_one_width_are_grouped_as_by_dictionary_encoding(ids):
-    from kaa.extract import _factorize, _factorize_ids
+    from kaa.extract.columns import _factorize, _factorize_ids
 
     column = pa.chunked_array([pa.array(ids[:2]), pa.array(ids[2:])])
     indices, distinct = _factorize_ids(column)
@@ -1089,7 +1089,7 @@ def test_ids_of_one_width_are_grouped_as_by_dictionary_encoding(ids):
 
 
 def test_blank_rows_are_found_from_a_factorized_column_as_from_the_cells():
-    from kaa.extract import _blank_rows, _factorize
+    from kaa.extract.columns import _blank_rows, _factorize
 
     columns = [pa.chunked_array([pa.array(["2020", "", " ", "2021", '""', ""])]),
                pa.chunked_array([pa.array(["P1", "", "\u00a0", "", "", "x"])])]
@@ -1109,7 +1109,7 @@ def test_duplicates_are_still_found_when_a_table_of_the_keys_says_there_are_some
 
 @pytest.mark.parametrize("size", [0, 1, 4_194_303, 4_194_304, 4_194_311])
 def test_bytes_are_counted_and_c1_bytes_found_across_the_slices_as_python_does(size):
-    from kaa.extract import _count_byte, _has_c1_bytes
+    from kaa.extract.readers import _count_byte, _has_c1_bytes
 
     data = (b"ar;kon\r\n2020;\xe5\x96\n" * (size // 16 + 1))[:size]
     for byte in (10, 13, 0x96):

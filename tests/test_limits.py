@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from kaa import cli, demo, extract, isolate, limits, xlsx
-from kaa.extract import read_extract, report_lines
+from kaa.extract import pipeline, read_extract, report_lines
 
 ROOT = Path(__file__).resolve().parent.parent
 HEADER = list(demo.COLUMNS)
@@ -168,7 +168,7 @@ def test_a_broken_sheet_gets_a_swedish_message_not_a_traceback(small_book):
 
 def test_csv_rows_are_counted_before_parsing(monkeypatch):
     monkeypatch.setattr(limits, "MAX_CSV_ROWS", 100)
-    monkeypatch.setattr(extract, "_read_csv", lambda *a: (_ for _ in ()).throw(AssertionError("parsed")))
+    monkeypatch.setattr(pipeline, "_read_csv", lambda *a: (_ for _ in ()).throw(AssertionError("parsed")))
     text = "\n".join([";".join(HEADER)] + [f"2020;P{i};Kvinna" + ";" * 10 for i in range(150)]) + "\n"
     message = one_error(read_extract(text.encode(), "uttag.csv"), "för stor fil").replace("\xa0", " ")
     assert "151 rader" in message and "högst 100 rader" in message
@@ -293,7 +293,8 @@ def test_cli_and_page_take_xlsm_alike(tmp_path, capsys, small_book):
 
     from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_file(str(ROOT / "pages" / "ladda-upp.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.switch_page("pages/ladda-upp.py")
     at.run()
     found = []
 

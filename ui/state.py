@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import runpy
 from collections.abc import Sequence
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -14,26 +12,6 @@ from kaa.metrics import Selection
 from kaa.published import NOTES_CSV, TARGETS_CSV, load_notes, load_targets
 
 ALLA = "Alla"
-ENTRYPOINT = Path(__file__).resolve().parents[1] / "dashboard.py"
-
-
-def require_entrypoint() -> None:
-    """Make sure a page runs inside dashboard.py's navigation, even on a deep link.
-
-    Streamlit treats an app with a `pages/` folder as an old-style multipage app
-    until the entrypoint has called `st.navigation` once in the server process. A
-    server whose first visitor opens a deep link (e.g. /uppsok?ar=2020) would then
-    run the page file on its own, without the sidebar filters. Switching the flag
-    and running dashboard.py in its place hands the request to the entrypoint, which
-    routes it by its URL. The handoff happens within the same run, so a button click
-    that started the run is not lost.
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        runpy.run_path(str(ENTRYPOINT), run_name="__main__")
-        st.stop()
 
 
 def actor() -> str:

@@ -1,0 +1,86 @@
+"""The dashboard itself: page set-up, navigation, the shared sidebar and a page, with every fault said in Swedish.
+
+`dashboard.py` runs `main()`. So does a page that finds itself run on its own (see `require_entrypoint`).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import traceback
+from pathlib import Path
+
+import streamlit as st
+
+from kaa import fmt, store
+from ui import state
+
+ROOT = Path(__file__).resolve().parent.parent
+_run = threading.local()  # each script run has its own thread
+
+
+def routing() -> bool:
+    """Whether this script run is inside `main()`, running the page the URL asks for."""
+    return getattr(_run, "routing", False)
+
+
+def require_entrypoint() -> None:
+    """Make sure a page runs inside the navigation, even when a deep link is a new server's first request.
+
+    Streamlit treats an app with a `pages/` folder as an old-style multipage app until `st.navigation` has
+    been called once in the server process, so such a request runs the page file on its own, without the
+    sidebar. The page then runs `main()` in its place (its `st.navigation` call switches Streamlit to the
+    navigation for good, and routes the request by its URL) and stops. The handoff happens within the same
+    run, so a button click that started the run is not lost.
+    """
+    if not routing():
+        main()
+        st.stop()
+
+
+def pages() -> dict[str, st.Page]:
+    """The dashboard's pages by url path (Översikt's is ""), in the navigation's order."""
+    listed = [
+        st.Page(ROOT / "pages/oversikt.py", title="Översikt", icon=":material/dashboard:", default=True),
+        st.Page(ROOT / "pages/uppsok.py", title="Uppsök", icon=":material/person_search:", url_path="uppsok"),
+        st.Page(ROOT / "pages/avslut.py", title="Avslut", icon=":material/school:", url_path="avslut"),
+        st.Page(ROOT / "pages/jamfor.py", title="Jämför jobbtorg", icon=":material/leaderboard:",
+                url_path="jamfor"),
+        st.Page(ROOT / "pages/ladda-upp.py", title="Ladda upp", icon=":material/upload_file:",
+                url_path="ladda-upp"),
+        st.Page(ROOT / "pages/om.py", title="Om statistiken", icon=":material/info:", url_path="om"),
+    ]
+    return {page.url_path: page for page in listed}
+
+
+def main() -> None:
+    st.set_page_config(page_title="KAA-statistik", page_icon=":material/query_stats:", layout="wide")
+    by_path = pages()
+    ladda_upp = by_path["ladda-upp"]
+    page = st.navigation(list(by_path.values()))
+    st.html(ROOT / "ui" / "swedish.css")  # Streamlit's own English texts: replaced or hidden
+    try:
+        try:
+            state.sidebar_filters()
+            state.provenance_banner()
+        except store.StoreError:
+            if page.url_path != ladda_upp.url_path:  # Ladda upp works without the figures: it is the way out
+                raise
+        _run.routing = True
+        try:
+            page.run()
+        finally:
+            _run.routing = False
+    except store.StoreError as error:
+        st.error("Siffrorna kan inte visas: " + fmt.plain(error), icon=":material/error:")
+        st.page_link(ladda_upp, label="Till Ladda upp, där importerade källor kan inaktiveras eller tas bort")
+    except Exception as error:  # noqa: BLE001 - a user never sees a traceback, only what to do
+        if type(error).__module__.startswith("streamlit"):  # rerun/stop signals and Streamlit's own errors
+            raise
+        # For the statistician: the kind of error and where, never its message (it could quote a value).
+        ours = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.startswith(str(ROOT))]
+        frame = (ours or traceback.extract_tb(error.__traceback__))[-1]
+        logging.getLogger("kaa").error("Oväntat fel %s i %s:%s (%s)", type(error).__name__, frame.filename,
+                                       frame.lineno, frame.name)
+        st.error("Något gick fel när sidan skulle visas. Ladda om sidan; om felet står kvar, kontakta "
+                 f"förvaltningens statistiker och nämn felkoden ”{type(error).__name__}”.", icon=":material/error:")
