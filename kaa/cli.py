@@ -7,14 +7,20 @@ import importlib
 import io
 import json
 import os
+import re
 import sys
 import threading
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 # pandas, kaa.metrics and kaa.store (SQLAlchemy) are imported by the commands that use them, so that
 # `python -m kaa import` starts reading its file before the store's libraries have loaded.
 from kaa import config, fmt, schema
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from kaa import metrics
 
 EXIT_USAGE = 2
 
@@ -51,7 +57,52 @@ class _Parser(argparse.ArgumentParser):
         }
         for english, swedish in translations.items():
             message = message.replace(english, swedish)
+        # "argument --limit: ska vara ..." (argparse's wording around our type= messages) -> "--limit: ska vara ..."
+        message = re.sub(r"^argument (-[^:]+|[A-ZÅÄÖ]+): ", r"\1: ", message)
         raise UsageError(message)
+
+
+# Argument types: argparse calls them on the text given; a wrong value is one Swedish line (see _Parser.error).
+
+def _whole_number(minimum: int) -> Callable[[str], int]:
+    words = "ett positivt heltal" if minimum == 1 else "ett heltal, 0 eller större"
+
+    def parse(text: str) -> int:
+        if not text.strip().isdigit() or int(text) < minimum:
+            raise argparse.ArgumentTypeError(f"ska vara {words}, inte ”{text}”.")
+        return int(text)
+    return parse
+
+
+def _year(text: str) -> int:
+    if not text.strip().isdigit():
+        raise argparse.ArgumentTypeError(f"okänt år: {text}.")
+    return int(text)
+
+
+def _names(unknown_kind: str, known: Sequence[str], hint: str) -> Callable[[str], list[str]]:
+    """A comma-separated list of names from `known`; `unknown_kind` says what a wrong one is (okänt mått)."""
+    def parse(text: str) -> list[str]:
+        names = [part.strip() for part in text.split(",") if part.strip()]
+        unknown = [name for name in names if name not in known]
+        if unknown:
+            raise argparse.ArgumentTypeError(f"{unknown_kind}: {', '.join(unknown)}. {hint}")
+        return names
+    return parse
+
+
+def _verksamhet(text: str) -> str:
+    verksamhet = {v.lower(): v for v in schema.VERKSAMHET_VALUES}.get(text.strip().lower())
+    if verksamhet is None:
+        raise argparse.ArgumentTypeError(f"okänd verksamhet: {text}. Välj ”{schema.HELA_KAA}” eller ”{schema.AIM}”.")
+    return verksamhet
+
+
+def _encoding(text: str) -> str:
+    folded = text.lower().replace("-", "")
+    if folded not in ("cp1252", "utf8", "windows1252"):
+        raise argparse.ArgumentTypeError(f"okänd kodning: {text}. Välj cp1252 eller utf-8.")
+    return "utf-8" if folded == "utf8" else "cp1252"
 
 
 DESCRIPTION = f"""\
@@ -101,53 +152,65 @@ def build_parser() -> argparse.ArgumentParser:
     table = commands.add_parser("table", help="skriv ut en tabell med antal och andelar",
                                 description="Skriv ut antal och andelar per år, jobbtorg och kön.",
                                 epilog=TABLE_EPILOG)
-    table.add_argument("--year", action="append", metavar="ÅR",
+    table.set_defaults(func=run_table)
+    table.add_argument("--year", action="append", type=_year, metavar="ÅR",
                        help="statistikår; kan anges flera gånger (standard: alla år)")
-    table.add_argument("--by", default=schema.AR, metavar="DIMENSIONER",
+    table.add_argument("--by", default=[schema.AR], metavar="DIMENSIONER",
+                       type=_names("okänd dimension", schema.GROUPABLE, f"Välj bland: {', '.join(schema.GROUPABLE)}."),
                        help="kommaseparerade dimensioner bland ar, jobbtorg, kon (standard: ar). "
                             "Året ingår alltid; uppdelning på jobbtorg eller kön avslutas med en Totalt-rad.")
-    table.add_argument("--verksamhet", default=schema.HELA_KAA, metavar="VERKSAMHET",
+    table.add_argument("--verksamhet", default=schema.HELA_KAA, type=_verksamhet, metavar="VERKSAMHET",
                        help=f"”{schema.HELA_KAA}” (standard) eller ”{schema.AIM}”")
-    table.add_argument("--measures", metavar="MÅTT", help="kommaseparerade mått (standard: alla)")
+    table.add_argument("--measures", metavar="MÅTT", default=list(schema.MEASURE_NAMES),
+                       type=_names("okänt mått", schema.MEASURE_NAMES, "Se python -m kaa table --help för alla mått."),
+                       help="kommaseparerade mått (standard: alla)")
     table.add_argument("--yoy", action="store_true", help="lägg till förändring mot föregående år")
-    table.add_argument("--format", default="markdown", metavar="FORMAT",
+    table.add_argument("--format", default="markdown", choices=("markdown", "csv", "json"), metavar="FORMAT",
                        help="markdown (standard), csv eller json")
-    table.add_argument("--min-cell", metavar="N",
+    table.add_argument("--min-cell", type=_whole_number(0), metavar="N",
                        help=f"antal från 1 till N-1 visas som <N, och det som skulle avslöja dem döljs också "
                             f"(standard: {config.min_cell()}, från KAA_MIN_CELL; 0 visar allt)")
     validate = commands.add_parser(
         "validate", help="kontrollera ett registeruttag (CSV eller Excel .xlsx/.xlsm) utan att importera",
         description="Kontrollera ett registeruttag. Slutkod 0 om filen går att importera (varningar är "
                     "tillåtna), 1 om den har fel.")
+    validate.set_defaults(func=run_validate)
     validate.add_argument("file", metavar="FIL", help="CSV- eller Excel-fil (.xlsx, .xlsm)")
     imp = commands.add_parser(
         "import", help="importera ett registeruttag (bara summerade antal sparas)",
         description="Kontrollera och importera ett registeruttag. Bara summerade antal sparas, aldrig rader "
                     "om enskilda ungdomar. Slutkod 0 när filen importerades eller redan fanns, 1 vid fel (då "
                     "sparas ingenting).")
+    imp.set_defaults(func=run_import)
     imp.add_argument("file", metavar="FIL", help="CSV- eller Excel-fil (.xlsx, .xlsm)")
     imp.add_argument("--name", metavar="NAMN", help="källans namn (standard: filnamnet)")
     commands.add_parser("sources", help="lista importerade källor och vilka år de står för",
                         description="Lista importerade källor. För varje år och mått gäller den senast "
-                                    "importerade aktiva källan som har det; årsrapporten gäller för resten.")
+                                    "importerade aktiva källan som har det; årsrapporten gäller för resten."
+                        ).set_defaults(func=run_sources)
     events = commands.add_parser(
         "events", help="visa händelseloggen: vem som importerade, aktiverade, inaktiverade eller tog bort",
         description="Visa lagrets händelselogg, nyast först. Loggen kan bara fyllas på, aldrig ändras.")
-    events.add_argument("--limit", default="50", metavar="N", help="antal händelser (standard 50)")
+    events.set_defaults(func=run_events)
+    events.add_argument("--limit", default=50, type=_whole_number(1), metavar="N",
+                        help="antal händelser (standard 50)")
     for command, text in (("remove", "ta bort en importerad källa för gott"),
                           ("deactivate", "sluta använda en källa utan att ta bort den"),
                           ("activate", "börja använda en inaktiverad källa igen")):
         sub = commands.add_parser(command, help=text, description=text[0].upper() + text[1:] + ".")
+        sub.set_defaults(func=run_source_change)
         sub.add_argument("source", metavar="KÄLLA", help="källans id eller namn (se python -m kaa sources)")
     demo = commands.add_parser(
         "demo", help="skriv ett syntetiskt registeruttag för demonstrationer och tester",
         description="Skriv ett påhittat registeruttag (id:n som DEMO-0000001) vars proportioner liknar "
                     "Stockholms publicerade siffror för 2020. Standard är Windows-1252 med semikolon, "
                     "som svenska Excel sparar CSV.")
-    demo.add_argument("--rows", required=True, metavar="N", help="antal rader")
+    demo.set_defaults(func=run_demo)
+    demo.add_argument("--rows", required=True, type=_whole_number(1), metavar="N", help="antal rader")
     demo.add_argument("--years", default="2016-2025", metavar="ÅR", help="t.ex. 2016-2025 eller 2019,2020")
-    demo.add_argument("--seed", default="0", metavar="S", help="slumpfrö (standard 0)")
-    demo.add_argument("--encoding", default="cp1252", metavar="KODNING", help="cp1252 (standard) eller utf-8")
+    demo.add_argument("--seed", default=0, type=_whole_number(0), metavar="S", help="slumpfrö (standard 0)")
+    demo.add_argument("--encoding", default="cp1252", type=_encoding, metavar="KODNING",
+                      help="cp1252 (standard) eller utf-8")
     demo.add_argument("--out", required=True, metavar="FIL", help="filen som skrivs")
     return parser
 
@@ -249,7 +312,7 @@ def _fact_years(result) -> list[int]:
     return sorted({int(y) for y in result.fact_columns()[schema.AR]})
 
 
-def run_sources() -> int:
+def run_sources(args) -> int:
     from kaa import store
 
     current = store.sources()
@@ -268,11 +331,9 @@ def run_sources() -> int:
 
 
 def run_events(args) -> int:
-    if not args.limit.strip().isdigit() or int(args.limit) < 1:
-        raise UsageError(f"--limit ska vara ett positivt heltal, inte ”{args.limit}”.")
     from kaa import store
 
-    logged = store.events(int(args.limit))
+    logged = store.events(args.limit)
     if not logged:
         print("Händelseloggen är tom: inget har importerats eller ändrats.")
         return 0
@@ -290,78 +351,44 @@ def run_events(args) -> int:
 def run_source_change(args) -> int:
     from kaa import store
 
-    try:
-        if args.command == "remove":
-            if sys.stdin.isatty():
-                answer = input(f"Ta bort källan ”{args.source}” för gott? Skriv ja för att bekräfta: ")
-                if answer.strip().lower() not in ("ja", "j"):
-                    print("Inget togs bort.")
-                    return 1
-            source = store.remove(args.source)
-            print(f"Källan ”{source.name}” ({source.id}) är borttagen.")
-        else:
-            source = store.set_active(args.source, args.command == "activate")
-            print(f"Källan ”{source.name}” är nu {'aktiv' if source.aktiv else 'inaktiv'}.")
-    except store.StoreError as error:
-        print(f"fel: {error}", file=sys.stderr)
-        return 1
+    if args.command == "remove":
+        if sys.stdin.isatty():
+            answer = input(f"Ta bort källan ”{args.source}” för gott? Skriv ja för att bekräfta: ")
+            if answer.strip().lower() not in ("ja", "j"):
+                print("Inget togs bort.")
+                return 1
+        source = store.remove(args.source)
+        print(f"Källan ”{source.name}” ({source.id}) är borttagen.")
+    else:
+        source = store.set_active(args.source, args.command == "activate")
+        print(f"Källan ”{source.name}” är nu {'aktiv' if source.aktiv else 'inaktiv'}.")
     return 0
 
 
 def run_demo(args) -> int:
     from kaa import demo
 
-    if not args.rows.strip().isdigit() or int(args.rows) < 1:
-        raise UsageError(f"--rows ska vara ett positivt heltal, inte ”{args.rows}”.")
-    if not args.seed.strip().isdigit():
-        raise UsageError(f"--seed ska vara ett heltal, 0 eller större, inte ”{args.seed}”.")
-    if args.encoding.lower().replace("-", "") not in ("cp1252", "utf8", "windows1252"):
-        raise UsageError(f"okänd kodning: {args.encoding}. Välj cp1252 eller utf-8.")
     try:
         years = demo.parse_years(args.years)
     except ValueError as error:
         raise UsageError(str(error)) from None
-    encoding = "utf-8" if args.encoding.lower().replace("-", "") == "utf8" else "cp1252"
-    table = demo.generate(int(args.rows), years, seed=int(args.seed))
-    demo.write(table, args.out, encoding=encoding, delimiter=";")
-    print(f"Skrev {fmt.count(table.num_rows)} syntetiska rader ({years[0]}–{years[-1]}, {encoding}, ;) till "
+    table = demo.generate(args.rows, years, seed=args.seed)
+    demo.write(table, args.out, encoding=args.encoding, delimiter=";")
+    print(f"Skrev {fmt.count(table.num_rows)} syntetiska rader ({years[0]}–{years[-1]}, {args.encoding}, ;) till "
           f"{args.out}.")
     return 0
 
 
-def _split(text: str | None) -> list[str]:
-    return [part.strip() for part in (text or "").split(",") if part.strip()]
-
-
-def _table_request(args, facts: pd.DataFrame) -> tuple[list[str], metrics.Selection, list[str]]:
+def _table_request(args, facts: pd.DataFrame) -> metrics.Selection:
+    """The selection the table's flags ask for; a year the figures lack is a usage error that lists them."""
     from kaa import metrics, store
 
     known_years = store.available_years(facts)
-    years = []
-    for text in args.year or []:
-        if not text.strip().isdigit() or int(text) not in known_years:
-            raise UsageError(f"okänt år: {text}. Tillgängliga år: {', '.join(map(str, known_years))}.")
-        years.append(int(text))
-    by = _split(args.by) or [schema.AR]
-    unknown = [d for d in by if d not in schema.GROUPABLE]
+    unknown = [year for year in args.year or [] if year not in known_years]
     if unknown:
-        raise UsageError(f"okänd dimension: {', '.join(unknown)}. Välj bland: {', '.join(schema.GROUPABLE)}.")
-    measures = _split(args.measures) or list(schema.MEASURE_NAMES)
-    unknown = [m for m in measures if m not in schema.MEASURE_NAMES]
-    if unknown:
-        raise UsageError(f"okänt mått: {', '.join(unknown)}. Se python -m kaa table --help för alla mått.")
-    verksamhet = {v.lower(): v for v in schema.VERKSAMHET_VALUES}.get(args.verksamhet.strip().lower())
-    if verksamhet is None:
-        raise UsageError(f"okänd verksamhet: {args.verksamhet}. Välj ”{schema.HELA_KAA}” eller ”{schema.AIM}”.")
-    if args.format not in ("markdown", "csv", "json"):
-        raise UsageError(f"okänt format: {args.format}. Välj markdown, csv eller json.")
-    min_cell = store.min_cell()
-    if args.min_cell is not None:
-        if not args.min_cell.strip().isdigit():
-            raise UsageError(f"--min-cell ska vara ett heltal, 0 eller större, inte ”{args.min_cell}”.")
-        min_cell = int(args.min_cell)
-    sel = metrics.Selection(years=tuple(years) or None, verksamhet=verksamhet, min_cell=min_cell)
-    return by, sel, measures
+        raise UsageError(f"okänt år: {unknown[0]}. Tillgängliga år: {', '.join(map(str, known_years))}.")
+    min_cell = store.min_cell() if args.min_cell is None else args.min_cell
+    return metrics.Selection(years=tuple(args.year or ()) or None, verksamhet=args.verksamhet, min_cell=min_cell)
 
 
 def _typed(frame: pd.DataFrame, masked: pd.DataFrame, accuracy: pd.DataFrame, fmt_name: str) -> pd.DataFrame:
@@ -417,14 +444,16 @@ def _column_label(column: str) -> str:
     return f"{label}, förändring" if base != column else label
 
 
-def run_table(args) -> str:
+def run_table(args) -> int:
     from kaa import metrics, store
 
     facts = store.load_facts()
-    by, sel, measures = _table_request(args, facts)
+    sel = _table_request(args, facts)
+    by, measures = args.by or [schema.AR], args.measures or list(schema.MEASURE_NAMES)
     frame, masked, accuracy = metrics.table_parts(facts, by, sel, measures, yoy=args.yoy)
     frame = frame.drop(columns="jamfort_med_ar", errors="ignore")
-    return render(_typed(frame, masked, accuracy, args.format), args.format)
+    sys.stdout.write(render(_typed(frame, masked, accuracy, args.format), args.format))
+    return 0
 
 
 def _is_store_error(error: Exception) -> bool:
@@ -440,20 +469,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             parser.print_help()
             return EXIT_USAGE
-        if args.command == "table":
-            sys.stdout.write(run_table(args))
-        elif args.command == "validate":
-            return run_validate(args)
-        elif args.command == "import":
-            return run_import(args)
-        elif args.command == "sources":
-            return run_sources()
-        elif args.command == "events":
-            return run_events(args)
-        elif args.command == "demo":
-            return run_demo(args)
-        else:
-            return run_source_change(args)
+        return args.func(args)
     except UsageError as error:
         print(f"fel: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -466,4 +482,3 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
         print(f"fel: oväntat fel ({type(error).__name__}). Kontakta förvaltningens statistiker.", file=sys.stderr)
         return 1
-    return 0
