@@ -128,8 +128,29 @@ def _marker_of(text) -> str:
     return text if masking.is_label(text) else ""
 
 
-def long_table(frame: pd.DataFrame, columns: Sequence[str]) -> Table:
-    """One row per figure of a panel frame, its `columns` in order, every number typed and unit-labelled.
+#: The list of a comparison of jobbtorg (`panels.compare_jobbtorg`): rank, both years, move, distances.
+COMPARISON_COLUMNS = ("rang", schema.JOBBTORG, "matt", "varde", "varde_fore", "jamfort_med_ar", "forandring",
+                      "avstand_mal", "skillnad_mot_staden", "taljare", "namnare", "kalla", "orsak")
+_EXACT = ("", "exakt")
+
+
+def list_columns(frame: pd.DataFrame) -> list[str]:
+    """The columns a panel's list shows, from what its frame holds: the year and the breakdown, the measure
+    and its value, numerator and denominator where a share is computed from them, how exact the figures are
+    where that says something (not all exact), the source and why a figure is missing."""
+    if "rang" in frame:
+        return list(COMPARISON_COLUMNS)
+    columns = [c for c in (schema.AR, schema.JOBBTORG, schema.KON) if c in frame] + ["matt", "varde"]
+    if "taljare" in frame and frame["taljare"].notna().any():
+        columns += ["taljare", "namnare"]
+    if "noggrannhet" in frame and not frame["noggrannhet"].fillna("").isin(_EXACT).all():
+        columns.append("noggrannhet")
+    return columns + ["kalla", "orsak"]
+
+
+def long_table(frame: pd.DataFrame, columns: Sequence[str] | None = None) -> Table:
+    """One row per figure of a panel frame, its `columns` in order (`list_columns` when not given), every
+    number typed and unit-labelled.
 
     `varde` becomes `Värde (antal)` and/or `Värde (%)`; a change becomes `Förändring (antal)` and
     `Förändring (%)` for counts, `Förändring (procentenheter)` for shares; gaps to the city and the target
@@ -142,7 +163,7 @@ def long_table(frame: pd.DataFrame, columns: Sequence[str]) -> Table:
     is_share = measures.isin(schema.SHARE_NAMES)
     noggrannhet = frame["noggrannhet"].fillna("") if "noggrannhet" in frame else pd.Series([""] * len(frame))
     markers = frame[MASKED].fillna("") if MASKED in frame else pd.Series([""] * len(frame))
-    columns = list(columns)
+    columns = list_columns(frame) if columns is None else list(columns)
     if "varde" in columns and "noggrannhet" not in columns and noggrannhet.isin(_APPROXIMATE).any():
         columns.insert(columns.index("varde") + 1, "noggrannhet")
     values: dict[str, list] = {}

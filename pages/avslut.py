@@ -6,18 +6,18 @@ import streamlit as st
 
 from kaa import fmt, schema
 from kaa.published import target_for
-from ui import app, blocks, state
+from ui import app, blocks, data, filters
 
 app.require_entrypoint()
-sel = state.selection()
-years = state.span(sel)
-goal = target_for(state.targets(), "andel_studier")
+sel = filters.selection()
+years = filters.span(sel)
+goal = target_for(data.targets(), "andel_studier")
 
 st.title("Avslut")
 st.markdown(
     "Vart gick de ungdomar vars stöd avslutades under året? "
     + (f"Målet är att minst {fmt.percent(goal, 0)} av dem går till studier. " if goal is not None else "")
-    + f"Visar **{state.describe(sel)}**."
+    + f"Visar **{filters.describe(sel)}**."
 )
 
 OUTCOMES = {
@@ -29,12 +29,12 @@ OUTCOMES = {
 choice = st.segmented_control("Visa andel", list(OUTCOMES), default="Till studier", required=True, key="utfall",
                               bind="query-params")
 measure = OUTCOMES[choice]
-shares, shares_note = state.nearest_figures([schema.JOBBTORG], sel, [measure], totals=True)
+shares, shares_note = data.nearest_figures([schema.JOBBTORG], sel, [measure], totals=True)
 blocks.panel(
     f"{schema.MEASURES[measure].label} per jobbtorg", shares,
-    state.chart("bar", shares, schema.JOBBTORG, schema.AR, f"{schema.MEASURES[measure].label} per jobbtorg, {years}",
+    data.bar_chart(shares, schema.JOBBTORG, schema.AR, f"{schema.MEASURES[measure].label} per jobbtorg, {years}",
                target=goal if measure == "andel_studier" else None),
-    ["ar", "jobbtorg", "matt", "varde", "taljare", "namnare", "kalla", "orsak"], key="shares", note=shares_note,
+    key="shares", note=shares_note,
 )
 
 st.subheader("Antal inskrivna och avslutade")
@@ -47,20 +47,20 @@ COUNTS = {
 count_choice = st.segmented_control("Visa antal", list(COUNTS), default="Avslutade", required=True, key="antal",
                                     bind="query-params")
 count = COUNTS[count_choice]
-counts, counts_note = state.nearest_figures([schema.JOBBTORG], sel, [count])
+counts, counts_note = data.nearest_figures([schema.JOBBTORG], sel, [count])
 blocks.panel(
     f"{schema.MEASURES[count].label} per jobbtorg", counts,
-    state.chart("bar", counts, schema.JOBBTORG, schema.AR, f"{schema.MEASURES[count].label} per jobbtorg, {years}"),
-    ["ar", "jobbtorg", "matt", "varde", "kalla", "orsak"], key="counts", note=counts_note,
+    data.bar_chart(counts, schema.JOBBTORG, schema.AR, f"{schema.MEASURES[count].label} per jobbtorg, {years}"),
+    key="counts", note=counts_note,
 )
 
 st.subheader("Insatser per kön")
 st.caption("Ungdomar som tagit emot stöd eller en åtgärd inom KAA (inklusive Skolslussen).")
-insatser, insatser_note = state.nearest_figures([schema.KON], sel, ["inskrivna"], totals=not sel.kon)
+insatser, insatser_note = data.nearest_figures([schema.KON], sel, ["inskrivna"], totals=not sel.kon)
 blocks.panel(
     "Inskrivna per kön", insatser,
-    state.chart("bar", insatser, schema.KON, schema.AR, f"Inskrivna (tagit del av insatser) per kön, {years}"),
-    ["ar", "kon", "matt", "varde", "kalla", "orsak"], key="insatser", note=insatser_note,
+    data.bar_chart(insatser, schema.KON, schema.AR, f"Inskrivna (tagit del av insatser) per kön, {years}"),
+    key="insatser", note=insatser_note,
 )
 
 st.subheader("Aim – fördjupat stöd")
@@ -73,18 +73,18 @@ aim = st.expander("Visa Aims inskrivna, avslutade och vart de gick", key="aim", 
 if aim.open:
     with aim:
         aim_sel = replace(sel, verksamhet=schema.AIM)
-        aim_counts, aim_counts_note = state.nearest_figures([schema.AR], aim_sel,
+        aim_counts, aim_counts_note = data.nearest_figures([schema.AR], aim_sel,
                                                             ["inskrivna", "nyinskrivna", "avslutade"])
         blocks.panel(
             "Aim – inskrivna och avslutade", aim_counts,
-            state.chart("bar", aim_counts, "matt", schema.AR, f"Aim: inskrivna, nyinskrivna och avslutade, {years}"),
-            ["ar", "matt", "varde", "noggrannhet", "kalla", "orsak"], key="aim-counts", note=aim_counts_note,
+            data.bar_chart(aim_counts, "matt", schema.AR, f"Aim: inskrivna, nyinskrivna och avslutade, {years}"),
+            key="aim-counts", note=aim_counts_note,
         )
-        aim_shares, aim_shares_note = state.nearest_figures([schema.AR], aim_sel,
+        aim_shares, aim_shares_note = data.nearest_figures([schema.AR], aim_sel,
                                                             ["andel_studier", "andel_arbete", "andel_annan"])
         blocks.panel(
             "Aim – vart de avslutade gick", aim_shares,
-            state.chart("bar", aim_shares, "matt", schema.AR,
+            data.bar_chart(aim_shares, "matt", schema.AR,
                         f"Aim: andel av de avslutade till studier, arbete och annan sysselsättning, {years}"),
-            ["ar", "matt", "varde", "noggrannhet", "kalla", "orsak"], key="aim-shares", note=aim_shares_note,
+            key="aim-shares", note=aim_shares_note,
         )

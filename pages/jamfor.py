@@ -4,11 +4,11 @@ import streamlit as st
 
 from kaa import panels, schema
 from kaa.published import target_for
-from ui import app, blocks, state
+from ui import app, blocks, data, filters
 
 app.require_entrypoint()
-sel = state.selection()
-years = sorted(state.chosen_years(sel), reverse=True)
+sel = filters.selection()
+years = sorted(filters.chosen_years(sel), reverse=True)
 
 st.title("Jämför jobbtorg")
 st.markdown("Alla jobbtorg sida vid sida: rangordningen ett år, och hur mycket varje jobbtorg har rört sig "
@@ -26,18 +26,16 @@ since = right.selectbox("Jämfört med", earlier, key="jamfor_sedan", bind="quer
                         disabled=not earlier, placeholder="inget tidigare år")
 
 label = schema.MEASURES[measure].label
-goal = target_for(state.targets(), measure)
-frame = state.compare_jobbtorg(sel, year, measure, since, goal)
-columns = ["rang", "jobbtorg", "matt", "varde", "varde_fore", "jamfort_med_ar", "forandring", "avstand_mal",
-           "skillnad_mot_staden", "taljare", "namnare", "kalla", "orsak"]
+goal = target_for(data.targets(), measure)
+frame = data.compare_jobbtorg(sel, year, measure, since, goal)
 blocks.panel(f"{label} per jobbtorg {year}", frame,
-             state.chart("ranking", frame, f"{label} per jobbtorg {year}, rangordnat", target=goal),
-             columns, key="jamfor")
+             data.ranking_chart(frame, f"{label} per jobbtorg {year}, rangordnat", target=goal),
+             key="jamfor")
 if since is not None:
     change_title = f"{label}: vem rörde sig mest, {since}–{year}"
     moved = panels.by_change(frame)
-    blocks.panel(change_title, moved, state.chart("change", moved, change_title, target=goal),
-                 columns, key="jamfor-forandring", missing_note=False)
+    blocks.panel(change_title, moved, data.change_chart(moved, change_title, target=goal),
+                 key="jamfor-forandring", missing_note=False)
     left_out = panels.left_out_of_change(moved)
     if left_out:
         st.caption(left_out)

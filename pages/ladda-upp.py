@@ -3,7 +3,7 @@
 import streamlit as st
 
 from kaa import extract, fmt, isolate, limits, panels, store, tables
-from ui import app, blocks, state
+from ui import actions, app, blocks, data
 
 app.require_entrypoint()
 
@@ -37,8 +37,8 @@ if done:
 isolate.prepare()  # a reading process waits ready, so an upload is read at once
 
 if uploaded is not None:
-    data = uploaded.getvalue()
-    digest = store.sha256(data)
+    contents = uploaded.getvalue()
+    digest = store.sha256(contents)
     # The read result lives in this session's memory only; nothing row-level is cached or written.
     if st.session_state.get("extract_digest") != digest:
         with st.status("Läser filen …", expanded=False) as status:
@@ -48,7 +48,7 @@ if uploaded is not None:
                 bar.progress(min(max(fraction, 0.0), 1.0), text=phase)
 
             # In a child process: reading a large file must not slow the other users' pages.
-            result = isolate.read_extract_isolated(data, uploaded.name, progress=progress)
+            result = isolate.read_extract_isolated(contents, uploaded.name, progress=progress)
             status.update(label="Filen är läst och kontrollerad.", state="complete")
         st.session_state["extract_digest"] = digest
         st.session_state["extract_result"] = result
@@ -80,9 +80,9 @@ if uploaded is not None:
 
     if not result.has_errors and len(result.facts):
         st.subheader("Det här ändras")
-        changes = panels.import_changes(state.raw_facts(), result.facts, store.min_cell())
-        existing = store.source_for(data)
-        for notice in panels.import_notices(state.raw_facts(), result.facts, existing):
+        changes = panels.import_changes(data.raw_facts(), result.facts, store.min_cell())
+        existing = store.source_for(contents)
+        for notice in panels.import_notices(data.raw_facts(), result.facts, existing):
             (st.info if existing else st.warning)(fmt.plain(notice), icon=":material/swap_horiz:")
         blocks.show_table(tables.change_table(changes), "Det här ändras")
         name = st.text_input("Namn på källan", value=result.filename.rsplit(".", 1)[0], key="source_name",
@@ -90,7 +90,7 @@ if uploaded is not None:
         if existing is None and st.button("Importera", type="primary", icon=":material/upload:",
                                           key="confirm_import"):
             try:
-                outcome = store.import_extract(result, data, uploaded.name, name, actor=state.actor())
+                outcome = store.import_extract(result, contents, uploaded.name, name, actor=actions.actor())
             except store.StoreError as error:
                 st.error(fmt.plain(error), icon=":material/error:")
             else:
@@ -124,7 +124,7 @@ for source in current:
                    + (" · Varningar vid import: " + fmt.plain(" ".join(source.varningar)) if source.varningar else ""))
         left, right = st.columns(2)
         if left.button("Inaktivera" if source.aktiv else "Aktivera", key=f"toggle-{source.id}"):
-            state.change_store(store.set_active, source.id, not source.aktiv, actor=state.actor())
+            actions.change_store(store.set_active, source.id, not source.aktiv, actor=actions.actor())
         if right.toggle("Ta bort …", key=f"ask-{source.id}"):
             if right.button("Ja, ta bort källan för gott", type="primary", key=f"delete-{source.id}"):
-                state.change_store(store.remove, source.id, actor=state.actor())
+                actions.change_store(store.remove, source.id, actor=actions.actor())

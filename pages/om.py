@@ -4,10 +4,10 @@ import pandas as pd
 import streamlit as st
 
 from kaa import fmt, panels, schema
-from ui import app, state
+from ui import app, data
 
 app.require_entrypoint()
-facts = state.facts()
+facts = data.facts()
 
 st.title("Om statistiken")
 st.markdown(f"""
@@ -51,13 +51,13 @@ years = sorted(facts[schema.AR].unique())
 st.markdown(f"- **Årsrapport 2020 – Kommunens aktivitetsansvar i Stockholm** (Arbetsmarknadsnämnden, "
             f"januari 2021): alla siffror för 2019 och 2020. Varje siffra har en hänvisning till avsnitt och "
             f"tabell, se tabellerna på sidorna.\n- Nu används: {fmt.plain(panels.sources_by_year(facts, years))}.")
-targets = state.targets()
+targets = data.targets()
 st.markdown("**Mål:** " + " ".join(targets["kalla"]))
 
 st.header("Anmärkningar om källan")
 st.markdown("Rapportens tabeller är inskrivna för hand och har några fel och ojämnheter. Så här har vi "
             "hanterat dem:")
-notes = state.notes()
+notes = data.notes()
 # A static table wraps the long texts instead of cutting them off.
 st.table(notes.rename(columns={"avsnitt": "Avsnitt", "i_rapporten": "I rapporten",
                                "sa_har_vi_gjort": "Så har vi gjort"}).set_index("Avsnitt"))

@@ -3,24 +3,24 @@
 import streamlit as st
 
 from kaa import schema
-from ui import app, blocks, state
+from ui import app, blocks, data, filters
 
 app.require_entrypoint()
-sel = state.selection()
-years = state.span(sel)
+sel = filters.selection()
+years = filters.span(sel)
 
 st.title("Uppsök")
 st.markdown(
     "Hur många fanns i registret, hur många söktes aktivt och hur många nåddes? "
-    f"Visar **{state.describe(sel)}**."
+    f"Visar **{filters.describe(sel)}**."
 )
 
 st.subheader("Från register till nådda")
-funnel, funnel_note = state.nearest_figures([schema.AR], sel, ["registrerade", "sokta", "nadda", "ej_nadda"])
+funnel, funnel_note = data.nearest_figures([schema.AR], sel, ["registrerade", "sokta", "nadda", "ej_nadda"])
 blocks.panel(
     "Från register till nådda", funnel,
-    state.chart("bar", funnel, "matt", schema.AR, f"Registrerade, sökta, nådda och ej nådda, {years}"),
-    ["ar", "matt", "varde", "noggrannhet", "kalla", "orsak"], key="funnel", note=funnel_note,
+    data.bar_chart(funnel, "matt", schema.AR, f"Registrerade, sökta, nådda och ej nådda, {years}"),
+    key="funnel", note=funnel_note,
 )
 st.caption("Registret är alltid större än gruppen under uppsök: många finns där bara kort, t.ex. vid byte av "
            "skola eller inflyttning, och försvinner när studier registreras. Uppsöket börjar först efter "
@@ -30,35 +30,35 @@ st.subheader("Nådda per kön")
 view = st.segmented_control("Visa", ["Andel nådda", "Antal nådda och ej nådda"], default="Andel nådda",
                             required=True, key="per_kon", bind="query-params")
 if view == "Andel nådda":
-    reach, reach_note = state.nearest_figures([schema.KON], sel, ["andel_nadda"], totals=not sel.kon)
+    reach, reach_note = data.nearest_figures([schema.KON], sel, ["andel_nadda"], totals=not sel.kon)
     blocks.panel(
         "Andel nådda av de sökta", reach,
-        state.chart("bar", reach, schema.KON, schema.AR, f"Andel av de sökta som nåddes, per kön, {years}"),
-        ["ar", "kon", "matt", "varde", "taljare", "namnare", "kalla", "orsak"], key="reach", note=reach_note,
+        data.bar_chart(reach, schema.KON, schema.AR, f"Andel av de sökta som nåddes, per kön, {years}"),
+        key="reach", note=reach_note,
     )
 else:
-    by_kon, by_kon_note = state.nearest_figures([schema.KON], sel, ["nadda", "ej_nadda"], totals=not sel.kon)
+    by_kon, by_kon_note = data.nearest_figures([schema.KON], sel, ["nadda", "ej_nadda"], totals=not sel.kon)
     blocks.panel(
         "Nådda och ej nådda per kön", by_kon,
-        state.chart("bar", by_kon, schema.KON, "matt", f"Nådda och ej nådda per kön, {years}", facet=schema.AR,
+        data.bar_chart(by_kon, schema.KON, "matt", f"Nådda och ej nådda per kön, {years}", facet=schema.AR,
                     barmode="stack"),
-        ["ar", "kon", "matt", "varde", "kalla", "orsak"], key="kon", note=by_kon_note,
+        key="kon", note=by_kon_note,
     )
 
 st.subheader("Vad gör de som nås?")
 st.markdown("När en ungdom nås noteras vad hen gör. Många studerar redan i någon form som inte syns i "
             "registret, arbetar eller är utomlands.")
-occupied, occupied_note = state.nearest_figures([schema.AR], sel, ["andel_sysselsatta"])
+occupied, occupied_note = data.nearest_figures([schema.AR], sel, ["andel_sysselsatta"])
 blocks.panel(
     "Andel nådda som redan hade sysselsättning", occupied,
-    state.chart("bar", occupied, "matt", schema.AR, f"Andel av de nådda som redan hade sysselsättning, {years}"),
-    ["ar", "matt", "varde", "noggrannhet", "kalla", "orsak"], key="occupied", note=occupied_note,
+    data.bar_chart(occupied, "matt", schema.AR, f"Andel av de nådda som redan hade sysselsättning, {years}"),
+    key="occupied", note=occupied_note,
 )
 
 st.subheader("Kontaktförsök per kanal")
-contacts, contacts_note = state.nearest_figures([schema.AR], sel, list(schema.KONTAKT_MEASURES))
+contacts, contacts_note = data.nearest_figures([schema.AR], sel, list(schema.KONTAKT_MEASURES))
 blocks.panel(
     "Kontaktförsök per kanal", contacts,
-    state.chart("bar", contacts, "matt", schema.AR, f"Kontaktförsök per kanal, {years}"),
-    ["ar", "matt", "varde", "noggrannhet", "kalla", "orsak"], key="contacts", note=contacts_note,
+    data.bar_chart(contacts, "matt", schema.AR, f"Kontaktförsök per kanal, {years}"),
+    key="contacts", note=contacts_note,
 )

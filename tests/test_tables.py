@@ -151,3 +151,15 @@ def test_the_columns_naming_a_row_are_those_kept_in_view_on_a_narrow_screen(fact
     assert tables.long_table(ranked, JAMFOR).row_names == ["Rang", "Jobbtorg"]
     # A table led by its numbers has no row name to keep: nothing is pinned.
     assert tables.long_table(frame, ["varde", "taljare", "jobbtorg"]).row_names == []
+
+
+def test_a_panels_list_shows_the_columns_its_figures_need(facts):
+    computed = shares_by_jobbtorg(facts)
+    assert tables.list_columns(computed) == ["ar", "jobbtorg", "matt", "varde", "taljare", "namnare", "kalla",
+                                             "orsak"]  # a computed share with its numerator and denominator
+    published = panels.figures(facts, [schema.AR], Selection(), ["andel_sysselsatta"])
+    assert tables.list_columns(published) == ["ar", "matt", "varde", "noggrannhet", "kalla", "orsak"]
+    exact_counts = panels.figures(facts, [schema.KON], Selection(), ["nadda", "ej_nadda"], totals=True)
+    assert tables.list_columns(exact_counts) == ["ar", "kon", "matt", "varde", "kalla", "orsak"]
+    ranked = panels.compare_jobbtorg(facts, Selection(), 2020, "andel_studier", 2019, 0.5)
+    assert tables.list_columns(ranked) == JAMFOR

@@ -13,7 +13,7 @@ from pathlib import Path
 import streamlit as st
 
 from kaa import fmt, store
-from ui import state
+from ui import filters
 
 ROOT = Path(__file__).resolve().parent.parent
 _run = threading.local()  # each script run has its own thread
@@ -61,8 +61,8 @@ def main() -> None:
     st.html(ROOT / "ui" / "swedish.css")  # Streamlit's own English texts: replaced or hidden
     try:
         try:
-            state.sidebar_filters()
-            state.provenance_banner()
+            filters.sidebar_filters()
+            filters.provenance_banner()
         except store.StoreError:
             if page.url_path != ladda_upp.url_path:  # Ladda upp works without the figures: it is the way out
                 raise

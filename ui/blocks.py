@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import re
 from functools import partial
-from typing import Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from kaa import export, fmt, masking, panels, schema, store, tables
-from ui import state
+from ui import data
 
 PLOTLY_CONFIG = {
     "displaylogo": False,
@@ -65,7 +64,7 @@ def _write(writer, make_table, *args) -> bytes:
 
 def _downloads(make_table, frame: pd.DataFrame, name: str, what: str, key: str) -> None:
     """CSV and Excel of exactly the table shown under `what`; `make_table` builds it when a button is clicked."""
-    footer = [f"Källa: {state.source_line(frame)}", *masking.legend(frame.get(masking.MASKED, ()), store.min_cell())]
+    footer = [f"Källa: {data.source_line(frame)}", *masking.legend(frame.get(masking.MASKED, ()), store.min_cell())]
     buttons = st.container(horizontal=True)
     buttons.download_button(
         "Ladda ner CSV", partial(_write, export.excel_csv, make_table), file_name=_file_name(name),
@@ -77,8 +76,8 @@ def _downloads(make_table, frame: pd.DataFrame, name: str, what: str, key: str) 
         icon=":material/table_view:", on_click="ignore", help=f"{what} som Excel-arbetsbok.")
 
 
-def panel(title: str, frame: pd.DataFrame, figure: go.Figure | None,
-          columns: Sequence[str], key: str, missing_note: bool = True, note: str = "") -> None:
+def panel(title: str, frame: pd.DataFrame, figure: go.Figure | None, key: str, missing_note: bool = True,
+          note: str = "") -> None:
     """Chart, table and (where it says more) cross-table tabs over the same frame, with downloads of the table.
 
     Only the open tab is drawn (the others cost nothing until they are opened). The downloads are the
@@ -102,7 +101,7 @@ def panel(title: str, frame: pd.DataFrame, figure: go.Figure | None,
         make_table, name, what = partial(tables.cross_table, frame), f"{title}, korstabell", "Korstabellen"
         tab, table_key = cross_tab[0], f"cross-{key}"
     else:
-        make_table, name, what = partial(tables.long_table, frame, columns), title, "Tabellen under fliken Tabell"
+        make_table, name, what = partial(tables.long_table, frame), title, "Tabellen under fliken Tabell"
         tab, table_key = (list_tab if list_tab.open else None), f"table-{key}"
     if tab is not None:
         with tab:

@@ -1,0 +1,118 @@
+"""The figures the pages show, cached: one cached function per data need, each calling one `kaa` function.
+
+The store's version is part of every cache key, so an import (in any process on the same database) is
+seen at the next run. Only aggregates are cached, never rows about young people.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from kaa import charts, masking, panels, schema, store
+from kaa.metrics import Selection
+from kaa.published import NOTES_CSV, TARGETS_CSV, load_notes, load_targets
+
+
+@st.cache_data(show_spinner=False)
+def _raw_facts(version: str) -> pd.DataFrame:
+    return store.load_facts()
+
+
+@st.cache_data(show_spinner=False)
+def _facts(version: str, min_cell: int) -> pd.DataFrame:
+    return masking.protect(_raw_facts(version), min_cell)
+
+
+def raw_facts() -> pd.DataFrame:
+    """All figures as stored (aggregates), before small-cell protection; for comparing an import."""
+    return _raw_facts(store.version())
+
+
+def facts() -> pd.DataFrame:
+    """All figures, small cells protected, cached until the data in the store changes."""
+    return _facts(store.version(), store.min_cell())
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _nearest_figures(version: str, min_cell: int, by: tuple, sel: Selection, measures: tuple,
+                     totals: bool) -> tuple[pd.DataFrame, str]:
+    return panels.nearest_figures(_facts(version, min_cell), by, sel, measures, totals)
+
+
+def nearest_figures(by, sel: Selection, measures, totals: bool = False) -> tuple[pd.DataFrame, str]:
+    """`kaa.panels.nearest_figures`: the asked figures, or the nearest that exist, with a sentence saying so."""
+    return _nearest_figures(store.version(), store.min_cell(), tuple(by), sel, tuple(measures), totals)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _headline(version: str, min_cell: int, sel: Selection, year: int) -> pd.DataFrame:
+    return panels.headline(_facts(version, min_cell), sel, year)
+
+
+def headline(sel: Selection, year: int) -> pd.DataFrame:
+    """`kaa.panels.headline`: the year's key figures and their change."""
+    return _headline(store.version(), store.min_cell(), sel, year)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _compare_jobbtorg(version: str, min_cell: int, sel: Selection, year: int, measure: str, since: int | None,
+                      target: float | None) -> pd.DataFrame:
+    return panels.compare_jobbtorg(_facts(version, min_cell), sel, year, measure, since, target)
+
+
+def compare_jobbtorg(sel: Selection, year: int, measure: str, since: int | None = None,
+                     target: float | None = None) -> pd.DataFrame:
+    """`kaa.panels.compare_jobbtorg`: the jobbtorg ranked in `year`, and their move since `since`."""
+    return _compare_jobbtorg(store.version(), store.min_cell(), sel, year, measure, since, target)
+
+
+def source_line(frame: pd.DataFrame) -> str:
+    """Which source each year of a panel comes from, as the line at the top of the page says it."""
+    return panels.sources_by_year(facts(), frame[schema.AR].dropna().unique() if schema.AR in frame else [])
+
+
+def available_years() -> list[int]:
+    return store.available_years(facts())
+
+
+# Charts are shared rather than copied per call (nothing changes a figure after it is built), cached by their
+# frame's content and arguments (aggregates only).
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def bar_chart(frame: pd.DataFrame, x: str, color: str, title: str, **options) -> go.Figure:
+    """`kaa.charts.bar`."""
+    return charts.bar(frame, x, color, title, **options)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def ranking_chart(frame: pd.DataFrame, title: str, target: float | None = None) -> go.Figure:
+    """`kaa.charts.ranking`."""
+    return charts.ranking(frame, title, target=target)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def change_chart(frame: pd.DataFrame, title: str, target: float | None = None) -> go.Figure:
+    """`kaa.charts.change`."""
+    return charts.change(frame, title, target=target)
+
+
+@st.cache_data(show_spinner=False)
+def _targets(stamp: int) -> pd.DataFrame:
+    return load_targets()
+
+
+@st.cache_data(show_spinner=False)
+def _notes(stamp: int) -> pd.DataFrame:
+    return load_notes()
+
+
+def targets() -> pd.DataFrame:
+    """data/targets.csv, re-read when the file is edited."""
+    return _targets(TARGETS_CSV.stat().st_mtime_ns)
+
+
+def notes() -> pd.DataFrame:
+    """data/anmarkningar.csv, re-read when the file is edited."""
+    return _notes(NOTES_CSV.stat().st_mtime_ns)
