@@ -12,6 +12,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 
 from kaa import fmt, schema
+from kaa.published import Target
 
 # Okabe–Ito, a colour-blind-safe palette; `Saknar stadsdel` in grey to set it apart.
 JOBBTORG_COLORS = {
@@ -314,7 +315,7 @@ def add_target(fig: go.Figure, target: float, horizontal: bool = False) -> None:
         fig.add_vline(x=target * 100, **line)
     else:
         fig.add_hline(y=target * 100, **line)
-    fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=f"Mål: minst {fmt.percent(target, 0)}",
+    fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=f"Mål: {Target.of(target).words}",
                              line={"dash": "dash", "color": TARGET_COLOR, "width": 2}, hoverinfo="skip"))
 
 

@@ -16,7 +16,7 @@ from kaa.facts import overlay
 from kaa.metrics import Selection
 from kaa.notices import IMPORT_PREVIEW_MEASURES
 from kaa.notices import basis as _basis
-from kaa.published import SOURCE_LABEL
+from kaa.published import SOURCE_LABEL, Target
 
 HEADLINE_MEASURES = (
     "registrerade", "sokta", "nadda", "inskrivna", "nyinskrivna", "avslutade",
@@ -52,13 +52,25 @@ def has_figures(frame: pd.DataFrame) -> bool:
 _RELAXED = ((schema.KON, "båda könen"), (schema.JOBBTORG, "hela staden"))
 
 
+def shows_total(by: Sequence[str], sel: Selection, measures: Sequence[str]) -> bool:
+    """Whether a panel ends with a Totalt row, as the report's tables do: per kön while both are shown (one
+    kön chosen, Totalt would be the other as well); per jobbtorg for shares, which compare with the city's,
+    and not for counts, where the city's would dwarf every jobbtorg."""
+    if schema.KON in by:
+        return not sel.kon
+    return schema.JOBBTORG in by and all(m in schema.SHARE_NAMES for m in measures)
+
+
 def nearest_figures(facts: pd.DataFrame, by: Sequence[str], sel: Selection, measures: Sequence[str],
-                    totals: bool = False) -> tuple[pd.DataFrame, str]:
+                    totals: bool | None = None) -> tuple[pd.DataFrame, str]:
     """`figures`, or, when the filters leave nothing to show, the nearest figures that exist.
 
     A filter on kön, then on jobbtorg, is let go until some figure exists (hidden small counts
-    count as existing: they are real). The sentence says what is shown instead, and why.
+    count as existing: they are real). The sentence says what is shown instead, and why. Whether a
+    Totalt row ends the frame is `shows_total`'s answer unless `totals` says.
     """
+    if totals is None:
+        totals = shows_total(by, sel, measures)
     frame = figures(facts, by, sel, measures, totals)
     if has_figures(frame):
         return frame, ""
@@ -288,17 +300,16 @@ def left_out_of_change(frame: pd.DataFrame) -> str:
 
 
 def target_gap(measure: str, value: float, target: float | None, year: int) -> tuple[bool | None, str]:
-    """Whether a share reaches its target, and a sentence saying by how much."""
+    """Whether a share reaches its target (in the target's direction), and a sentence saying by how much."""
     if target is None:
         return None, ""
-    goal = fmt.percent(target, 0)
+    goal = Target.of(target)
     if pd.isna(value):
-        return None, f"Målet är minst {goal}. {schema.MEASURES[measure].label} för {year} saknas i urvalet."
-    gap = fmt.points(abs(value - target)).lstrip("+±")
+        return None, f"Målet är {goal.words}. {schema.MEASURES[measure].label} för {year} saknas i urvalet."
+    gap = fmt.points(abs(value - goal)).lstrip("+±")
     label = schema.MEASURES[measure].label.lower().replace("andel ", "andelen ", 1)  # 2020 var andelen …
-    if value >= target:
-        return True, f"{year} var {label} {fmt.percent(value)}, {gap} över målet på minst {goal}."
-    return False, f"{year} var {label} {fmt.percent(value)}, {gap} under målet på minst {goal}."
+    side = "över" if value >= goal else "under"
+    return goal.met(value), f"{year} var {label} {fmt.percent(value)}, {gap} {side} målet på {goal.words}."
 
 
 def sources_by_year(facts: pd.DataFrame, years: Sequence[int]) -> str:

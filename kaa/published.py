@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from kaa import config, schema
+from kaa import config, fmt, schema
 from kaa.facts import FACT_COLUMNS, normalize_facts
 from kaa.lazy import pandas as pd
 
@@ -35,19 +35,58 @@ def published_keys(path: Path = PUBLISHED_CSV) -> set[tuple[int, str, str]]:
              row["measure"].strip()) for row in rows}
 
 
+DIRECTIONS = ("minst", "högst")
+
+
+class Target(float):
+    """A share's target as a fraction (0.5), with its direction from targets.csv: `minst` (at least) or
+    `högst` (at most). It is the number itself wherever a number is wanted (a line at 50 %, a gap)."""
+
+    riktning: str
+
+    def __new__(cls, varde: float, riktning: str = "minst") -> Target:
+        if riktning not in DIRECTIONS:
+            raise ValueError(f"okänd riktning för ett mål: {riktning}")
+        target = super().__new__(cls, varde)
+        target.riktning = riktning
+        return target
+
+    def __reduce__(self):
+        return Target, (float(self), self.riktning)
+
+    def __repr__(self) -> str:
+        return f"Target({float(self)!r}, {self.riktning!r})"
+
+    @classmethod
+    def of(cls, target: float) -> Target:
+        """A target as given: a Target keeps its direction, a bare number is one to reach at least."""
+        return target if isinstance(target, Target) else cls(target)
+
+    def met(self, value: float) -> bool:
+        return bool(value >= self if self.riktning == "minst" else value <= self)
+
+    @property
+    def words(self) -> str:
+        """`minst 50 %`."""
+        return f"{self.riktning} {fmt.percent(float(self), 0)}"
+
+
 def load_targets(path: Path = TARGETS_CSV) -> pd.DataFrame:
     """Targets per measure: `measure, verksamhet, riktning (minst|högst), varde, kalla`."""
     targets = pd.read_csv(path, dtype={"varde": float}, encoding="utf-8")
     unknown = set(targets["measure"]) - set(schema.MEASURE_NAMES)
     if unknown:
         raise ValueError(f"Okänt mått i {path.name}: {', '.join(sorted(unknown))}")
+    wrong = set(targets["riktning"]) - set(DIRECTIONS)
+    if wrong:
+        raise ValueError(f"Okänd riktning i {path.name}: {', '.join(sorted(wrong))} (minst eller högst)")
     return targets
 
 
-def target_for(targets: pd.DataFrame, measure: str, verksamhet: str = schema.HELA_KAA) -> float | None:
-    """The target value for a measure, or None when there is none."""
+def target_for(targets: pd.DataFrame, measure: str, verksamhet: str = schema.HELA_KAA) -> Target | None:
+    """The target for a measure (and verksamhet), with its direction, or None when it has none."""
     hit = targets[(targets["measure"] == measure) & (targets["verksamhet"] == verksamhet)]
-    return float(hit["varde"].iloc[0]) if len(hit) else None
+    return Target(float(hit["varde"].iloc[0]), hit["riktning"].iloc[0]) if len(hit) else None
 
 
 def load_notes(path: Path = NOTES_CSV) -> pd.DataFrame:

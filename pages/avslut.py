@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from kaa import fmt, schema
+from kaa import schema
 from kaa.published import target_for
 from ui import app, blocks, data, filters
 
@@ -16,7 +16,7 @@ goal = target_for(data.targets(), "andel_studier")
 st.title("Avslut")
 st.markdown(
     "Vart gick de ungdomar vars stöd avslutades under året? "
-    + (f"Målet är att minst {fmt.percent(goal, 0)} av dem går till studier. " if goal is not None else "")
+    + (f"Målet är att {goal.words} av dem går till studier. " if goal is not None else "")
     + f"Visar **{filters.describe(sel)}**."
 )
 
@@ -29,11 +29,11 @@ OUTCOMES = {
 choice = st.segmented_control("Visa andel", list(OUTCOMES), default="Till studier", required=True, key="utfall",
                               bind="query-params")
 measure = OUTCOMES[choice]
-shares, shares_note = data.nearest_figures([schema.JOBBTORG], sel, [measure], totals=True)
+shares, shares_note = data.nearest_figures([schema.JOBBTORG], sel, [measure])
 blocks.panel(
     f"{schema.MEASURES[measure].label} per jobbtorg", shares,
     data.bar_chart(shares, schema.JOBBTORG, schema.AR, f"{schema.MEASURES[measure].label} per jobbtorg, {years}",
-               target=goal if measure == "andel_studier" else None),
+               target=target_for(data.targets(), measure)),
     key="shares", note=shares_note,
 )
 
@@ -56,7 +56,7 @@ blocks.panel(
 
 st.subheader("Insatser per kön")
 st.caption("Ungdomar som tagit emot stöd eller en åtgärd inom KAA (inklusive Skolslussen).")
-insatser, insatser_note = data.nearest_figures([schema.KON], sel, ["inskrivna"], totals=not sel.kon)
+insatser, insatser_note = data.nearest_figures([schema.KON], sel, ["inskrivna"])
 blocks.panel(
     "Inskrivna per kön", insatser,
     data.bar_chart(insatser, schema.KON, schema.AR, f"Inskrivna (tagit del av insatser) per kön, {years}"),

@@ -30,14 +30,14 @@ st.subheader("Nådda per kön")
 view = st.segmented_control("Visa", ["Andel nådda", "Antal nådda och ej nådda"], default="Andel nådda",
                             required=True, key="per_kon", bind="query-params")
 if view == "Andel nådda":
-    reach, reach_note = data.nearest_figures([schema.KON], sel, ["andel_nadda"], totals=not sel.kon)
+    reach, reach_note = data.nearest_figures([schema.KON], sel, ["andel_nadda"])
     blocks.panel(
         "Andel nådda av de sökta", reach,
         data.bar_chart(reach, schema.KON, schema.AR, f"Andel av de sökta som nåddes, per kön, {years}"),
         key="reach", note=reach_note,
     )
 else:
-    by_kon, by_kon_note = data.nearest_figures([schema.KON], sel, ["nadda", "ej_nadda"], totals=not sel.kon)
+    by_kon, by_kon_note = data.nearest_figures([schema.KON], sel, ["nadda", "ej_nadda"])
     blocks.panel(
         "Nådda och ej nådda per kön", by_kon,
         data.bar_chart(by_kon, schema.KON, "matt", f"Nådda och ej nådda per kön, {years}", facet=schema.AR,

@@ -66,3 +66,12 @@ def test_the_change_panel_lists_jobbtorg_by_their_move_and_names_those_it_cannot
     assert "Jobbtorg City: 2019 (..)" in note and "Saknar stadsdel: 2019 (..)" in note  # hidden at threshold 20
     assert panels.left_out_of_change(panels.by_change(
         panels.compare_jobbtorg(facts, Selection(), 2020, "andel_studier", 2019, 0.5))) == ""
+
+
+def test_a_total_row_follows_the_reports_tables():
+    both, women = Selection(), Selection(kon=("Kvinna",))
+    assert panels.shows_total([schema.KON], both, ["inskrivna"])
+    assert not panels.shows_total([schema.KON], women, ["inskrivna"])  # Totalt would be the same women
+    assert panels.shows_total([schema.JOBBTORG], both, ["andel_studier"])  # a share compares with the city's
+    assert not panels.shows_total([schema.JOBBTORG], both, ["avslutade"])  # the city's count dwarfs a jobbtorg
+    assert not panels.shows_total([schema.AR], both, ["andel_studier"])

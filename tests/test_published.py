@@ -12,7 +12,7 @@ import math
 import pandas as pd
 import pytest
 
-from kaa import metrics, published, schema
+from kaa import metrics, panels, published, schema
 from kaa.metrics import Selection
 
 HELA = schema.HELA_KAA
@@ -511,3 +511,15 @@ def test_notes_document_the_reports_errors():
     text = " ".join(notes.fillna("").astype(str).to_numpy().ravel())
     for phrase in ("368", "31 november", "16,5", "75 %"):
         assert phrase in text, phrase
+
+
+def test_a_target_says_its_direction_and_is_met_in_it():
+    at_least = published.target_for(published.load_targets(), "andel_studier")
+    assert (at_least.riktning, at_least.words) == ("minst", "minst 50\u00a0%")
+    assert at_least.met(0.5) and not at_least.met(0.439)
+    at_most = published.Target(0.1, "högst")
+    assert at_most.met(0.08) and not at_most.met(0.12)
+    met, sentence = panels.target_gap("andel_arbete", 0.12, at_most, 2020)
+    assert met is False and sentence.endswith("över målet på högst 10\u00a0%.")
+    with pytest.raises(ValueError):
+        published.Target(0.5, "ungefär")

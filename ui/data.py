@@ -36,14 +36,15 @@ def facts() -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _nearest_figures(version: str, min_cell: int, by: tuple, sel: Selection, measures: tuple,
-                     totals: bool) -> tuple[pd.DataFrame, str]:
-    return panels.nearest_figures(_facts(version, min_cell), by, sel, measures, totals)
+def _nearest_figures(version: str, min_cell: int, by: tuple, sel: Selection, measures: tuple
+                     ) -> tuple[pd.DataFrame, str]:
+    return panels.nearest_figures(_facts(version, min_cell), by, sel, measures)
 
 
-def nearest_figures(by, sel: Selection, measures, totals: bool = False) -> tuple[pd.DataFrame, str]:
-    """`kaa.panels.nearest_figures`: the asked figures, or the nearest that exist, with a sentence saying so."""
-    return _nearest_figures(store.version(), store.min_cell(), tuple(by), sel, tuple(measures), totals)
+def nearest_figures(by, sel: Selection, measures) -> tuple[pd.DataFrame, str]:
+    """`kaa.panels.nearest_figures`: the asked figures (with a Totalt row where `panels.shows_total` says),
+    or the nearest that exist, with a sentence saying so."""
+    return _nearest_figures(store.version(), store.min_cell(), tuple(by), sel, tuple(measures))
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
