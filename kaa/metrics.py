@@ -6,21 +6,21 @@ A figure that does not exist stays missing (NaN) and carries a Swedish reason
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
-from typing import Iterable, Sequence
+from typing import Sequence
 
 import numpy as np
 import pandas as pd
 
-from kaa import config, fmt, masking, schema
+from kaa import config, masking, reasons, schema
 from kaa.masking import MASKED
 
 BREAKDOWNS = (schema.JOBBTORG, schema.KON)
 _BITS = {schema.JOBBTORG: 1, schema.KON: 2}
 _POPCOUNT = np.array([0, 1, 1, 2])
 #: taljare/namnare: for a share computed from counts, the counts behind it (for hover and tables).
-LONG_COLUMNS = ["measure", "value", "noggrannhet", "kalla", "orsak", MASKED, "taljare", "namnare"]
+#: orsak is a row's reasons in Swedish, orsaker the same as records (kaa.reasons).
+LONG_COLUMNS = ["measure", "value", "noggrannhet", "kalla", "orsak", "orsaker", MASKED, "taljare", "namnare"]
 CHANGE_SUFFIX = "_forandring"
 #: Counts from 1 up to this minus one are masked (`<5`); 0 turns masking off.
 DEFAULT_MIN_CELL = config.DEFAULT_MIN_CELL
@@ -157,7 +157,8 @@ def rollup(facts: pd.DataFrame, by: Sequence[str], sel: Selection = Selection())
                       ignore_index=True)
     hidden = found[MASKED] != ""
     found.loc[hidden, "value"] = np.nan
-    found.loc[hidden, "orsak"] = [masking.reason(label, sel.min_cell) for label in found.loc[hidden, MASKED]]
+    found.loc[hidden, "orsaker"] = [reasons.encode([reasons.hidden(label, sel.min_cell)])
+                                    for label in found.loc[hidden, MASKED]]
 
     # Every count, and every share the source publishes for the year, that this grouping cannot give.
     grid = expected.merge(pd.DataFrame({"measure": schema.COUNT_NAMES + schema.SHARE_NAMES}), how="cross")
@@ -165,12 +166,13 @@ def rollup(facts: pd.DataFrame, by: Sequence[str], sel: Selection = Selection())
     grid = grid[grid["measure"].isin(schema.COUNT_NAMES).to_numpy() | published]
     missing = grid.merge(found[cols + ["measure"]], on=cols + ["measure"], how="left", indicator=True)
     missing = missing[missing["_merge"] == "left_only"].drop(columns="_merge")
-    missing["orsak"] = [_missing_reason((year, measure) in in_source, year, measure, needed)
-                        for year, measure in zip(missing[schema.AR], missing["measure"])]
+    missing["orsaker"] = [reasons.encode([reasons.missing(measure, year, (year, measure) in in_source, needed)])
+                          for year, measure in zip(missing[schema.AR], missing["measure"])]
     long = pd.concat([found, missing], ignore_index=True)
     long = _add_shares(long, cols, sel.min_cell)
-    for column in ("noggrannhet", "kalla", "orsak", MASKED):
+    for column in ("noggrannhet", "kalla", "orsaker", MASKED):
         long[column] = long[column].fillna("").astype(str) if column in long else ""
+    long["orsak"] = [reasons.text(reasons.decode(cell)) if cell else "" for cell in long["orsaker"]]
     long["value"] = long["value"].astype("float64")
     return _sort(long[cols + LONG_COLUMNS], cols)
 
@@ -228,74 +230,6 @@ def _worked_out(summed: pd.DataFrame, unfiltered: pd.DataFrame, facts: pd.DataFr
     return summed
 
 
-# The two sentences a missing count gets; merge_reasons reads them back to say each once.
-_NOT_BROKEN_DOWN_TEXT = "Källan redovisar inte {what} per {dims} för {years}."
-_NOT_IN_SOURCE_TEXT = "Källan har ingen uppgift om {what} för {years}."
-_NOT_BROKEN_DOWN = re.compile(r"^Källan redovisar inte (?P<what>[^.]+?) per (?P<dims>[^.]+) för (?P<year>\d{4})\.$")
-_NOT_IN_SOURCE = re.compile(r"^Källan har ingen uppgift om (?P<what>[^.]+) för (?P<year>\d{4})\.$")
-_SENTENCE_END = re.compile(r"(?<=\.)\s+(?=[A-ZÅÄÖ])")
-
-
-_LABEL_RANK = {schema.MEASURES[name].label.lower(): rank for name, rank in schema.MEASURE_RANK.items()}
-
-
-def _and(words: Sequence[str]) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " och " + words[-1]
-
-
-def merge_reasons(reasons: Iterable[str]) -> list[str]:
-    """Reasons for missing figures, said once: the sentences `_missing_reason` writes for several
-    measures and years become one per breakdown (`… avslutade och inskrivna per kön för 2019–2020.`),
-    and a measure missing per jobbtorg is not said again per jobbtorg och kön."""
-    sentences = dict.fromkeys(part for r in reasons if r for part in _SENTENCE_END.split(r.strip()))
-    groups: dict[frozenset[str], dict[str, set[int]]] = {}  # breakdown (empty: none) → measure → years
-    phrase: dict[frozenset[str], str | None] = {}
-    order: list[str | frozenset[str]] = []
-    for sentence in sentences:
-        match = _NOT_BROKEN_DOWN.match(sentence) or _NOT_IN_SOURCE.match(sentence)
-        if not match:
-            order.append(sentence)
-            continue
-        dims = match.groupdict().get("dims")
-        # An empty breakdown means "not in the source at all": the coarsest reason of all.
-        key = frozenset(dims.split(" och ")) if dims else frozenset()
-        if key not in groups:
-            groups[key], phrase[key] = {}, dims
-            order.append(key)
-        for what in re.split(r", | och ", match["what"]):  # no measure's label has either in it
-            groups[key].setdefault(what, set()).add(int(match["year"]))
-    for key, whats in groups.items():  # said per a coarser breakdown (or missing outright): not again
-        for coarser, known in groups.items():
-            if coarser < key:
-                for what in list(whats):
-                    whats[what] -= known.get(what, set())
-                    if not whats[what]:
-                        del whats[what]
-    out = []
-    for item in order:
-        if isinstance(item, str):
-            out.append(item)
-            continue
-        # One sentence per set of years, so no measure is said to be missing in a year it is not.
-        by_years: dict[frozenset[int], list[str]] = {}
-        for what in sorted(groups[item], key=lambda w: _LABEL_RANK.get(w, len(_LABEL_RANK))):
-            by_years.setdefault(frozenset(groups[item][what]), []).append(what)
-        for years, whats in sorted(by_years.items(), key=lambda item: (sorted(item[0]), -len(item[0]))):
-            span = fmt.years(years)
-            if item:
-                out.append(_NOT_BROKEN_DOWN_TEXT.format(what=_and(whats), dims=phrase[item], years=span))
-            else:
-                out.append(_NOT_IN_SOURCE_TEXT.format(what=_and(whats), years=span))
-    return out
-
-
-def _missing_reason(in_source: bool, year: int, measure: str, needed: set[str]) -> str:
-    label = schema.MEASURES[measure].label.lower()
-    if not in_source:
-        return _NOT_IN_SOURCE_TEXT.format(what=label, years=year)
-    return _NOT_BROKEN_DOWN_TEXT.format(what=label, dims=_dims_phrase(sorted(needed)), years=year)
-
-
 def _add_shares(long: pd.DataFrame, cols: list[str], min_cell: int) -> pd.DataFrame:
     """Compute every share from its counts; fall back to a published share where counts are missing.
 
@@ -308,7 +242,7 @@ def _add_shares(long: pd.DataFrame, cols: list[str], min_cell: int) -> pd.DataFr
         return indexed[column].unstack("measure").reindex(columns=list(schema.COUNT_NAMES))
 
     wide_counts, labels, accuracy = pivot("value"), pivot(MASKED).fillna(""), pivot("noggrannhet").fillna("")
-    reasons = pivot("orsak").fillna("")
+    why = pivot("orsaker").fillna("")
     published = long[long["measure"].isin(schema.SHARE_NAMES)].set_index(cols + ["measure"])
     frames = [counts]
     for spec in schema.SHARES:
@@ -317,7 +251,7 @@ def _add_shares(long: pd.DataFrame, cols: list[str], min_cell: int) -> pd.DataFr
         numerator = inputs[list(spec.numerators)].sum(axis=1, min_count=len(spec.numerators))
         value = share(numerator, inputs[spec.denominator])
         frame = pd.DataFrame({"value": value, "measure": spec.name, "noggrannhet": schema.EXAKT,
-                              "kalla": f"Beräknad: {_formula(spec)}", "orsak": "", MASKED: "",
+                              "kalla": f"Beräknad: {_formula(spec)}", "orsaker": "", MASKED: "",
                               "taljare": numerator.where(value.notna()),
                               "namnare": inputs[spec.denominator].where(value.notna())},
                              index=wide_counts.index)
@@ -335,15 +269,15 @@ def _add_shares(long: pd.DataFrame, cols: list[str], min_cell: int) -> pd.DataFr
             frame.loc[use, "value"] = pub.loc[use, "value"]
             frame.loc[use, "kalla"] = pub.loc[use, "kalla"]
             frame.loc[use, "noggrannhet"] = "publicerad andel"
-            published_reason = pub["orsak"].fillna("").where(pub[MASKED].fillna("") == "", "")
+            published_reason = pub["orsaker"].fillna("").where(pub[MASKED].fillna("") == "", "")
         hidden = (labels[names] != "").any(axis=1)
         gone = frame["value"].isna() & ~hidden
-        frame.loc[gone, "orsak"] = [
-            own or _share_reason(spec, row, why) for own, row, why in
-            zip(published_reason[gone], inputs[gone].to_dict("records"), reasons.loc[gone, names].to_dict("records"))]
+        frame.loc[gone, "orsaker"] = [
+            own or reasons.encode(_share_reasons(spec, row, cells)) for own, row, cells in
+            zip(published_reason[gone], inputs[gone].to_dict("records"), why.loc[gone, names].to_dict("records"))]
         frame.loc[hidden, ["value", "taljare", "namnare", "noggrannhet", "kalla"]] = [np.nan, np.nan, np.nan, "", ""]
         frame.loc[hidden, MASKED] = masking.SECONDARY
-        frame.loc[hidden, "orsak"] = masking.share_reason(min_cell)
+        frame.loc[hidden, "orsaker"] = reasons.encode([reasons.Reason(reasons.HIDDEN_SHARE, min_cell=min_cell)])
         frames.append(frame.reset_index())
     return pd.concat(frames, ignore_index=True)
 
@@ -355,16 +289,15 @@ def _formula(spec: schema.Share) -> str:
     return f"({numerator}) / {denominator}" if len(spec.numerators) > 1 else f"{numerator} / {denominator}"
 
 
-def _share_reason(spec: schema.Share, values: dict[str, float], reasons: dict[str, str]) -> str:
+def _share_reasons(spec: schema.Share, values: dict[str, float], cells: dict[str, str]) -> list[reasons.Reason]:
     """Why a share is missing: the reasons its missing counts are missing (so a panel can say it once)."""
     absent = [m for m, v in values.items() if pd.isna(v)]
-    known = merge_reasons(reasons.get(m, "") for m in absent)
+    known = reasons.merge(reasons.of_cells(cells.get(m, "") for m in absent))
     if known:
-        return " ".join(known)
+        return known
     if absent:
-        return "Kan inte beräknas: uppgift om " + " och ".join(schema.MEASURES[m].label.lower() for m in absent) \
-            + " saknas."
-    return f"Kan inte beräknas: {schema.MEASURES[spec.denominator].label.lower()} är 0."
+        return [reasons.Reason(reasons.CANNOT_COMPUTE, tuple(absent))]
+    return [reasons.Reason(reasons.ZERO_DENOMINATOR, (spec.denominator,))]
 
 
 def _sort(frame: pd.DataFrame, cols: list[str]) -> pd.DataFrame:

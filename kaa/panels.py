@@ -11,7 +11,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from kaa import fmt, masking, metrics, notices, schema
+from kaa import fmt, masking, metrics, notices, reasons, schema
 from kaa.facts import overlay
 from kaa.metrics import Selection
 from kaa.notices import IMPORT_PREVIEW_MEASURES
@@ -39,7 +39,7 @@ def figures(facts: pd.DataFrame, by: Sequence[str], sel: Selection, measures: Se
     long = long.sort_values(schema.AR, kind="stable")
     return long.rename(columns={"value": "varde"}).reset_index(drop=True)[
         cols + ["measure", "matt", "varde", "text", "taljare", "namnare", "noggrannhet", "kalla", "orsak",
-                metrics.MASKED]]
+                "orsaker", metrics.MASKED]]
 
 
 def has_figures(frame: pd.DataFrame) -> bool:
@@ -95,7 +95,7 @@ def missing_reasons(frame: pd.DataFrame) -> list[str]:
 
     Hidden figures (`<5`, `..`) are not missing; `hidden_note` names them and says what the symbols mean."""
     hidden = frame[metrics.MASKED].fillna("") != "" if metrics.MASKED in frame else False
-    return metrics.merge_reasons(frame.loc[frame["varde"].isna() & ~hidden, "orsak"])
+    return reasons.sentences(reasons.of_cells(frame.loc[frame["varde"].isna() & ~hidden, "orsaker"]))
 
 
 def change_reasons(cards: pd.DataFrame) -> list[str]:
