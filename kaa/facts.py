@@ -2,7 +2,8 @@
 
 An empty jobbtorg or kon means "not broken down by this dimension", i.e. the
 figure covers every value of it. Every source, published or imported, becomes
-this frame; nothing downstream knows which kind it came from except `source`.
+this frame; nothing downstream knows which kind it came from except `source_id` (the source's stable id:
+`published.SOURCE_ID`, or the store's id of an import) and `source` (how the pages credit it).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from kaa.lazy import pandas as pd
 
 FACT_COLUMNS = [
     schema.AR, schema.JOBBTORG, schema.KON, schema.VERKSAMHET,
-    "measure", "value", "noggrannhet", "kalla", "anmarkning", "source",
+    "measure", "value", "noggrannhet", "kalla", "anmarkning", "source", "source_id",
 ]
 
 
@@ -93,6 +94,7 @@ def normalize_facts(raw: pd.DataFrame) -> pd.DataFrame:
         "kalla": df["kalla"],
         "anmarkning": df["anmarkning"],
         "source": df["source"],
+        "source_id": df["source_id"] if "source_id" in df else "",
     })
     duplicated = out.duplicated(subset=FACT_COLUMNS[:5], keep=False)
     if duplicated.any():

@@ -50,7 +50,7 @@ import numpy as np
 import pandas as pd
 
 from kaa import config, schema
-from kaa.published import SOURCE_LABEL
+from kaa.published import SOURCE_ID
 
 MASKED = "maskad"
 SECONDARY = ".."
@@ -124,7 +124,7 @@ def _margins(counts: pd.DataFrame) -> pd.DataFrame:
             return rows.iloc[0:0]
         out = rows.groupby(_KEYS + keys, sort=False, dropna=False).agg(
             value=("value", "sum"), noggrannhet=("noggrannhet", "first"), kalla=("kalla", "first"),
-            source=("source", "first")).reset_index()
+            source=("source", "first"), source_id=("source_id", "first")).reset_index()
         for column in _BREAKDOWNS:
             if column not in keys:
                 out[column] = None
@@ -226,7 +226,7 @@ def _models(frame: pd.DataFrame) -> list[_Model]:
     equal, at_most = _relations(frame)
     year = frame[schema.AR].to_numpy()
     level = _level(frame)
-    published = frame["source"].to_numpy() == SOURCE_LABEL
+    published = frame["source_id"].to_numpy() == SOURCE_ID
     models = []
     for ar in np.unique(year):
         positions = np.flatnonzero(year == ar)

@@ -16,7 +16,7 @@ from kaa.facts import overlay
 from kaa.metrics import Selection
 from kaa.notices import IMPORT_PREVIEW_MEASURES
 from kaa.notices import basis as _basis
-from kaa.published import SOURCE_LABEL, Target
+from kaa.published import SOURCE_ID, Target
 
 HEADLINE_MEASURES = (
     "registrerade", "sokta", "nadda", "inskrivna", "nyinskrivna", "avslutade",
@@ -142,10 +142,11 @@ def accuracy_notes(frame: pd.DataFrame) -> list[str]:
     return notes
 
 
-def provenance(facts: pd.DataFrame, years: Sequence[int], example_labels: Sequence[str]) -> tuple[str, bool]:
-    """Which source backs which of the shown years (with its import date), and whether any is example data."""
+def provenance(facts: pd.DataFrame, years: Sequence[int], example_ids: Sequence[str]) -> tuple[str, bool]:
+    """Which source backs which of the shown years (with its import date), and whether any of them is
+    example data (`example_ids`: the sources whose ids are all demo ids)."""
     shown = facts[facts[schema.AR].isin(years)]
-    return sources_by_year(facts, years), bool(shown["source"].isin(list(example_labels)).any())
+    return sources_by_year(facts, years), bool(shown["source_id"].isin(list(example_ids)).any())
 
 
 def direction(measure: str, change: float) -> str:
@@ -318,16 +319,18 @@ def sources_by_year(facts: pd.DataFrame, years: Sequence[int]) -> str:
     if here.empty:
         return "inga uppgifter för valda år"
     parts = []
-    for source, rows in here.groupby("source", sort=False):
-        parts.append(f"{source} för {fmt.years(rows[schema.AR].unique())}")
+    for _, rows in here.groupby("source_id", sort=False):  # a source by its id, credited by its label
+        parts.append(f"{rows['source'].iloc[0]} för {fmt.years(rows[schema.AR].unique())}")
     return "; ".join(parts)
 
 
-def _sources_today(current: pd.DataFrame, years: Sequence[int], measures: Sequence[str]) -> pd.Series:
-    """Where each of the given figures comes from today, by (ar, basis measure), for the city as a whole."""
+def _sources_today(current: pd.DataFrame, years: Sequence[int], measures: Sequence[str],
+                   column: str = "source_id") -> pd.Series:
+    """Where each of the given figures comes from today, by (ar, basis measure), for the city as a whole:
+    the source's id, or (`column="source"`) its label."""
     whole = current[(current[schema.VERKSAMHET] == schema.HELA_KAA) & current[schema.AR].isin(years)
                     & current["measure"].isin({_basis(m) for m in measures})]
-    return whole.groupby([schema.AR, "measure"])["source"].first()
+    return whole.groupby([schema.AR, "measure"])[column].first()
 
 
 def _years(incoming: pd.DataFrame) -> list[int]:
@@ -347,7 +350,7 @@ def import_changes(current: pd.DataFrame, incoming: pd.DataFrame, min_cell: int 
     keys = [schema.AR, "measure", "matt"]
     merged = before_long[keys + ["varde", "text"]].merge(after_long[keys + ["varde", "text"]], on=keys,
                                                          suffixes=("_fore", "_efter"))
-    sources = _sources_today(current, years, measures)
+    sources = _sources_today(current, years, measures, column="source")
     merged["kalla_fore"] = [sources.get((year, _basis(measure)), "Inga uppgifter")
                             for year, measure in zip(merged[schema.AR], merged["measure"])]
     return merged
@@ -360,7 +363,7 @@ def replaced_published_years(current: pd.DataFrame, incoming: pd.DataFrame) -> l
     without computing (and masking) the preview's figures.
     """
     sources = _sources_today(current, _years(incoming), IMPORT_PREVIEW_MEASURES)
-    return sorted({int(year) for (year, _), source in sources.items() if source == SOURCE_LABEL})
+    return sorted({int(year) for (year, _), source_id in sources.items() if source_id == SOURCE_ID})
 
 
 def import_notices(current: pd.DataFrame, incoming: pd.DataFrame, existing=None) -> list[str]:

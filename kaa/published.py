@@ -15,6 +15,7 @@ TARGETS_CSV = DATA_DIR / "targets.csv"
 NOTES_CSV = DATA_DIR / "anmarkningar.csv"
 
 SOURCE_LABEL = "Årsrapport 2020 (publicerade siffror)"
+SOURCE_ID = "arsrapport-2020"  # the report's stable id among the sources (imports have the store's ids)
 
 
 def load_published(path: Path = PUBLISHED_CSV) -> pd.DataFrame:
@@ -23,6 +24,7 @@ def load_published(path: Path = PUBLISHED_CSV) -> pd.DataFrame:
     facts = normalize_facts(raw)
     facts["kalla"] = facts["kalla"].radd("Årsrapport 2020, ")
     facts["source"] = SOURCE_LABEL
+    facts["source_id"] = SOURCE_ID
     return facts[FACT_COLUMNS]
 
 

@@ -20,39 +20,22 @@ st.markdown(
     + f"Visar **{filters.describe(sel)}**."
 )
 
-OUTCOMES = {
+measure = blocks.measure_choice("Visa andel", {
     "Till studier": "andel_studier",
     "Till arbete": "andel_arbete",
     "Till studier eller arbete": "andel_studier_arbete",
     "Avslutade av inskrivna": "andel_avslutade",
-}
-choice = st.segmented_control("Visa andel", list(OUTCOMES), default="Till studier", required=True, key="utfall",
-                              bind="query-params")
-measure = OUTCOMES[choice]
-shares, shares_note = data.nearest_figures([schema.JOBBTORG], sel, [measure])
-blocks.panel(
-    f"{schema.MEASURES[measure].label} per jobbtorg", shares,
-    data.bar_chart(shares, schema.JOBBTORG, schema.AR, f"{schema.MEASURES[measure].label} per jobbtorg, {years}",
-               target=target_for(data.targets(), measure)),
-    key="shares", note=shares_note,
-)
+}, default="Till studier", key="utfall")
+blocks.per_jobbtorg(measure, sel, key="shares")
 
 st.subheader("Antal inskrivna och avslutade")
-COUNTS = {
+count = blocks.measure_choice("Visa antal", {
     "Inskrivna": "inskrivna",
     "Avslutade": "avslutade",
     "Till studier": "avslut_studier",
     "Till arbete": "avslut_arbete",
-}
-count_choice = st.segmented_control("Visa antal", list(COUNTS), default="Avslutade", required=True, key="antal",
-                                    bind="query-params")
-count = COUNTS[count_choice]
-counts, counts_note = data.nearest_figures([schema.JOBBTORG], sel, [count])
-blocks.panel(
-    f"{schema.MEASURES[count].label} per jobbtorg", counts,
-    data.bar_chart(counts, schema.JOBBTORG, schema.AR, f"{schema.MEASURES[count].label} per jobbtorg, {years}"),
-    key="counts", note=counts_note,
-)
+}, default="Avslutade", key="antal")
+blocks.per_jobbtorg(count, sel, key="counts")
 
 st.subheader("Insatser per kön")
 st.caption("Ungdomar som tagit emot stöd eller en åtgärd inom KAA (inklusive Skolslussen).")

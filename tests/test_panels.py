@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kaa import masking, panels, schema
+from kaa import masking, panels, published, schema
 from kaa.metrics import Selection
 
 
@@ -38,7 +38,7 @@ def test_nearest_figures_let_go_of_a_filter_the_source_cannot_answer(facts):
 def test_provenance_names_each_years_source_and_flags_example_data(facts):
     line, example = panels.provenance(facts, [2019, 2020], [])
     assert line == "Årsrapport 2020 (publicerade siffror) för 2019–2020" and not example
-    _, flagged = panels.provenance(facts, [2020], ["Årsrapport 2020 (publicerade siffror)"])
+    _, flagged = panels.provenance(facts, [2020], [published.SOURCE_ID])
     assert flagged
 
 

@@ -10,7 +10,9 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from kaa import export, fmt, masking, panels, schema, store, tables
-from ui import data
+from kaa.metrics import Selection
+from kaa.published import target_for
+from ui import data, filters
 
 PLOTLY_CONFIG = {
     "displaylogo": False,
@@ -109,6 +111,21 @@ def panel(title: str, frame: pd.DataFrame, figure: go.Figure | None, key: str, m
     _downloads(make_table, frame, name, what, key)
     if missing_note:
         explain_missing(frame)
+
+
+def measure_choice(label: str, choices: dict[str, str], default: str, key: str) -> str:
+    """A switch between measures (`choices`: the button's words → the measure), bound to the URL."""
+    return choices[st.segmented_control(label, list(choices), default=default, required=True, key=key,
+                                        bind="query-params")]
+
+
+def per_jobbtorg(measure: str, sel: Selection, key: str) -> None:
+    """One measure per jobbtorg, a bar per year (with the measure's target, if it has one), as a panel."""
+    frame, note = data.nearest_figures([schema.JOBBTORG], sel, [measure])
+    title = f"{schema.MEASURES[measure].label} per jobbtorg"
+    figure = data.bar_chart(frame, schema.JOBBTORG, schema.AR, f"{title}, {filters.span(sel)}",
+                            target=target_for(data.targets(), measure))
+    panel(title, frame, figure, key=key, note=note)
 
 
 _DELTA = {"bra": "green", "dåligt": "red", "neutralt": "gray"}

@@ -58,7 +58,7 @@ def selection() -> Selection:
 def provenance_banner() -> None:
     """At the top of every page: which source each shown year comes from, and a warning for example data."""
     sel = selection()
-    examples = [s.label for s in store.sources() if s.exempeldata]
+    examples = [s.id for s in store.sources() if s.exempeldata]
     line, example = panels.provenance(data.facts(), chosen_years(sel), examples)
     if example:
         st.warning("Sidan visar **exempeldata**: påhittade rader (demo-id), inte stadens statistik. Inaktivera "

@@ -347,5 +347,5 @@ def _register_facts(coded: dict[str, _Coded], keep: np.ndarray, kalla: str) -> _
         schema.VERKSAMHET: np.tile(np.repeat(np.array(unit_names, dtype=object), len(measures)), len(present)),
         "measure": np.tile(np.array(measures, dtype=object), len(present) * len(unit_names)),
         "value": values.reshape(-1).astype("float64"),
-        "noggrannhet": schema.EXAKT, "kalla": kalla, "anmarkning": "", "source": "",
+        "noggrannhet": schema.EXAKT, "kalla": kalla, "anmarkning": "", "source": "", "source_id": "",
     })

@@ -21,7 +21,7 @@ from kaa import config, notices, schema
 from kaa.config import data_dir, min_cell
 from kaa.facts import FACT_COLUMNS, invalid_value, invalid_values, overlay
 from kaa.lazy import pandas as pd  # imported at first use: an import from the command line never needs it
-from kaa.published import PUBLISHED_CSV, SOURCE_LABEL, load_published, published_keys
+from kaa.published import PUBLISHED_CSV, SOURCE_ID, load_published, published_keys
 from kaa.store import db, records, tables
 from kaa.store.db import StoreError
 from kaa.store.records import Source
@@ -177,13 +177,11 @@ def _source_facts(source: Source, rows: pd.DataFrame) -> pd.DataFrame:
     bad |= invalid_values(rows["measure"], pd.to_numeric(rows["value"], errors="coerce"))
     if bad.any():
         raise _damaged(source, f"{int(bad.sum())} av dess {len(rows)} siffror följer inte begreppslistan")
-    return rows.assign(source=source.label)
+    return rows.assign(source=source.label, source_id=source.id)
 
 
-def _load(with_ids: bool = False) -> pd.DataFrame:
+def _load() -> pd.DataFrame:
     facts = load_published()
-    if with_ids:
-        facts["source_id"] = None
     with db.reading() as connection:
         if connection is None:
             return facts
@@ -199,7 +197,7 @@ def _load(with_ids: bool = False) -> pd.DataFrame:
     empty = stored.iloc[0:0]
     for source in active:  # oldest first, so the newest import wins
         rows = _source_facts(source, by_source.get(source.id, empty))
-        facts = overlay(facts, rows if with_ids else rows.drop(columns="source_id"))
+        facts = overlay(facts, rows)
     return facts
 
 
@@ -225,7 +223,7 @@ def replaced_published_years(years: Iterable[int],
     """
     bases = {notices.basis(m) for m in measures}
     wanted = {(int(y), m) for y in years for m in bases}
-    provider = {(ar, measure): SOURCE_LABEL for ar, verksamhet, measure in published_keys()
+    provider = {(ar, measure): SOURCE_ID for ar, verksamhet, measure in published_keys()
                 if verksamhet == schema.HELA_KAA and (ar, measure) in wanted}
     active: list[Source] = []
     stored: dict[str, list] = defaultdict(list)
@@ -244,8 +242,8 @@ def replaced_published_years(years: Iterable[int],
         _check_stored(source, rows)
         for row in rows:
             if row.verksamhet == schema.HELA_KAA and (row.ar, row.measure) in wanted:
-                provider[(row.ar, row.measure)] = source.label
-    return sorted({int(year) for (year, _), label in provider.items() if label == SOURCE_LABEL})
+                provider[(row.ar, row.measure)] = source.id
+    return sorted({int(year) for (year, _), source_id in provider.items() if source_id == SOURCE_ID})
 
 
 def _check_stored(source: Source, rows: list) -> None:
@@ -261,7 +259,8 @@ def _check_stored(source: Source, rows: list) -> None:
 
 def backing() -> dict[str, list[int]]:
     """For each imported source, by id, the years in which at least one of its figures is shown."""
-    shown = _load(with_ids=True).dropna(subset=["source_id"]).groupby("source_id")[schema.AR].unique()
+    facts = _load()
+    shown = facts[facts["source_id"] != SOURCE_ID].groupby("source_id")[schema.AR].unique()
     return {s.id: sorted(int(y) for y in shown.get(s.id, [])) for s in sources()}
 
 
