@@ -61,11 +61,11 @@ if uploaded is not None:
     if result.has_errors:
         st.error("Filen har fel och kan inte importeras. Rätta felen i filen och ladda upp den igen.",
                  icon=":material/error:")
-    elif any(level == "varning" for level, _ in result.problem_counts):
+    elif result.has_warnings:
         st.warning("Filen kan importeras, men läs varningarna.", icon=":material/warning:")
     else:
         st.success("Inga fel eller varningar.", icon=":material/check_circle:")
-    if ("varning", "personnummer") in result.problem_counts:
+    if result.found(extract.PNR_TYP):
         st.warning("Filen innehåller personnummer eller samordningsnummer. De visas inte, sparas inte och "
                    "används inte – men ta bort dem ur uttaget innan det skickas vidare.", icon=":material/shield:")
     if len(result.problems):

@@ -1117,3 +1117,10 @@ def test_bytes_are_counted_and_c1_bytes_found_across_the_slices_as_python_does(s
     assert _has_c1_bytes(data) == any(0x80 <= b <= 0x9F for b in set(data))
     clean = data.replace(b"\x96", b"-")
     assert not _has_c1_bytes(clean) and _has_c1_bytes(clean + b"\x9f")
+
+
+def test_a_result_answers_which_kinds_of_problem_it_found():
+    result = read_text(REGISTER_HEADER + "\n2020;DEMO-1;Kvinna;17;;Jobbtorg Kista;ja;studier;nej;nej;;nej;\n")
+    assert result.found(extract.EXEMPELDATA_TYP) and result.found(extract.EXEMPELDATA_TYP, extract.VARNING)
+    assert not result.found(extract.EXEMPELDATA_TYP, extract.FEL) and not result.found(extract.PNR_TYP)
+    assert result.has_warnings and result.warning_counts()[extract.EXEMPELDATA_TYP] == 1

@@ -35,7 +35,8 @@ from __future__ import annotations
 
 from kaa.extract.codes import EXTRACT_COLUMNS, REGISTER, TIDY, ExtractColumn, canonical_column, load_stadsdel_map
 from kaa.extract.pipeline import read_extract
-from kaa.extract.problems import FEL, MAX_FILENAME, MAX_PER_TYP, PNR_TYP, VARNING, contains_personnummer
+from kaa.extract.problems import (EXEMPELDATA_TYP, FEL, MAX_FILENAME, MAX_PER_TYP, PNR_TYP, VARNING,
+                                  contains_personnummer)
 from kaa.extract.readers import time_up_message
 from kaa.extract.report import (
                                PROBLEM_LABELS,
@@ -52,5 +53,5 @@ __all__ = [
     "EXTRACT_COLUMNS", "ExtractColumn", "ExtractResult", "read_extract", "report_lines", "report_markdown",
     "template_csv", "columns_table", "summary", "problems_for_display", "PROBLEM_LABELS",
     "load_stadsdel_map", "contains_personnummer", "canonical_column", "FEL", "VARNING", "REGISTER", "TIDY",
-    "PNR_TYP", "MAX_PER_TYP", "MAX_FILENAME", "refused", "time_up_message",
+    "PNR_TYP", "EXEMPELDATA_TYP", "MAX_PER_TYP", "MAX_FILENAME", "refused", "time_up_message",
 ]

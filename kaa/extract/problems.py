@@ -23,6 +23,7 @@ MAX_PER_TYP = 20
 MASK = personnummer.MASK
 
 PNR_TYP = "personnummer"
+EXEMPELDATA_TYP = "exempeldata"  # every person id a demo id: the template or made-up rows
 _TYP_LABELS = {  # the kinds of problem, as headings in the report
     PNR_TYP: "Personnummer i filen",
 }

@@ -39,7 +39,7 @@ from kaa.extract.codes import (
     _year_code,
 )
 from kaa.extract.columns import _code, _Coded, _factorize_ids
-from kaa.extract.problems import FEL, VARNING, _parallel, _Problems, _where
+from kaa.extract.problems import EXEMPELDATA_TYP, FEL, VARNING, _parallel, _Problems, _where
 from kaa.extract.result import _facts_frame, _Pending
 from kaa.extract.variants import _VALUE_TYPES, _report_variants
 from kaa.lazy import pandas as pd  # imported at first use: reading a register CSV never needs it
@@ -154,7 +154,7 @@ def _check_register(columns: dict[str, pa.ChunkedArray], labels: dict[str, str],
                               "pseudonyma id."))
         ids = pc.filter(distinct, from_numpy(to_numpy(pc.binary_length(distinct)) > 0))
         if len(ids) and pc.all(pc.starts_with(ids, ID_PREFIX)).as_py():
-            problems.add(VARNING, "exempeldata", (
+            problems.add(VARNING, EXEMPELDATA_TYP, (
                 f"Alla id i ”{labels['person_id']}” är demo-id (de börjar med DEMO): filen ser ut att vara mallen "
                 "eller påhittade demodata, inte ett uttag ur registret. Om du importerar den visar alla sidor dess "
                 "påhittade siffror för filens år. Importera den bara för att prova, och ta bort källan efteråt."),

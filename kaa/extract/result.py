@@ -11,7 +11,7 @@ import numpy as np
 
 from kaa import schema
 from kaa.extract.codes import REGISTER
-from kaa.extract.problems import FEL, _mask, _Problems, _problems_frame
+from kaa.extract.problems import FEL, VARNING, _mask, _Problems, _problems_frame
 from kaa.facts import FACT_COLUMNS
 from kaa.lazy import pandas as pd  # imported at first use: reading a register CSV never needs it
 
@@ -76,6 +76,19 @@ class ExtractResult:
     @property
     def has_errors(self) -> bool:
         return any(row["allvarlighet"] == FEL for row in self.problem_rows())
+
+    def found(self, typ: str, allvarlighet: str | None = None) -> bool:
+        """Whether the check found a problem of this kind (`problems.PNR_TYP`, `EXEMPELDATA_TYP`, …),
+        of this severity (`FEL`, `VARNING`) or of any."""
+        return any(t == typ and allvarlighet in (None, level) for level, t in self.problem_counts)
+
+    @property
+    def has_warnings(self) -> bool:
+        return any(level == VARNING for level, _ in self.problem_counts)
+
+    def warning_counts(self) -> dict[str, int]:
+        """How many warnings of each kind, by kind."""
+        return {typ: count for (level, typ), count in self.problem_counts.items() if level == VARNING}
 
     def problem_rows(self) -> list[dict]:
         """The problems as plain rows, in the frame's order (`rad` an int or None); no pandas unless the

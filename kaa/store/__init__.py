@@ -118,10 +118,12 @@ def import_extract(result, data: bytes, filnamn: str, name: str | None = None,
     """
     if result.has_errors:
         raise StoreError("Filen har fel och importerades inte. Rätta felen och försök igen.")
-    warnings = [f"{typ}: {count} st." for (level, typ), count in result.problem_counts.items() if level == "varning"]
+    from kaa.extract import EXEMPELDATA_TYP  # loaded already: `result` is the extract's
+
+    warnings = [f"{typ}: {count} st." for typ, count in result.warning_counts().items()]
     return add_source(result.fact_columns(), digest=digest or sha256(data), filnamn=result.filename or filnamn,
                       name=name, rader=result.rows_read, varningar=warnings, typ=result.kind, actor=actor,
-                      exempeldata=("varning", "exempeldata") in result.problem_counts)
+                      exempeldata=result.found(EXEMPELDATA_TYP))
 
 
 def _find(current: list[Source], ref: str) -> Source:
