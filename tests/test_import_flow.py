@@ -22,6 +22,8 @@ from streamlit.testing.v1 import AppTest
 from kaa import config, demo, extract, metrics, schema, store
 from kaa.extract import read_extract, report_lines, template_csv
 
+from .test_personnummer import luhn  # the check digit, computed on YYMMDDNNN
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 STADSDEL_CSV = REPO_ROOT / "data" / "stadsdel_jobbtorg.csv"
 NBSP = "\u00a0"
@@ -276,22 +278,12 @@ def test_round_trip_registrerade_is_distinct_persons(demo_extract):
 
 # --- 3. Privacy: nothing identifying reaches the disk or the terminal ------------------------------------
 
-
-def luhn_digit(nine: str) -> str:
-    """The check digit of a personnummer, computed on YYMMDDNNN (weights 2, 1, 2, …)."""
-    total = 0
-    for i, ch in enumerate(nine):
-        product = int(ch) * (2 if i % 2 == 0 else 1)
-        total += product // 10 + product % 10
-    return str((10 - total % 10) % 10)
-
-
 class Pnr:
     """A valid personnummer or samordningsnummer (day + 60) in all its spellings."""
 
     def __init__(self, century: str, yymmdd: str, serial: str):
         self.century, self.yymmdd, self.serial = century, yymmdd, serial
-        self.last4 = serial + luhn_digit(yymmdd + serial)
+        self.last4 = serial + luhn(yymmdd + serial)
         self.sep = "+" if century == "19" and int(yymmdd[:2]) < 20 else "-"  # 100 years or older: '+'
 
     @property
