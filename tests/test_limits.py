@@ -15,7 +15,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from kaa import cli, demo, extract, isolate, limits, xlsx
+from kaa import cli, demo, isolate, limits, xlsx
 from kaa.extract import pipeline, read_extract, report_lines
 
 ROOT = Path(__file__).resolve().parent.parent
