@@ -68,16 +68,15 @@ def _whole_number(minimum: int) -> Callable[[str], int]:
     words = "ett positivt heltal" if minimum == 1 else "ett heltal, 0 eller större"
 
     def parse(text: str) -> int:
-        if not text.strip().isdigit() or int(text) < minimum:
+        if not (text.strip().isascii() and text.strip().isdecimal()) or int(text) < minimum:
             raise argparse.ArgumentTypeError(f"ska vara {words}, inte ”{text}”.")
         return int(text)
     return parse
 
 
-def _year(text: str) -> int:
-    if not text.strip().isdigit():
-        raise argparse.ArgumentTypeError(f"okänt år: {text}.")
-    return int(text)
+def _year(text: str) -> int | str:
+    """A year as a number; any other text is kept, and `_table_request` names it with the years there are."""
+    return int(text) if text.strip().isascii() and text.strip().isdecimal() else text
 
 
 def _names(unknown_kind: str, known: Sequence[str], hint: str) -> Callable[[str], list[str]]:

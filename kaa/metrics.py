@@ -94,10 +94,6 @@ def _expected_groups(cols: list[str], years: Sequence[int], sel: Selection) -> p
     return pd.MultiIndex.from_product(list(axes.values()), names=list(axes)).to_frame(index=False)
 
 
-def _dims_phrase(dims: Sequence[str]) -> str:
-    return " och ".join(schema.DIMENSION_LABELS[d].lower() for d in dims)
-
-
 def rollup(facts: pd.DataFrame, by: Sequence[str], sel: Selection = Selection()) -> pd.DataFrame:
     """Counts (and shares published without counts) for the asked grouping, long format.
 

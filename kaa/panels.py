@@ -309,7 +309,9 @@ def target_gap(measure: str, value: float, target: float | None, year: int) -> t
         return None, f"Målet är {goal.words}. {schema.MEASURES[measure].label} för {year} saknas i urvalet."
     gap = fmt.points(abs(value - goal)).lstrip("+±")
     label = schema.MEASURES[measure].label.lower().replace("andel ", "andelen ", 1)  # 2020 var andelen …
-    side = "över" if value >= goal else "under"
+    if value == goal:
+        return True, f"{year} var {label} {fmt.percent(value)}, precis på målet ({goal.words})."
+    side = "över" if value > goal else "under"
     return goal.met(value), f"{year} var {label} {fmt.percent(value)}, {gap} {side} målet på {goal.words}."
 
 

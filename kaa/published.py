@@ -79,7 +79,7 @@ def load_targets(path: Path = TARGETS_CSV) -> pd.DataFrame:
     unknown = set(targets["measure"]) - set(schema.MEASURE_NAMES)
     if unknown:
         raise ValueError(f"Okänt mått i {path.name}: {', '.join(sorted(unknown))}")
-    wrong = set(targets["riktning"]) - set(DIRECTIONS)
+    wrong = set(targets["riktning"].fillna("").astype(str)) - set(DIRECTIONS)
     if wrong:
         raise ValueError(f"Okänd riktning i {path.name}: {', '.join(sorted(wrong))} (minst eller högst)")
     return targets

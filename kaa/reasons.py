@@ -60,6 +60,8 @@ def sentence(reason: Reason) -> str:
         if reason.years else ""
     if reason.code == NOT_IN_SOURCE:
         return f"Källan har ingen uppgift om {what} för {years}."
+    if reason.code == NOT_BROKEN_DOWN and not reason.dims:  # only per a breakdown, not for the city as a whole
+        return f"Källan redovisar inte {what} för hela staden {years}."
     if reason.code == NOT_BROKEN_DOWN:
         per = " och ".join(schema.DIMENSION_LABELS[d].lower() for d in reason.dims)
         return f"Källan redovisar inte {what} per {per} för {years}."
@@ -77,14 +79,15 @@ def sentence(reason: Reason) -> str:
 def merge(reasons: Iterable[Reason]) -> list[Reason]:
     """Each reason once: missing measures grouped per breakdown (none: not in the source) and set of
     years, in the vocabulary's order; a measure said for a coarser breakdown not said again for a finer."""
-    order: list[Reason | frozenset[str]] = []
-    groups: dict[frozenset[str], dict[str, set[int]]] = {}  # breakdown → measure → years
-    dims_of: dict[frozenset[str], tuple[str, ...]] = {}
+    order: list[Reason | frozenset[str] | None] = []
+    # breakdown (None: not in the source at all, the coarsest of all) → measure → years
+    groups: dict[frozenset[str] | None, dict[str, set[int]]] = {}
+    dims_of: dict[frozenset[str] | None, tuple[str, ...]] = {}
     for reason in dict.fromkeys(reasons):
         if reason.code not in _GROUPED:
             order.append(reason)
             continue
-        key = frozenset(reason.dims) if reason.code == NOT_BROKEN_DOWN else frozenset()
+        key = frozenset(reason.dims) if reason.code == NOT_BROKEN_DOWN else None
         if key not in groups:
             groups[key], dims_of[key] = {}, reason.dims
             order.append(key)
@@ -92,7 +95,7 @@ def merge(reasons: Iterable[Reason]) -> list[Reason]:
             groups[key].setdefault(measure, set()).update(reason.years)
     for key, measures in groups.items():
         for coarser, known in groups.items():
-            if coarser < key:
+            if key is not None and (coarser is None or coarser < key):
                 for measure in list(measures):
                     measures[measure] -= known.get(measure, set())
                     if not measures[measure]:
@@ -107,8 +110,8 @@ def merge(reasons: Iterable[Reason]) -> list[Reason]:
         for measure in sorted(groups[item], key=lambda m: schema.MEASURE_RANK.get(m, len(schema.MEASURE_RANK))):
             by_years.setdefault(frozenset(groups[item][measure]), []).append(measure)
         for years, measures in sorted(by_years.items(), key=lambda kv: (sorted(kv[0]), -len(kv[0]))):
-            code = NOT_BROKEN_DOWN if item else NOT_IN_SOURCE
-            out.append(Reason(code, tuple(measures), tuple(sorted(years)), dims_of[item] if item else ()))
+            code = NOT_IN_SOURCE if item is None else NOT_BROKEN_DOWN
+            out.append(Reason(code, tuple(measures), tuple(sorted(years)), dims_of[item]))
     return out
 
 

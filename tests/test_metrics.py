@@ -502,3 +502,11 @@ def test_a_published_share_not_broken_down_says_so_rather_than_blaming_its_count
     kvinna = long[(long["measure"] == "andel_sysselsatta") & (long["kon"] == "Kvinna")].iloc[0]
     assert kvinna["orsak"] == "Källan redovisar inte andel nådda med sysselsättning per kön för 2020."
     assert long[(long["measure"] == "andel_sysselsatta") & (long["kon"] == "Totalt")]["value"].round(2).tolist() == [0.69]
+
+
+def test_a_figure_published_only_per_a_breakdown_is_said_to_lack_the_whole_city():
+    records = [per([], "andel_studier", 2019), absent("andel_studier", 2020)]
+    assert reasons.sentences(records) == [
+        "Källan redovisar inte andel till studier för hela staden 2019.",
+        "Källan har ingen uppgift om andel till studier för 2020.",
+    ]

@@ -521,5 +521,7 @@ def test_a_target_says_its_direction_and_is_met_in_it():
     assert at_most.met(0.08) and not at_most.met(0.12)
     met, sentence = panels.target_gap("andel_arbete", 0.12, at_most, 2020)
     assert met is False and sentence.endswith("över målet på högst 10\u00a0%.")
+    assert panels.target_gap("andel_arbete", 0.1, at_most, 2020) == (
+        True, "2020 var andelen till arbete 10,0\u00a0%, precis på målet (högst 10\u00a0%).")
     with pytest.raises(ValueError):
         published.Target(0.5, "ungefär")

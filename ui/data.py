@@ -12,7 +12,10 @@ import streamlit as st
 
 from kaa import charts, masking, panels, schema, store
 from kaa.metrics import Selection
-from kaa.published import NOTES_CSV, TARGETS_CSV, load_notes, load_targets
+from kaa.published import NOTES_CSV, TARGETS_CSV, Target, load_notes, load_targets
+
+#: A target is keyed with its direction (Streamlit would hash it as the bare number it also is).
+_TARGET_KEY = {Target: lambda target: (float(target), target.riktning)}
 
 
 @st.cache_data(show_spinner=False)
@@ -57,7 +60,7 @@ def headline(sel: Selection, year: int) -> pd.DataFrame:
     return _headline(store.version(), store.min_cell(), sel, year)
 
 
-@st.cache_data(show_spinner=False, max_entries=128)
+@st.cache_data(show_spinner=False, max_entries=128, hash_funcs=_TARGET_KEY)
 def _compare_jobbtorg(version: str, min_cell: int, sel: Selection, year: int, measure: str, since: int | None,
                       target: float | None) -> pd.DataFrame:
     return panels.compare_jobbtorg(_facts(version, min_cell), sel, year, measure, since, target)
@@ -81,19 +84,19 @@ def available_years() -> list[int]:
 # Charts are shared rather than copied per call (nothing changes a figure after it is built), cached by their
 # frame's content and arguments (aggregates only).
 
-@st.cache_resource(show_spinner=False, max_entries=256)
+@st.cache_resource(show_spinner=False, max_entries=256, hash_funcs=_TARGET_KEY)
 def bar_chart(frame: pd.DataFrame, x: str, color: str, title: str, **options) -> go.Figure:
     """`kaa.charts.bar`."""
     return charts.bar(frame, x, color, title, **options)
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=64, hash_funcs=_TARGET_KEY)
 def ranking_chart(frame: pd.DataFrame, title: str, target: float | None = None) -> go.Figure:
     """`kaa.charts.ranking`."""
     return charts.ranking(frame, title, target=target)
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=64, hash_funcs=_TARGET_KEY)
 def change_chart(frame: pd.DataFrame, title: str, target: float | None = None) -> go.Figure:
     """`kaa.charts.change`."""
     return charts.change(frame, title, target=target)
