@@ -188,11 +188,14 @@ def build_parser() -> argparse.ArgumentParser:
                                     "importerade aktiva källan som har det; årsrapporten gäller för resten."
                         ).set_defaults(func=run_sources)
     events = commands.add_parser(
-        "events", help="visa händelseloggen: vem som importerade, aktiverade, inaktiverade eller tog bort",
+        "logg", aliases=["events"],
+        help="visa händelseloggen: vem som importerade, aktiverade, inaktiverade eller tog bort",
         description="Visa lagrets händelselogg, nyast först. Loggen kan bara fyllas på, aldrig ändras.")
     events.set_defaults(func=run_events)
     events.add_argument("--limit", default=50, type=_whole_number(1), metavar="N",
                         help="antal händelser (standard 50)")
+    events.add_argument("--format", default="markdown", choices=("markdown", "csv", "json"), metavar="FORMAT",
+                        help="markdown (standard, för att läsa), csv eller json (för att bearbeta)")
     for command, text in (("remove", "ta bort en importerad källa för gott"),
                           ("deactivate", "sluta använda en källa utan att ta bort den"),
                           ("activate", "börja använda en inaktiverad källa igen")):
@@ -333,6 +336,15 @@ def run_events(args) -> int:
     from kaa import store
 
     logged = store.events(args.limit)
+    if args.format != "markdown":
+        import pandas as pd
+
+        columns = {"at": "tid_utc", "actor": "vem", "action": "handelse", "source_id": "kalla", "sha256": "sha256",
+                   "rows": "rader", "years": "ar", "detail": "anmarkning"}
+        frame = pd.DataFrame(logged, columns=list(columns)).rename(columns=columns)
+        frame["rader"] = frame["rader"].astype("Int64")
+        sys.stdout.write(render(frame, args.format))
+        return 0
     if not logged:
         print("Händelseloggen är tom: inget har importerats eller ändrats.")
         return 0

@@ -6,7 +6,10 @@ test's KAA_DATA_DIR and on a fresh database of a real PostgreSQL server (tests/p
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
+import json
 import os
 import signal
 import sqlite3
@@ -524,6 +527,13 @@ def test_the_command_line_shows_the_event_log_with_the_os_user(kaa_data_dir, tmp
     lines = [line for line in kaa("events").splitlines() if "(kommandoraden)" in line]
     assert [line.split(" | ")[2] for line in lines] == ["inaktiverade", "importerade"]
     assert all(store.sources()[0].id in line and "| 300 | 2021 |" in line for line in lines)
+    # `logg` is the Swedish name; csv and json carry the same events for processing, newest first.
+    records = json.loads(kaa("logg", "--format", "json"))
+    assert [r["handelse"] for r in records] == ["deactivate", "import"]
+    assert records[1]["rader"] == 300 and records[1]["kalla"] == store.sources()[0].id
+    assert all(r["vem"].endswith("(kommandoraden)") for r in records)
+    rows = list(csv.DictReader(io.StringIO(kaa("logg", "--format", "csv"))))
+    assert [(r["handelse"], r["rader"]) for r in rows] == [("deactivate", "300"), ("import", "300")]
 
 
 def test_a_database_of_an_earlier_schema_is_upgraded_in_place_with_its_data(backend):
