@@ -14,6 +14,15 @@ if str(REPO_ROOT) not in sys.path:  # so plain `pytest` works as well as `python
 from kaa import published  # noqa: E402
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _served_on_this_machine():
+    """AppTest runs the dashboard as `streamlit run` would on this machine (the project's config.toml says
+    `address = "localhost"`), also when pytest is started outside the repository, where that file is not read."""
+    from streamlit import config
+
+    config.set_option("server.address", "localhost")
+
+
 @pytest.fixture(autouse=True)
 def kaa_data_dir(tmp_path, monkeypatch) -> Path:
     """Point KAA_DATA_DIR at an empty directory of this test's own, never at data/store/."""

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from kaa import fmt, store
+from kaa import access, fmt, store
 from ui import filters
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,8 +53,19 @@ def pages() -> dict[str, st.Page]:
     return {page.url_path: page for page in listed}
 
 
+def _sign_in_configured() -> bool:
+    try:
+        return "auth" in st.secrets
+    except FileNotFoundError:  # no secrets.toml at all
+        return False
+
+
 def main() -> None:
     st.set_page_config(page_title="KAA-statistik", page_icon=":material/query_stats:", layout="wide")
+    refusal = access.network_refusal(st.get_option("server.address"), _sign_in_configured())
+    if refusal:
+        st.error(refusal, icon=":material/lock:")
+        st.stop()
     by_path = pages()
     ladda_upp = by_path["ladda-upp"]
     page = st.navigation(list(by_path.values()))

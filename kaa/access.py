@@ -1,0 +1,27 @@
+"""Who may reach the dashboard: without sign-in it serves this machine only.
+
+The embedded default (`streamlit run dashboard.py`, no `[auth]` in `.streamlit/secrets.toml`) listens on
+`localhost`, and the local user may import. A server started on a network address without sign-in
+refuses to show anything: a tool about minors is never open to everyone on the city's network.
+"""
+
+from __future__ import annotations
+
+#: Addresses that only this machine can reach.
+LOCAL_ADDRESSES = ("localhost", "127.0.0.1", "::1")
+
+
+def is_local(address: str | None) -> bool:
+    """Whether a server bound to `address` is reachable from this machine only (empty: every interface)."""
+    return bool(address) and (address.strip().lower() in LOCAL_ADDRESSES or address.strip().startswith("127."))
+
+
+def network_refusal(address: str | None, sign_in_configured: bool) -> str | None:
+    """The Swedish sentence a server on the network without sign-in shows instead of the figures, or None."""
+    if sign_in_configured or is_local(address):
+        return None
+    where = f"nätverksadressen {address}" if address else "alla nätverksadresser"
+    return (f"Instrumentpanelen är startad på {where} men utan inloggning, så den visar ingenting. Den som når "
+            "datorn över nätverket skulle annars se och kunna ändra statistiken. Starta den på den här datorn "
+            "(standard: `streamlit run dashboard.py`, som bara lyssnar på localhost), eller konfigurera inloggning "
+            "under [auth] i .streamlit/secrets.toml (se README, avsnittet för förvaltningen).")

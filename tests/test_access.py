@@ -1,0 +1,82 @@
+"""Without sign-in the dashboard serves this machine only, and refuses to show anything on the network."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from streamlit import config as st_config
+from streamlit.testing.v1 import AppTest
+
+from kaa import access
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_only_loopback_addresses_are_local():
+    assert all(access.is_local(a) for a in ("localhost", "127.0.0.1", "::1", "127.0.1.1", " LOCALHOST "))
+    assert not any(access.is_local(a) for a in ("", None, "0.0.0.0", "192.0.2.2", "::", "kaa.stad.se"))
+
+
+def test_a_network_address_without_sign_in_is_refused_in_swedish():
+    refusal = access.network_refusal("0.0.0.0", sign_in_configured=False)
+    assert "nätverksadressen 0.0.0.0" in refusal and "utan inloggning" in refusal and "[auth]" in refusal
+    assert "alla nätverksadresser" in access.network_refusal("", sign_in_configured=False)
+    assert access.network_refusal("0.0.0.0", sign_in_configured=True) is None
+    assert access.network_refusal("localhost", sign_in_configured=False) is None
+
+
+@pytest.fixture
+def on_the_network():
+    before = st_config.get_option("server.address")
+    st_config.set_option("server.address", "0.0.0.0")
+    yield
+    st_config.set_option("server.address", before)
+
+
+def test_the_dashboard_on_the_network_without_sign_in_shows_nothing_but_why(on_the_network):
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [access.network_refusal("0.0.0.0", False)]
+    assert not at.metric and not at.get("plotly_chart") and not at.sidebar.multiselect
+
+
+def _machine_address() -> str:
+    """This machine's address on its network (no packet is sent to connect a UDP socket)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.connect(("192.0.2.1", 9))
+        return probe.getsockname()[0]
+
+
+def test_the_readmes_start_command_listens_on_this_machine_only(tmp_path):
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    env = {**os.environ, "KAA_DATA_DIR": str(tmp_path)}
+    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port)],
+                              cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as response:
+                    assert response.status == 200
+                    break
+            except OSError:
+                assert time.monotonic() < deadline and server.poll() is None, "the server did not start"
+                time.sleep(0.3)
+        address = _machine_address()
+        assert not address.startswith("127."), "the test machine needs a network address to test against"
+        with pytest.raises(ConnectionRefusedError), socket.create_connection((address, port), timeout=5):
+            pass
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=30)[0]
+    assert "Network URL" not in output and f"localhost:{port}" in output
