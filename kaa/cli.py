@@ -348,13 +348,11 @@ def run_events(args) -> int:
     if not logged:
         print("Händelseloggen är tom: inget har importerats eller ändrats.")
         return 0
-    lines = ["| Tid (UTC) | Vem | Händelse | Källa | Fil (SHA-256) | Rader | År | Anmärkning |",
-             "|---|---|---|---|---|---|---|---|"]
-    for e in logged:
-        lines.append(f"| {e['at'][:19].replace('T', ' ')} | {e['actor']} | {store.ACTION_LABELS[e['action']]} | "
-                     f"{e['source_id'] or '–'} | {(e['sha256'] or '–')[:12]} | "
-                     f"{'–' if e['rows'] is None else fmt.count(e['rows'])} | {e['years'] or '–'} | "
-                     f"{e['detail'] or ''} |")
+    from kaa import tables
+
+    shown = tables.events_table(logged, store.ACTION_LABELS).texts()
+    lines = ["| " + " | ".join(shown.columns) + " |", "|" + "|".join("---" for _ in shown.columns) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in shown.itertuples(index=False)]
     print("\n".join(lines))
     return 0
 

@@ -242,6 +242,27 @@ def _row_dimension(frame: pd.DataFrame) -> str:
     return next((d for d in (schema.JOBBTORG, schema.KON) if d in frame), "matt")
 
 
+#: The event log as users read it (page and command line); `rows` is a number, the rest text.
+EVENT_COLUMNS = {"at": "Tid (UTC)", "actor": "Vem", "action": "Händelse", "source_id": "Källa",
+                 "sha256": "Fil (SHA-256)", "rows": "Rader", "years": "År", "detail": "Anmärkning"}
+
+
+def events_table(events: Sequence[dict], action_labels: dict[str, str]) -> Table:
+    """The store's events (newest first) in words: when, who, what, which source, the file's hash (its
+    first 12 characters), rows and years; – where an event has none."""
+    values = pd.DataFrame({
+        EVENT_COLUMNS["at"]: [e["at"][:19].replace("T", " ") for e in events],
+        EVENT_COLUMNS["actor"]: [e["actor"] for e in events],
+        EVENT_COLUMNS["action"]: [action_labels.get(e["action"], e["action"]) for e in events],
+        EVENT_COLUMNS["source_id"]: [e["source_id"] or fmt.MISSING for e in events],
+        EVENT_COLUMNS["sha256"]: [(e["sha256"] or fmt.MISSING)[:12] for e in events],
+        EVENT_COLUMNS["rows"]: [e["rows"] for e in events],
+        EVENT_COLUMNS["years"]: [e["years"] or fmt.MISSING for e in events],
+        EVENT_COLUMNS["detail"]: [e["detail"] or "" for e in events],
+    }, columns=list(EVENT_COLUMNS.values()))
+    return typed(values, {EVENT_COLUMNS["rows"]: "antal"})
+
+
 def has_cross_table(frame: pd.DataFrame) -> bool:
     """Whether a cross table says more than the list: a row dimension beside the years, or several years."""
     if schema.AR not in frame or "measure" not in frame:

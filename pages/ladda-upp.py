@@ -128,3 +128,17 @@ for source in current:
         if right.toggle("Ta bort …", key=f"ask-{source.id}"):
             if right.button("Ja, ta bort källan för gott", type="primary", key=f"delete-{source.id}"):
                 actions.change_store(store.remove, source.id, actor=actions.actor())
+
+st.header("Händelser")
+st.caption("Varje import, aktivering, inaktivering och borttagning, nyast först: när, vem, vad, vilken källa, "
+           "filens kontrollsumma, rader och år. Loggen kan bara fyllas på; den går inte att ändra här eller någon "
+           "annanstans i instrumentpanelen.")
+try:
+    logged = store.events(50)
+except store.StoreError as error:
+    st.error(fmt.plain(error), icon=":material/error:")
+    logged = None
+if logged:
+    blocks.show_table(tables.events_table(logged, store.ACTION_LABELS), "Händelser", key="events")
+elif logged is not None:
+    st.info("Inga händelser ännu: inget har importerats eller ändrats.")

@@ -39,6 +39,11 @@ def rendered(at: AppTest) -> list[str]:
     return [str(e.value) for e in elements]
 
 
+def test_ladda_upp_says_the_log_is_empty_before_anything_is_changed():
+    at = ladda_upp()
+    assert "Inga händelser ännu: inget har importerats eller ändrats." in [i.value for i in at.info]
+
+
 def test_a_source_name_is_shown_as_written_never_as_markdown():
     add(INJECTION, "a")
     at = ladda_upp()
@@ -87,6 +92,12 @@ def test_changes_made_on_the_page_are_logged_with_the_page_as_actor():
     assert [s.aktiv for s in store.sources()] == [False]
     latest = store.events()[0]
     assert latest["action"] == "deactivate" and latest["actor"] == "ej inloggad (webbläsaren)"
+    # Ladda upp shows the log, newest first, as text that cannot be edited there.
+    at.run()
+    log = next(t for t in at.dataframe if "Händelse" in t.value.columns).value
+    assert list(log["Händelse"]) == ["inaktiverade", "importerade"]
+    assert log["Vem"].iloc[0] == "ej inloggad (webbläsaren)" and set(log["Källa"]) == {outcome.source.id}
+    assert not any(b.key and "event" in b.key for b in at.button)  # nothing to change it with
 
 
 def test_every_page_says_where_its_years_come_from_and_marks_example_data():
