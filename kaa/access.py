@@ -25,3 +25,19 @@ def network_refusal(address: str | None, sign_in_configured: bool) -> str | None
             "datorn över nätverket skulle annars se och kunna ändra statistiken. Starta den på den här datorn "
             "(standard: `streamlit run dashboard.py`, som bara lyssnar på localhost), eller konfigurera inloggning "
             "under [auth] i .streamlit/secrets.toml (se README, avsnittet för förvaltningen).")
+
+
+ANALYTIKER = "analytiker"  # reads every page and changes the figures (Ladda upp)
+LASARE = "läsare"          # reads every page
+
+
+def role_for(email: str | None, groups, analysts, analyst_group: str | None = None) -> str:
+    """A signed-in user's role: analytiker when the e-mail is among `analysts` (compared without regard to
+    case) or the identity provider's `groups` claim holds `analyst_group`; läsare otherwise."""
+    wanted = {str(a).strip().casefold() for a in analysts or ()}
+    if email and email.strip().casefold() in wanted:
+        return ANALYTIKER
+    claimed = [groups] if isinstance(groups, str) else list(groups or ())
+    if analyst_group and analyst_group in claimed:
+        return ANALYTIKER
+    return LASARE

@@ -8,6 +8,9 @@ from ui import actions, app, blocks, data
 app.require_entrypoint()
 
 st.title("Ladda upp registeruttag")
+if not actions.may_change():  # checked on the server: a reader's session never reaches a write below
+    st.error(actions.ONLY_ANALYSTS, icon=":material/lock:")
+    st.stop()
 st.markdown(
     "Här lägger du in ett nytt eller rättat uttag ur KAA-registret (en rad per ungdom och statistikår). "
     "Filen kontrolleras först; du ser vad som är fel och vad importen skulle ändra innan du bekräftar. "

@@ -80,3 +80,31 @@ def test_the_readmes_start_command_listens_on_this_machine_only(tmp_path):
         server.terminate()
         output = server.communicate(timeout=30)[0]
     assert "Network URL" not in output and f"localhost:{port}" in output
+
+
+def test_analysts_are_named_by_e_mail_without_regard_to_case_or_by_group():
+    analysts = ["Anna.Analytiker@stockholm.se"]
+    assert access.role_for("anna.analytiker@STOCKHOLM.se", [], analysts) == access.ANALYTIKER
+    assert access.role_for("lasse.lasare@stockholm.se", ["kaa-lasare"], analysts, "kaa-analytiker") == access.LASARE
+    assert access.role_for("ny@stockholm.se", ["x", "kaa-analytiker"], analysts, "kaa-analytiker") == access.ANALYTIKER
+    assert access.role_for("ny@stockholm.se", "kaa-analytiker", [], "kaa-analytiker") == access.ANALYTIKER
+    assert access.role_for(None, None, analysts, None) == access.LASARE
+
+
+AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "test-cookie-secret",
+        "client_id": "kaa", "client_secret": "test-secret",
+        "server_metadata_url": "http://localhost:9/.well-known/openid-configuration"}
+
+
+@pytest.mark.parametrize("page", [None, "pages/ladda-upp.py", "pages/avslut.py"])
+def test_with_sign_in_configured_someone_not_signed_in_sees_only_the_start_view(page):
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.secrets["auth"] = AUTH
+    if page:
+        at.switch_page(page)
+    at.run()
+    assert not at.exception
+    assert [t.value for t in at.title] == ["KAA-statistik"]
+    assert [b.label for b in at.button] == ["Logga in"]
+    assert not at.metric and not at.get("plotly_chart") and not at.sidebar.multiselect
+    assert not at.get("file_uploader")

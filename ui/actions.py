@@ -1,10 +1,37 @@
-"""Changes to the store from the page's buttons: who makes them, and a fault said in Swedish."""
+"""Changes to the store from the page's buttons: who may make them, who made them, a fault said in Swedish."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from kaa import fmt, store
+from kaa import access, fmt, store
+
+ONLY_ANALYSTS = ("Bara analytiker kan importera och ändra källor. Du är inloggad som läsare; be förvaltningen "
+                 "om behörighet om du behöver importera.")
+
+
+def sign_in_configured() -> bool:
+    """Whether the administration has configured sign-in ([auth] in .streamlit/secrets.toml)."""
+    try:
+        return "auth" in st.secrets
+    except FileNotFoundError:  # no secrets.toml at all
+        return False
+
+
+def role() -> str | None:
+    """This session's role, decided on the server: without sign-in the local user (the server listens on
+    this machine only) is an analyst; with sign-in it follows [kaa] in secrets.toml; not signed in, none."""
+    if not sign_in_configured():
+        return access.ANALYTIKER
+    if not st.user.get("is_logged_in"):
+        return None
+    settings = st.secrets.get("kaa", {})
+    return access.role_for(st.user.get("email"), st.user.get("groups"), settings.get("analytiker", ()),
+                           settings.get("analytiker_grupp"))
+
+
+def may_change() -> bool:
+    return role() == access.ANALYTIKER
 
 
 def actor() -> str:
@@ -15,7 +42,11 @@ def actor() -> str:
 
 
 def change_store(change, *args, **kwargs) -> None:
-    """Carry out a store change from a button; a fault is said in Swedish and nothing else happens."""
+    """Carry out a store change from a button, if this session may; a fault is said in Swedish and nothing
+    else happens."""
+    if not may_change():
+        st.error(ONLY_ANALYSTS, icon=":material/lock:")
+        return
     try:
         change(*args, **kwargs)
     except store.StoreError as error:

@@ -13,7 +13,7 @@ from pathlib import Path
 import streamlit as st
 
 from kaa import access, fmt, store
-from ui import filters
+from ui import actions, filters
 
 ROOT = Path(__file__).resolve().parent.parent
 _run = threading.local()  # each script run has its own thread
@@ -38,8 +38,9 @@ def require_entrypoint() -> None:
         st.stop()
 
 
-def pages() -> dict[str, st.Page]:
-    """The dashboard's pages by url path (Översikt's is ""), in the navigation's order."""
+def pages(may_change: bool = True) -> dict[str, st.Page]:
+    """The dashboard's pages by url path (Översikt's is ""), in the navigation's order. Ladda upp is not in the
+    menu of someone who may not change the figures (its URL says why: pages/ladda-upp.py)."""
     listed = [
         st.Page(ROOT / "pages/oversikt.py", title="Översikt", icon=":material/dashboard:", default=True),
         st.Page(ROOT / "pages/uppsok.py", title="Uppsök", icon=":material/person_search:", url_path="uppsok"),
@@ -47,29 +48,44 @@ def pages() -> dict[str, st.Page]:
         st.Page(ROOT / "pages/jamfor.py", title="Jämför jobbtorg", icon=":material/leaderboard:",
                 url_path="jamfor"),
         st.Page(ROOT / "pages/ladda-upp.py", title="Ladda upp", icon=":material/upload_file:",
-                url_path="ladda-upp"),
+                url_path="ladda-upp", visibility="visible" if may_change else "hidden"),
         st.Page(ROOT / "pages/om.py", title="Om statistiken", icon=":material/info:", url_path="om"),
     ]
     return {page.url_path: page for page in listed}
 
 
-def _sign_in_configured() -> bool:
-    try:
-        return "auth" in st.secrets
-    except FileNotFoundError:  # no secrets.toml at all
-        return False
+def _start_view() -> None:
+    """What someone not signed in sees when sign-in is configured: what the tool is, and Logga in."""
+    st.title("KAA-statistik")
+    st.markdown("Statistik om kommunernas aktivitetsansvar (KAA) i Stockholm: hur många unga under 20 år utan "
+                "gymnasieexamen som finns i registret, söks upp, nås, skrivs in och vart de går. Siffrorna "
+                "rör minderåriga, så du behöver logga in med ditt konto i staden.")
+    st.button("Logga in", type="primary", icon=":material/login:", on_click=st.login)
+
+
+def _signed_in_as() -> None:
+    with st.sidebar:
+        name = st.user.get("name") or st.user.get("email") or "inloggad"
+        st.caption(f"Inloggad som {fmt.plain(str(name))} ({actions.role()})")
+        st.button("Logga ut", icon=":material/logout:", on_click=st.logout)
 
 
 def main() -> None:
     st.set_page_config(page_title="KAA-statistik", page_icon=":material/query_stats:", layout="wide")
-    refusal = access.network_refusal(st.get_option("server.address"), _sign_in_configured())
+    signing_in = actions.sign_in_configured()
+    refusal = access.network_refusal(st.get_option("server.address"), signing_in)
     if refusal:
         st.error(refusal, icon=":material/lock:")
         st.stop()
-    by_path = pages()
+    if signing_in and not st.user.get("is_logged_in"):
+        _start_view()
+        st.stop()
+    by_path = pages(actions.may_change())
     ladda_upp = by_path["ladda-upp"]
     page = st.navigation(list(by_path.values()))
     st.html(ROOT / "ui" / "swedish.css")  # Streamlit's own English texts: replaced or hidden
+    if signing_in:
+        _signed_in_as()
     try:
         try:
             filters.sidebar_filters()
