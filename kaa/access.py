@@ -13,7 +13,8 @@ LOCAL_ADDRESSES = ("localhost", "127.0.0.1", "::1")
 
 def is_local(address: str | None) -> bool:
     """Whether a server bound to `address` is reachable from this machine only (empty: every interface)."""
-    return bool(address) and (address.strip().lower() in LOCAL_ADDRESSES or address.strip().startswith("127."))
+    address = (address or "").strip().lower()
+    return address in LOCAL_ADDRESSES or address.startswith("127.")
 
 
 def network_refusal(address: str | None, sign_in_configured: bool) -> str | None:

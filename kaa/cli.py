@@ -64,19 +64,27 @@ class _Parser(argparse.ArgumentParser):
 
 # Argument types: argparse calls them on the text given; a wrong value is one Swedish line (see _Parser.error).
 
+def _digits(text: str) -> int | None:
+    """The number written with the digits 0-9 only (no sign, no other script's digits), or None."""
+    text = text.strip()
+    return int(text) if text.isascii() and text.isdecimal() else None
+
+
 def _whole_number(minimum: int) -> Callable[[str], int]:
     words = "ett positivt heltal" if minimum == 1 else "ett heltal, 0 eller större"
 
     def parse(text: str) -> int:
-        if not (text.strip().isascii() and text.strip().isdecimal()) or int(text) < minimum:
+        number = _digits(text)
+        if number is None or number < minimum:
             raise argparse.ArgumentTypeError(f"ska vara {words}, inte ”{text}”.")
-        return int(text)
+        return number
     return parse
 
 
 def _year(text: str) -> int | str:
     """A year as a number; any other text is kept, and `_table_request` names it with the years there are."""
-    return int(text) if text.strip().isascii() and text.strip().isdecimal() else text
+    number = _digits(text)
+    return text if number is None else number
 
 
 def _names(unknown_kind: str, known: Sequence[str], hint: str) -> Callable[[str], list[str]]:
@@ -335,21 +343,15 @@ def run_sources(args) -> int:
 def run_events(args) -> int:
     from kaa import store
 
+    from kaa import tables
+
     logged = store.events(args.limit)
     if args.format != "markdown":
-        import pandas as pd
-
-        columns = {"at": "tid_utc", "actor": "vem", "action": "handelse", "source_id": "kalla", "sha256": "sha256",
-                   "rows": "rader", "years": "ar", "detail": "anmarkning"}
-        frame = pd.DataFrame(logged, columns=list(columns)).rename(columns=columns)
-        frame["rader"] = frame["rader"].astype("Int64")
-        sys.stdout.write(render(frame, args.format))
+        sys.stdout.write(render(tables.events_data(logged), args.format))
         return 0
     if not logged:
         print("Händelseloggen är tom: inget har importerats eller ändrats.")
         return 0
-    from kaa import tables
-
     shown = tables.events_table(logged, store.ACTION_LABELS).texts()
     lines = ["| " + " | ".join(shown.columns) + " |", "|" + "|".join("---" for _ in shown.columns) + "|"]
     lines += ["| " + " | ".join(row) + " |" for row in shown.itertuples(index=False)]

@@ -211,7 +211,8 @@ def long_table(frame: pd.DataFrame, columns: Sequence[str] | None = None) -> Tab
 
 
 def typed(values: pd.DataFrame, formats: dict[str, str]) -> Table:
-    """A table whose columns `formats` names are numbers written by that `fmt.cell` code (empty stays blank)."""
+    """A table whose columns `formats` names are numbers written by that `fmt.cell` code (the page's grid
+    shows an empty one as –)."""
     values = values.reset_index(drop=True)
     for column in formats:
         values[column] = pd.to_numeric(values[column], errors="coerce").astype("float64")
@@ -245,6 +246,16 @@ def _row_dimension(frame: pd.DataFrame) -> str:
 #: The event log as users read it (page and command line); `rows` is a number, the rest text.
 EVENT_COLUMNS = {"at": "Tid (UTC)", "actor": "Vem", "action": "Händelse", "source_id": "Källa",
                  "sha256": "Fil (SHA-256)", "rows": "Rader", "years": "År", "detail": "Anmärkning"}
+#: The same fields as data (`python -m kaa logg --format csv|json`): plain names, the action as its code.
+EVENT_FIELDS = {"at": "tid_utc", "actor": "vem", "action": "handelse", "source_id": "kalla", "sha256": "sha256",
+                "rows": "rader", "years": "ar", "detail": "anmarkning"}
+
+
+def events_data(events: Sequence[dict]) -> pd.DataFrame:
+    """The store's events as data, newest first: every field in full, rows as whole numbers."""
+    frame = pd.DataFrame(list(events), columns=list(EVENT_FIELDS)).rename(columns=EVENT_FIELDS)
+    frame["rader"] = frame["rader"].astype("Int64")
+    return frame
 
 
 def events_table(events: Sequence[dict], action_labels: dict[str, str]) -> Table:
