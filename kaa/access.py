@@ -42,3 +42,15 @@ def role_for(email: str | None, groups, analysts, analyst_group: str | None = No
     if analyst_group and analyst_group in claimed:
         return ANALYTIKER
     return LASARE
+
+
+def still_signed_in(issued_at, signed_out_at: float | None) -> bool:
+    """Whether a sign-in whose ID token was issued at `issued_at` (its `iat`, whole seconds) outlives the user's
+    last sign-out at `signed_out_at` (seconds; None: never signed out). A sign-out ends every sign-in of that
+    user made up to its second, in every tab and browser; a token without a readable `iat` never outlives one."""
+    if signed_out_at is None:
+        return True
+    try:
+        return int(issued_at) > int(signed_out_at)
+    except (TypeError, ValueError):
+        return False

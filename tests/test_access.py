@@ -108,3 +108,11 @@ def test_with_sign_in_configured_someone_not_signed_in_sees_only_the_start_view(
     assert [b.label for b in at.button] == ["Logga in"]
     assert not at.metric and not at.get("plotly_chart") and not at.sidebar.multiselect
     assert not at.get("file_uploader")
+
+
+def test_a_sign_out_ends_every_sign_in_made_up_to_its_second():
+    assert access.still_signed_in(1_800_000_000, None)
+    assert not access.still_signed_in(1_799_999_990, 1_800_000_000.4)  # another tab's older sign-in
+    assert not access.still_signed_in(1_800_000_000, 1_800_000_000.4)  # the same second: ended, to be safe
+    assert access.still_signed_in(1_800_000_001, 1_800_000_000.4)      # signed in again afterwards
+    assert not access.still_signed_in(None, 1_800_000_000.0) and not access.still_signed_in("x", 1.0)

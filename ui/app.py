@@ -60,6 +60,9 @@ def _start_view() -> None:
     st.markdown("Statistik om kommunernas aktivitetsansvar (KAA) i Stockholm: hur många unga under 20 år utan "
                 "gymnasieexamen som finns i registret, söks upp, nås, skrivs in och vart de går. Siffrorna "
                 "rör minderåriga, så du behöver logga in med ditt konto i staden.")
+    if st.user.get("is_logged_in"):  # signed in here, but signed out since in another tab
+        st.info("Du har loggat ut (i en annan flik eller ett annat fönster). Logga in igen för att fortsätta.",
+                icon=":material/logout:")
     st.button("Logga in", type="primary", icon=":material/login:", on_click=st.login)
 
 
@@ -67,18 +70,21 @@ def _signed_in_as() -> None:
     with st.sidebar:
         name = st.user.get("name") or st.user.get("email") or "inloggad"
         st.caption(f"Inloggad som {fmt.plain(str(name))} ({actions.role()})")
-        st.button("Logga ut", icon=":material/logout:", on_click=st.logout)
+        st.button("Logga ut", icon=":material/logout:", on_click=actions.sign_out)
 
 
 def main() -> None:
     st.set_page_config(page_title="KAA-statistik", page_icon=":material/query_stats:", layout="wide")
     signing_in = actions.sign_in_configured()
     refusal = access.network_refusal(st.get_option("server.address"), signing_in)
-    if refusal:
-        st.error(refusal, icon=":material/lock:")
-        st.stop()
-    if signing_in and not st.user.get("is_logged_in"):
-        _start_view()
+    if refusal or (signing_in and not actions.signed_in()):
+        # Registering the pages without a menu keeps Streamlit from listing the page files in the sidebar
+        # (its fallback before any st.navigation call); no page runs.
+        st.navigation(list(pages(False).values()), position="hidden")
+        if refusal:
+            st.error(refusal, icon=":material/lock:")
+        else:
+            _start_view()
         st.stop()
     by_path = pages(actions.may_change())
     ladda_upp = by_path["ladda-upp"]

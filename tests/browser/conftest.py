@@ -45,22 +45,30 @@ def store_dir(tmp_path_factory) -> Path:
 
 
 @contextlib.contextmanager
-def dashboard_server(store_dir: Path) -> Iterator[str]:
-    """`streamlit run dashboard.py` on a free localhost port, with its own KAA_DATA_DIR."""
-    port = _free_port()
+def dashboard_server(store_dir: Path, secrets: Path | None = None, port: int | None = None,
+                     host: str = "127.0.0.1") -> Iterator[str]:
+    """`streamlit run dashboard.py` on a free localhost port, with its own KAA_DATA_DIR and its own secrets file.
+
+    Without `secrets` the server reads an empty one: a developer's own .streamlit/secrets.toml (sign-in, say)
+    never changes what the tests see.
+    """
+    port = port or _free_port()
+    if secrets is None:
+        secrets = store_dir.parent / f"no-secrets-{port}.toml"
+        secrets.write_text("")
     env = {**os.environ, "KAA_DATA_DIR": str(store_dir)}
     log_path = store_dir.parent / f"streamlit-{port}.log"
     log = open(log_path, "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
+         "--server.address", "127.0.0.1", "--server.headless", "true", "--secrets.files", str(secrets)],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
+    base = f"http://{host}:{port}"
     try:
         deadline = time.time() + 60
         while True:
             try:
-                with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as response:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as response:
                     if response.status == 200:
                         break
             except OSError:
