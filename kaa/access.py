@@ -21,9 +21,11 @@ def network_refusal(address: str | None, sign_in_configured: bool) -> str | None
     """The Swedish sentence a server on the network without sign-in shows instead of the figures, or None."""
     if sign_in_configured or is_local(address):
         return None
-    where = f"nätverksadressen {address}" if address else "alla nätverksadresser"
-    return (f"Instrumentpanelen är startad på {where} men utan inloggning, så den visar ingenting. Den som når "
-            "datorn över nätverket skulle annars se och kunna ändra statistiken. Starta den på den här datorn "
+    everywhere = (address or "").strip() in ("", "0.0.0.0", "::")
+    where = "alla datorns nätverksadresser" if everywhere else f"nätverksadressen {address}"
+    return (f"För förvaltningen: instrumentpanelen är startad på {where} men utan inloggning, så den visar "
+            "ingenting. Den som når datorn över nätverket skulle annars se och kunna ändra statistiken. Starta den "
+            "på den här datorn "
             "(standard: `streamlit run dashboard.py`, som bara lyssnar på localhost), eller konfigurera inloggning "
             "under [auth] i .streamlit/secrets.toml (se README, avsnittet för förvaltningen).")
 
@@ -54,3 +56,18 @@ def still_signed_in(issued_at, signed_out_at: float | None) -> bool:
         return int(issued_at) > int(signed_out_at)
     except (TypeError, ValueError):
         return False
+
+
+#: What [auth] in secrets.toml must give for Logga in (Streamlit's single-provider form).
+AUTH_KEYS = ("redirect_uri", "cookie_secret", "client_id", "client_secret", "server_metadata_url")
+
+
+def auth_problem(auth) -> str | None:
+    """What is missing from the [auth] settings, as a Swedish sentence for the administration; None if nothing."""
+    auth = auth or {}
+    missing = [key for key in AUTH_KEYS if auth.get(key) is None or not str(auth[key]).strip()]
+    if not missing:
+        return None
+    return ("Inloggningen är inte färdigkonfigurerad: avsnittet [auth] i .streamlit/secrets.toml saknar "
+            + ", ".join(missing) + ". Förvaltningen fyller i det som saknas (se README, avsnittet för "
+            "förvaltningen) och startar om instrumentpanelen.")

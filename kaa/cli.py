@@ -200,8 +200,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="visa händelseloggen: vem som importerade, aktiverade, inaktiverade eller tog bort",
         description="Visa lagrets händelselogg, nyast först. Loggen kan bara fyllas på, aldrig ändras.")
     events.set_defaults(func=run_events)
-    events.add_argument("--limit", default=50, type=_whole_number(1), metavar="N",
-                        help="antal händelser (standard 50)")
+    events.add_argument("--limit", type=_whole_number(1), metavar="N",
+                        help="bara de N senaste händelserna (standard: alla)")
     events.add_argument("--format", default="markdown", choices=("markdown", "csv", "json"), metavar="FORMAT",
                         help="markdown (standard, för att läsa), csv eller json (för att bearbeta)")
     for command, text in (("remove", "ta bort en importerad källa för gott"),

@@ -6,6 +6,7 @@ from kaa import extract, fmt, isolate, limits, panels, store, tables
 from ui import actions, app, blocks, data
 
 app.require_entrypoint()
+EVENTS_SHOWN = 50
 
 st.title("Ladda upp registeruttag")
 if not actions.may_change():  # checked on the server: a reader's session never reaches a write below
@@ -107,6 +108,7 @@ if uploaded is not None:
                 st.rerun()
 
 st.header("Importerade källor")
+actions.said_done()
 # The list and its buttons work even when a source's figures cannot be read: that is the way out.
 current = store.sources()
 if not current:
@@ -127,20 +129,25 @@ for source in current:
                    + (" · Varningar vid import: " + fmt.plain(" ".join(source.varningar)) if source.varningar else ""))
         left, right = st.columns(2)
         if left.button("Inaktivera" if source.aktiv else "Aktivera", key=f"toggle-{source.id}"):
-            actions.change_store(store.set_active, source.id, not source.aktiv, actor=actions.actor())
+            actions.change_store(store.set_active, source.id, not source.aktiv, actor=actions.actor(),
+                                 done=f"Källan ”{source.name}” är {'inaktiverad' if source.aktiv else 'aktiverad'}.")
         if right.toggle("Ta bort …", key=f"ask-{source.id}"):
             if right.button("Ja, ta bort källan för gott", type="primary", key=f"delete-{source.id}"):
-                actions.change_store(store.remove, source.id, actor=actions.actor())
+                actions.change_store(store.remove, source.id, actor=actions.actor(),
+                                     done=f"Källan ”{source.name}” är borttagen för gott.")
 
 st.header("Händelser")
 st.caption("Varje import, aktivering, inaktivering och borttagning, nyast först: när, vem, vad, vilken källa, "
            "filens kontrollsumma, rader och år. Loggen kan bara fyllas på; den går inte att ändra här eller någon "
            "annanstans i instrumentpanelen.")
 try:
-    logged = store.events(50)
+    logged, total = store.events(EVENTS_SHOWN), store.event_count()
 except store.StoreError as error:
     st.error(fmt.plain(error), icon=":material/error:")
-    logged = None
+    logged, total = None, 0
+if logged and total > len(logged):
+    st.caption(f"Visar de {fmt.count(len(logged))} senaste av {fmt.count(total)} händelser. Hela loggen: "
+               "`python -m kaa logg` (även `--format csv` eller `--format json`).")
 if logged:
     blocks.show_table(tables.events_table(logged, store.ACTION_LABELS), "Händelser", key="events")
 elif logged is not None:

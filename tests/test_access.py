@@ -25,9 +25,10 @@ def test_only_loopback_addresses_are_local():
 
 
 def test_a_network_address_without_sign_in_is_refused_in_swedish():
-    refusal = access.network_refusal("0.0.0.0", sign_in_configured=False)
-    assert "nätverksadressen 0.0.0.0" in refusal and "utan inloggning" in refusal and "[auth]" in refusal
-    assert "alla nätverksadresser" in access.network_refusal("", sign_in_configured=False)
+    refusal = access.network_refusal("192.0.2.2", sign_in_configured=False)
+    assert "nätverksadressen 192.0.2.2" in refusal and "utan inloggning" in refusal and "[auth]" in refusal
+    for everywhere in ("0.0.0.0", "", "::"):
+        assert "alla datorns nätverksadresser" in access.network_refusal(everywhere, sign_in_configured=False)
     assert access.network_refusal("0.0.0.0", sign_in_configured=True) is None
     assert access.network_refusal("localhost", sign_in_configured=False) is None
 
@@ -44,7 +45,9 @@ def test_the_dashboard_on_the_network_without_sign_in_shows_nothing_but_why(on_t
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
     at.run()
     assert not at.exception
-    assert [e.value for e in at.error] == [access.network_refusal("0.0.0.0", False)]
+    assert [t.value for t in at.title] == ["KAA-statistik"]
+    assert len(at.error) == 1 and at.error[0].value.startswith("Instrumentpanelen är inte öppen här")
+    assert [c.value for c in at.caption] == [access.network_refusal("0.0.0.0", False)]
     assert not at.metric and not at.get("plotly_chart") and not at.sidebar.multiselect
 
 
@@ -116,3 +119,19 @@ def test_a_sign_out_ends_every_sign_in_made_up_to_its_second():
     assert not access.still_signed_in(1_800_000_000, 1_800_000_000.4)  # the same second: ended, to be safe
     assert access.still_signed_in(1_800_000_001, 1_800_000_000.4)      # signed in again afterwards
     assert not access.still_signed_in(None, 1_800_000_000.0) and not access.still_signed_in("x", 1.0)
+
+
+def test_incomplete_sign_in_settings_are_named_for_the_administration():
+    assert access.auth_problem(AUTH) is None
+    problem = access.auth_problem({**AUTH, "cookie_secret": " ", "client_secret": None})
+    assert "saknar cookie_secret, client_secret" in problem and "README" in problem
+    assert "redirect_uri" in access.auth_problem({})
+
+
+def test_with_incomplete_sign_in_settings_the_start_view_says_what_is_missing_and_offers_no_sign_in():
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.secrets["auth"] = {key: value for key, value in AUTH.items() if key != "cookie_secret"}
+    at.run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [access.auth_problem(at.secrets["auth"])]
+    assert not at.button and not at.metric and not at.get("plotly_chart")

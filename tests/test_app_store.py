@@ -9,7 +9,7 @@ import pandas as pd
 import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
-from kaa import store
+from kaa import fmt, store
 from kaa.facts import normalize_facts
 from kaa.store import db
 
@@ -90,6 +90,9 @@ def test_changes_made_on_the_page_are_logged_with_the_page_as_actor():
     at = ladda_upp()
     at.button(key=f"toggle-{outcome.source.id}").click().run()
     assert [s.aktiv for s in store.sources()] == [False]
+    assert [s.value for s in at.success] == [fmt.plain("Källan ”Loggas” är inaktiverad.")]  # once, after the redraw
+    at.run()
+    assert not at.success
     latest = store.events()[0]
     assert latest["action"] == "deactivate" and latest["actor"] == "ej inloggad (webbläsaren)"
     # Ladda upp shows the log, newest first, as text that cannot be edited there.
@@ -170,3 +173,14 @@ def test_the_same_file_again_says_before_any_button_that_nothing_would_change():
     assert any("finns redan" in n and "ändrar ingenting" in n for n in notices), notices
     assert not [b for b in again.button if b.key == "confirm_import"]
     assert len(store.sources()) == 1
+
+
+def test_a_long_event_log_says_how_much_of_it_the_page_shows():
+    outcome = add("Växlas", "e")
+    for _ in range(27):  # 1 import + 54 changes
+        store.set_active(outcome.source.id, False, actor="test")
+        store.set_active(outcome.source.id, True, actor="test")
+    at = ladda_upp()
+    log = next(t for t in at.dataframe if "Händelse" in t.value.columns).value
+    assert len(log) == 50 and store.event_count() == 55
+    assert any("Visar de 50 senaste av 55 händelser" in c.value and "python -m kaa logg" in c.value for c in at.caption)

@@ -534,6 +534,14 @@ def test_the_command_line_shows_the_event_log_with_the_os_user(kaa_data_dir, tmp
     assert all(r["vem"].endswith("(kommandoraden)") for r in records)
     rows = list(csv.DictReader(io.StringIO(kaa("logg", "--format", "csv"))))
     assert [(r["handelse"], r["rader"]) for r in rows] == [("deactivate", "300"), ("import", "300")]
+    # The whole log unless fewer are asked for.
+    source = store.sources()[0].id
+    for _ in range(26):
+        store.set_active(source, True, actor="test")
+        store.set_active(source, False, actor="test")
+    assert len(json.loads(kaa("logg", "--format", "json"))) == 54 == store.event_count()
+    assert [r["handelse"] for r in json.loads(kaa("logg", "--format", "json", "--limit", "2"))] == [
+        "deactivate", "activate"]
 
 
 def test_a_database_of_an_earlier_schema_is_upgraded_in_place_with_its_data(backend):

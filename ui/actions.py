@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -41,6 +43,40 @@ def signed_in() -> bool:
     return access.still_signed_in(st.user.get("iat"), signed_out_at)
 
 
+def auth_problem() -> str | None:
+    """What keeps Logga in from working with the [auth] settings, in Swedish; None when they are complete."""
+    return access.auth_problem(st.secrets.get("auth", {}))
+
+
+def sign_in() -> None:
+    """Logga in. A fault in the settings Streamlit finds only now is said in Swedish on the start view, never
+    as Streamlit's own (English) error page."""
+    try:
+        st.login()
+    except Exception as error:  # noqa: BLE001 - StreamlitAuthError and whatever the provider set-up raises
+        if type(error).__name__ in ("RerunException", "StopException"):
+            raise
+        logging.getLogger("kaa").error("Inloggningen misslyckades: %s", type(error).__name__)
+        st.session_state["sign_in_fault"] = (
+            "Inloggningen kunde inte startas: inställningarna för inloggning under [auth] i .streamlit/secrets.toml "
+            "stämmer inte. Kontakta förvaltningen.")
+
+
+def while_signed_in(make: Callable[[], object], refusal: Callable[[], object]) -> Callable[[], object]:
+    """A download's `data`, made when its button is clicked: by `make`, unless the user has signed out since the
+    page was shown (in any tab); then by `refusal`. The click is handled outside the page's run, where st.user
+    is not at hand, so the identity is taken now and the sign-out registry is read then."""
+    if not sign_in_configured() or not signed_in():
+        return make
+    key, issued_at = _user_key(), st.user.get("iat")
+
+    def checked():
+        with _signed_out_lock:
+            signed_out_at = _signed_out.get(key)
+        return make() if access.still_signed_in(issued_at, signed_out_at) else refusal()
+    return checked
+
+
 def sign_out() -> None:
     """Logga ut: the user's rights end in every open session at once, then Streamlit signs the browser out."""
     if st.user.get("is_logged_in"):
@@ -72,9 +108,9 @@ def actor() -> str:
     return "ej inloggad (webbläsaren)"
 
 
-def change_store(change, *args, **kwargs) -> None:
-    """Carry out a store change from a button, if this session may; a fault is said in Swedish and nothing
-    else happens."""
+def change_store(change, *args, done: str, **kwargs) -> None:
+    """Carry out a store change from a button, if this session may, and say `done` after the page has redrawn
+    (`said_done`); a fault is said in Swedish and nothing else happens."""
     if not may_change():
         st.error(ONLY_ANALYSTS, icon=":material/lock:")
         return
@@ -83,4 +119,12 @@ def change_store(change, *args, **kwargs) -> None:
     except store.StoreError as error:
         st.error(fmt.plain(error), icon=":material/error:")
     else:
+        st.session_state["store_change_done"] = done
         st.rerun()
+
+
+def said_done() -> None:
+    """The last store change's outcome, once."""
+    done = st.session_state.pop("store_change_done", None)
+    if done:
+        st.success(fmt.plain(done), icon=":material/check_circle:")

@@ -60,10 +60,31 @@ def _start_view() -> None:
     st.markdown("Statistik om kommunernas aktivitetsansvar (KAA) i Stockholm: hur många unga under 20 år utan "
                 "gymnasieexamen som finns i registret, söks upp, nås, skrivs in och vart de går. Siffrorna "
                 "rör minderåriga, så du behöver logga in med ditt konto i staden.")
-    if st.user.get("is_logged_in"):  # signed in here, but signed out since in another tab
+    problem = actions.auth_problem() or st.session_state.pop("sign_in_fault", None)
+    if problem:
+        st.error(problem, icon=":material/error:")
+        if actions.auth_problem():
+            return
+    elif st.user.get("is_logged_in"):  # signed in here, but signed out since in another tab
         st.info("Du har loggat ut (i en annan flik eller ett annat fönster). Logga in igen för att fortsätta.",
                 icon=":material/logout:")
-    st.button("Logga in", type="primary", icon=":material/login:", on_click=st.login)
+    st.button("Logga in", type="primary", icon=":material/login:", on_click=actions.sign_in)
+
+
+_refusal_logged = threading.Event()
+
+
+def _refusal_view(refusal: str) -> None:
+    """What a server on the network without sign-in shows: that nothing is shown here, and for the administration
+    why (also said once in the server's log, where whoever started it looks)."""
+    if not _refusal_logged.is_set():
+        _refusal_logged.set()
+        logging.getLogger("kaa").warning("Startad på nätverket utan inloggning: instrumentpanelen visar ingenting. "
+                                         "Konfigurera [auth] i .streamlit/secrets.toml (se README).")
+    st.title("KAA-statistik")
+    st.error("Instrumentpanelen är inte öppen här. Den visar statistik om minderåriga och kräver inloggning när den "
+             "nås över nätverket, men inloggning är inte konfigurerad. Kontakta förvaltningen.", icon=":material/lock:")
+    st.caption(refusal)
 
 
 def _signed_in_as() -> None:
@@ -74,7 +95,8 @@ def _signed_in_as() -> None:
 
 
 def main() -> None:
-    st.set_page_config(page_title="KAA-statistik", page_icon=":material/query_stats:", layout="wide")
+    # The icon is a file of ours: a Material icon would be fetched from Google's font servers by every browser.
+    st.set_page_config(page_title="KAA-statistik", page_icon=str(ROOT / "ui" / "favicon.png"), layout="wide")
     signing_in = actions.sign_in_configured()
     refusal = access.network_refusal(st.get_option("server.address"), signing_in)
     if refusal or (signing_in and not actions.signed_in()):
@@ -82,7 +104,7 @@ def main() -> None:
         # (its fallback before any st.navigation call); no page runs.
         st.navigation(list(pages(False).values()), position="hidden")
         if refusal:
-            st.error(refusal, icon=":material/lock:")
+            _refusal_view(refusal)
         else:
             _start_view()
         st.stop()

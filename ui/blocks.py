@@ -12,7 +12,7 @@ import streamlit as st
 from kaa import export, fmt, masking, panels, schema, store, tables
 from kaa.metrics import Selection
 from kaa.published import target_for
-from ui import data, filters
+from ui import actions, data, filters
 
 PLOTLY_CONFIG = {
     "displaylogo": False,
@@ -64,10 +64,17 @@ def _write(writer, make_table, *args) -> bytes:
     return writer(make_table(), *args)
 
 
+def _signed_out_table() -> tables.Table:
+    """What a download holds when its user has signed out since the page was shown: why, not the figures."""
+    why = "Du har loggat ut. Logga in igen och ladda ner tabellen på nytt."
+    return tables.typed(pd.DataFrame({"Meddelande": [why]}), {})
+
+
 def _downloads(make_table, frame: pd.DataFrame, name: str, what: str, key: str) -> None:
     """CSV and Excel of exactly the table shown under `what`; `make_table` builds it when a button is clicked."""
     footer = [f"Källa: {data.source_line(frame)}", *masking.legend(frame.get(masking.MASKED, ()), store.min_cell())]
     buttons = st.container(horizontal=True)
+    make_table = actions.while_signed_in(make_table, _signed_out_table)
     buttons.download_button(
         "Ladda ner CSV", partial(_write, export.excel_csv, make_table), file_name=_file_name(name),
         mime="text/csv", key=f"download-{key}", icon=":material/download:", on_click="ignore",

@@ -8,7 +8,7 @@ import streamlit as st
 
 from kaa import fmt, metrics, panels, schema, store
 from kaa.metrics import Selection
-from ui import data
+from ui import actions, data
 
 ALLA = "Alla"
 
@@ -61,8 +61,10 @@ def provenance_banner() -> None:
     examples = [s.id for s in store.sources() if s.exempeldata]
     line, example = panels.provenance(data.facts(), chosen_years(sel), examples)
     if example:
-        st.warning("Sidan visar **exempeldata**: påhittade rader (demo-id), inte stadens statistik. Inaktivera "
-                   "källan på sidan Ladda upp för att se de riktiga siffrorna.", icon=":material/science:")
+        fix = ("Inaktivera källan på sidan Ladda upp för att se de riktiga siffrorna." if actions.may_change() else
+               "Be en analytiker inaktivera källan, så visas de riktiga siffrorna.")
+        st.warning("Sidan visar **exempeldata**: påhittade rader (demo-id), inte stadens statistik. " + fix,
+                   icon=":material/science:")
     st.caption("Källa: " + fmt.plain(line))
 
 

@@ -270,13 +270,21 @@ def available_years(facts: pd.DataFrame) -> list[int]:
     return sorted(int(y) for y in facts[schema.AR].unique())
 
 
-def events(limit: int = 50) -> list[dict]:
-    """The newest events of the log, newest first, as plain records for display."""
+def events(limit: int | None = None) -> list[dict]:
+    """The log's events, newest first (the newest `limit` of them; None: all), as plain records for display."""
     with db.reading() as connection:
         if connection is None:
             return []
         query = sa.select(tables.events).order_by(tables.events.c.id.desc()).limit(limit)
         return [dict(row._mapping) for row in connection.execute(query)]
+
+
+def event_count() -> int:
+    """How many events the log holds."""
+    with db.reading() as connection:
+        if connection is None:
+            return 0
+        return int(connection.execute(sa.select(sa.func.count()).select_from(tables.events)).scalar() or 0)
 
 
 def version() -> str:

@@ -201,3 +201,13 @@ def test_upload_import_deactivate_activate_remove_each_act_on_the_first_click(pa
     expect(main).to_contain_text("Inga importerade källor", timeout=30_000)
     assert_no_errors(page)
     screenshot(page, "ladda-upp-efter-borttagning")
+
+
+def test_a_page_asks_nothing_of_any_other_server(page, server):
+    """Nothing leaves the city's network: no fonts, icons or scripts from elsewhere (the favicon is ours)."""
+    asked = []
+    page.on("request", lambda request: asked.append(request.url))
+    open_page(page, f"{server}/avslut")
+    rendered_charts(page, PAGES["avslut"][1])
+    assert asked and all(url.startswith((server, "data:", "blob:")) for url in asked), sorted(
+        {url for url in asked if not url.startswith(server)})

@@ -189,13 +189,18 @@ def test_two_users_signed_in_at_once_each_keep_their_own_identity_and_rights(bro
 
 def test_signing_out_ends_the_rights_in_every_open_tab_at_once(browser, signin):
     base, _ = signin
-    context = browser.new_context(viewport={"width": 1400, "height": 2000}, locale="sv-SE")
+    context = browser.new_context(viewport={"width": 1400, "height": 2000}, locale="sv-SE", accept_downloads=True)
     try:
         first = sign_in(context.new_page(), base, "analytiker")
-        second = open_page(context.new_page(), f"{base}/ladda-upp")  # the same browser: signed in
-        assert second.locator("input[type=file]").count() == 1
+        second = open_page(context.new_page(), f"{base}/")  # the same browser: signed in
+        assert menu(second)[4] == "Ladda upp"
         sign_out(first, base)
         assert_start_view_only(first)
+        # A download clicked in the other tab, whose page was drawn while signed in, holds no figures.
+        with second.expect_download() as download:
+            second.get_by_role("button", name="Ladda ner CSV").first.click()
+        text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+        assert "Du har loggat ut" in text and "8" not in text
         # The other tab's next step (any widget reruns the page) finds the rights gone.
         second.get_by_test_id("stSidebar").get_by_role("radio", name="Kvinna").click()
         wait_until_idle(second)
