@@ -101,7 +101,8 @@ def _names(unknown_kind: str, known: Sequence[str], hint: str) -> Callable[[str]
 def _verksamhet(text: str) -> str:
     verksamhet = {v.lower(): v for v in schema.VERKSAMHET_VALUES}.get(text.strip().lower())
     if verksamhet is None:
-        raise argparse.ArgumentTypeError(f"okänd verksamhet: {text}. Välj ”{schema.HELA_KAA}” eller ”{schema.AIM}”.")
+        raise argparse.ArgumentTypeError(f"okänd verksamhet: {text}. Välj en av "
+                                         + ", ".join(f"”{v}”" for v in schema.VERKSAMHET_VALUES) + ".")
     return verksamhet
 
 
@@ -167,7 +168,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="kommaseparerade dimensioner bland ar, jobbtorg, kon (standard: ar). "
                             "Året ingår alltid; uppdelning på jobbtorg eller kön avslutas med en Totalt-rad.")
     table.add_argument("--verksamhet", default=schema.HELA_KAA, type=_verksamhet, metavar="VERKSAMHET",
-                       help=f"”{schema.HELA_KAA}” (standard) eller ”{schema.AIM}”")
+                       help=f"”{schema.HELA_KAA}” (standard) eller en del av den: "
+                            + ", ".join(f"”{v}”" for v in schema.VERKSAMHET_PARTS))
     table.add_argument("--measures", metavar="MÅTT", default=list(schema.MEASURE_NAMES),
                        type=_names("okänt mått", schema.MEASURE_NAMES, "Se python -m kaa table --help för alla mått."),
                        help="kommaseparerade mått (standard: alla)")
@@ -461,9 +463,16 @@ def run_table(args) -> int:
     facts = store.load_facts()
     sel = _table_request(args, facts)
     by, measures = args.by or [schema.AR], args.measures or list(schema.MEASURE_NAMES)
-    frame, masked, accuracy = metrics.table_parts(facts, by, sel, measures, yoy=args.yoy)
+    frame, masked, accuracy, missing = metrics.table_parts(facts, by, sel, measures, yoy=args.yoy)
     frame = frame.drop(columns="jamfort_med_ar", errors="ignore")
     sys.stdout.write(render(_typed(frame, masked, accuracy, args.format), args.format))
+    if args.format == "markdown":  # what – and the symbols mean, under the table (csv and json are data only)
+        from kaa import masking
+
+        notes = (["Saknas (–): " + " ".join(missing)] if missing else []) + masking.legend(
+            masked.to_numpy().ravel(), sel.min_cell)
+        if notes:
+            sys.stdout.write("\n" + "\n".join(notes) + "\n")
     return 0
 
 

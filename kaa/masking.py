@@ -14,8 +14,10 @@ What a reader is assumed to know (the attacker of the audit in tests/disclosure_
 - sokta = nadda + ej_nadda, and the relations between measures in the README:
   nadda_sysselsatta ≤ nadda, sokta ≤ registrerade, inskrivna ≤ registrerade,
   nyinskrivna ≤ inskrivna, avslutade ≤ inskrivna,
-  avslut_studier + avslut_arbete + avslut_annan ≤ avslutade,
-- Aim ≤ the whole KAA, in every cell.
+  nadda_sysselsatta = nadda_studier + nadda_arbete + nadda_utlandsstudier + nadda_annan,
+  nadda_sysselsatta + nadda_ingen + nadda_okand ≤ nadda,
+  avslut_studier + avslut_arbete + avslut_annan ≤ avslutade, and all seven exit reasons together ≤ avslutade,
+- each verksamhet (Jobbtorg, Aim, Skolslussen), and the three together, ≤ the whole KAA, in every cell.
 
 The guarantee: for every primary cell, every value from 1 to min_cell-1 is possible given
 all of that (an integer solution of all those relations exists with the cell at that
@@ -59,15 +61,18 @@ _KEYS = [schema.AR, schema.VERKSAMHET, "measure"]
 #: Figures that add up exactly; approximate ones ("minst", "ungefär") are in no relation.
 _EXACT = (schema.EXAKT, "härledd")
 #: whole = parts, in every cell and margin.
-EQUALS = (("sokta", ("nadda", "ej_nadda")),)
+EQUALS = (("sokta", ("nadda", "ej_nadda")),
+          ("nadda_sysselsatta", schema.NADDA_SYSSELSATTA))
 #: sum(parts) ≤ whole, in every cell and margin (the README's relations between measures).
 AT_MOST = (
     (("nadda_sysselsatta",), "nadda"),
+    (("nadda_sysselsatta", "nadda_ingen", "nadda_okand"), "nadda"),
     (("sokta",), "registrerade"),
     (("inskrivna",), "registrerade"),
     (("nyinskrivna",), "inskrivna"),
     (("avslutade",), "inskrivna"),
     (("avslut_studier", "avslut_arbete", "avslut_annan"), "avslutade"),
+    (schema.AVSLUT_ORSAKER, "avslutade"),
 )
 SUMMED_NOTE = "Summerad ur källans delar."
 
@@ -193,7 +198,7 @@ def _relations(frame: pd.DataFrame) -> tuple[list, list]:
                 for margin in group[lvl]:
                     members = [pos for *jk, pos in group[3] if jk[side] == margin[side]]
                     add(equal, {margin[2]: -1.0, **{pos: 1.0 for pos in members}})
-    # Between measures and between Aim and the whole, at every cell and margin.
+    # Between measures, and between each verksamhet and the whole, at every cell and margin.
     for (ar, verksamhet, measure, j, k), pos in where.items():
         for whole, parts in EQUALS:
             if measure == whole:
@@ -205,10 +210,13 @@ def _relations(frame: pd.DataFrame) -> tuple[list, list]:
                 found = [where.get((ar, verksamhet, part, j, k)) for part in parts]
                 if None not in found:
                     add(at_most, {pos: -1.0, **{p: 1.0 for p in found}})
-        if verksamhet == schema.AIM:
-            whole = where.get((ar, schema.HELA_KAA, measure, j, k))
-            if whole is not None:
-                add(at_most, {pos: 1.0, whole: -1.0})
+        if verksamhet == schema.HELA_KAA:  # each unit, and the units together, are part of the whole
+            found = [where.get((ar, part, measure, j, k)) for part in schema.VERKSAMHET_PARTS]
+            for part in found:
+                if part is not None:
+                    add(at_most, {part: 1.0, pos: -1.0})
+            if None not in found:
+                add(at_most, {pos: -1.0, **{p: 1.0 for p in found}})
     return equal, at_most
 
 

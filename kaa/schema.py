@@ -40,8 +40,12 @@ JOBBTORG_NAMES = (
 KON_VALUES = ("Kvinna", "Man")
 
 HELA_KAA = "Hela KAA"
+JOBBTORG_VERKSAMHET = "Jobbtorg"
 AIM = "Aim"
-VERKSAMHET_VALUES = (HELA_KAA, AIM)
+SKOLSLUSSEN = "Skolslussen"
+#: The whole KAA and the units that give the support, each a part of the whole (never siblings of it).
+VERKSAMHET_VALUES = (HELA_KAA, JOBBTORG_VERKSAMHET, AIM, SKOLSLUSSEN)
+VERKSAMHET_PARTS = VERKSAMHET_VALUES[1:]
 
 #: Label of the row that sums a grouping, as in the report's tables.
 TOTALT = "Totalt"
@@ -73,6 +77,16 @@ COUNTS = (
             "Sökta ungdomar som fick minst ett kontaktförsök men aldrig svarade. Hit hör också de som hann lämna registret innan de svarade."),
     Measure("nadda_sysselsatta", "Nådda med sysselsättning",
             "Nådda ungdomar som redan studerade, arbetade, studerade utomlands eller hade annan sysselsättning."),
+    Measure("nadda_studier", "Nådda som studerade",
+            "Nådda som när de nåddes studerade i Sverige, i en form som registret inte visar."),
+    Measure("nadda_arbete", "Nådda som arbetade", "Nådda som när de nåddes hade ett arbete."),
+    Measure("nadda_utlandsstudier", "Nådda som studerade utomlands",
+            "Nådda som när de nåddes studerade i ett annat land."),
+    Measure("nadda_annan", "Nådda med annan sysselsättning",
+            "Nådda som när de nåddes hade en annan sysselsättning än studier eller arbete, t.ex. praktik."),
+    Measure("nadda_ingen", "Nådda utan sysselsättning", "Nådda som när de nåddes varken studerade eller arbetade."),
+    Measure("nadda_okand", "Nådda med okänd sysselsättning",
+            "Nådda där det inte antecknades vad de gjorde, eller där det var okänt."),
     Measure("inskrivna", "Inskrivna",
             "Ungdomar som under året tog emot stöd eller en åtgärd inom KAA (inklusive Skolslussen)."),
     Measure("nyinskrivna", "Nyinskrivna",
@@ -85,6 +99,12 @@ COUNTS = (
             "Avslutade som gick vidare till arbete."),
     Measure("avslut_annan", "Avslutade till annan sysselsättning",
             "Avslutade som gick vidare till annan känd sysselsättning än studier eller arbete."),
+    Measure("avslut_jobbtorg_vuxen", "Avslutade vidare till Jobbtorg 20–29",
+            "Avslutade som lämnades över till Jobbtorg Stockholm för 20–29-åringar eller till en annan aktör."),
+    Measure("avslut_flyttat", "Avslutade efter flytt", "Avslutade därför att ungdomen flyttade från Stockholm."),
+    Measure("avslut_fyllt20", "Avslutade vid 20 år",
+            "Avslutade därför att ungdomen fyllde 20 år och inte längre omfattas av aktivitetsansvaret."),
+    Measure("avslut_okand", "Avslutade med okänd orsak", "Avslutade där det inte antecknades vart ungdomen gick."),
     Measure("kontakt_brev", "Brev", "Skickade brev till ungdomar under uppsök."),
     Measure("kontakt_mejl", "Mejl", "Skickade mejl till ungdomar under uppsök."),
     Measure("kontakt_sms", "Sms", "Skickade sms till ungdomar under uppsök."),
@@ -95,6 +115,13 @@ COUNTS = (
 )
 
 KONTAKT_MEASURES = tuple(m.name for m in COUNTS if m.name.startswith("kontakt_"))
+#: What the reached were doing, one count each (nadda_sysselsatta is the first four together).
+NADDA_SYSSELSATTNING = ("nadda_studier", "nadda_arbete", "nadda_utlandsstudier", "nadda_annan", "nadda_ingen",
+                        "nadda_okand")
+NADDA_SYSSELSATTA = NADDA_SYSSELSATTNING[:4]
+#: Every reason a support ends, one count each; together at most avslutade (a reason may be left empty).
+AVSLUT_ORSAKER = ("avslut_studier", "avslut_arbete", "avslut_annan", "avslut_jobbtorg_vuxen", "avslut_flyttat",
+                  "avslut_fyllt20", "avslut_okand")
 
 
 @dataclass(frozen=True)
@@ -123,6 +150,16 @@ SHARES = (
           ("avslut_annan",), "avslutade"),
 )
 
+_COUNT = {m.name: m for m in COUNTS}
+SHARES += tuple(
+    Share("andel_" + name, "Andel " + _COUNT[name].label[0].lower() + _COUNT[name].label[1:],
+          f"{_COUNT[name].label} delat med alla nådda.", (name,), "nadda")
+    for name in NADDA_SYSSELSATTNING)
+SHARES += tuple(
+    Share("andel_" + name, "Andel " + _COUNT[name].label[0].lower() + _COUNT[name].label[1:],
+          f"{_COUNT[name].label} delat med alla avslutade.", (name,), "avslutade")
+    for name in AVSLUT_ORSAKER[3:])
+
 COUNT_NAMES = tuple(m.name for m in COUNTS)
 SHARE_NAMES = tuple(s.name for s in SHARES)
 MEASURE_NAMES = COUNT_NAMES + SHARE_NAMES
@@ -138,6 +175,9 @@ GOOD_DIRECTION = {
     **{name: 0 for name in KONTAKT_MEASURES},
     "andel_nadda": 1, "andel_sysselsatta": 0, "andel_avslutade": 0,
     "andel_studier": 1, "andel_arbete": 1, "andel_studier_arbete": 1, "andel_annan": 0,
+    # What the reached were doing and the other exit reasons describe; none is a goal in itself.
+    **{name: 0 for name in NADDA_SYSSELSATTNING + AVSLUT_ORSAKER[3:]},
+    **{"andel_" + name: 0 for name in NADDA_SYSSELSATTNING + AVSLUT_ORSAKER[3:]},
 }
 
 # --- Accuracy of a published figure -----------------------------------------

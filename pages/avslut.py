@@ -1,4 +1,5 @@
-"""Avslut: where young people went when their support ended, by jobbtorg and year, and Aim on its own."""
+"""Avslut: where young people went when their support ended, by jobbtorg, reason, kön and year, and the units
+(Aim, Skolslussen, Jobbtorg) on their own."""
 
 from dataclasses import replace
 
@@ -37,6 +38,22 @@ count = blocks.measure_choice("Visa antal", {
 }, default="Avslutade", key="antal")
 blocks.per_jobbtorg(count, sel, key="counts")
 
+st.subheader("Vart de avslutade gick")
+st.markdown("Varje avslut har en orsak: studier, arbete, annan sysselsättning, vidare till Jobbtorg 20–29 eller "
+            "en annan aktör, flytt, att ungdomen fyllde 20 år, eller okänd.")
+reasons = ["andel_studier", "andel_arbete", "andel_annan",
+           *(f"andel_{name}" for name in schema.AVSLUT_ORSAKER[3:])]
+split = st.segmented_control("Dela upp", ["Per år", "Per kön"], default="Per år", required=True, key="orsak",
+                             bind="query-params")
+if split == "Per år":
+    exits, exits_note = data.nearest_figures([schema.AR], sel, reasons)
+    figure = data.bar_chart(exits, "matt", schema.AR, f"Avslutade per orsak, andel av alla avslutade, {years}")
+else:
+    exits, exits_note = data.nearest_figures([schema.KON], sel, reasons)
+    figure = data.bar_chart(exits, "matt", schema.KON, f"Avslutade per orsak och kön, andel av alla avslutade, "
+                            f"{years}", facet=schema.AR)
+blocks.panel("Avslutade per orsak", exits, figure, key="exits", note=exits_note)
+
 st.subheader("Insatser per kön")
 st.caption("Ungdomar som tagit emot stöd eller en åtgärd inom KAA (inklusive Skolslussen).")
 insatser, insatser_note = data.nearest_figures([schema.KON], sel, ["inskrivna"])
@@ -46,28 +63,30 @@ blocks.panel(
     key="insatser", note=insatser_note,
 )
 
-st.subheader("Aim – fördjupat stöd")
-st.markdown("Aim är KAA:s verksamhet för unga som behöver mer och längre stöd. Aims ungdomar ingår också i "
-            "siffrorna ovan.")
-# Aim is a deeper look at one part of KAA: its charts are drawn when the reader opens the section (or a link
-# with ?aim=true does), which keeps the page as quick to draw as the others.
-aim = st.expander("Visa Aims inskrivna, avslutade och vart de gick", key="aim", on_change="rerun",
-                  bind="query-params")
-if aim.open:
-    with aim:
-        aim_sel = replace(sel, verksamhet=schema.AIM)
-        aim_counts, aim_counts_note = data.nearest_figures([schema.AR], aim_sel,
-                                                            ["inskrivna", "nyinskrivna", "avslutade"])
+st.subheader("Verksamheterna: Aim, Skolslussen och Jobbtorg")
+st.markdown("Aim är KAA:s verksamhet för unga som behöver mer och längre stöd, Skolslussen hjälper unga tillbaka "
+            "till skolan, och övriga inskrivna får stöd på jobbtorget. Alla ingår också i siffrorna ovan.")
+# The units are a deeper look at parts of KAA: their charts are drawn when the reader opens the section (or a
+# link with ?aim=true does), which keeps the page as quick to draw as the others.
+units = st.expander("Visa verksamheternas inskrivna, avslutade och vart de gick", key="aim",
+                    on_change="rerun", bind="query-params")
+if units.open:
+    with units:
+        unit = st.segmented_control("Verksamhet", [schema.AIM, schema.SKOLSLUSSEN, schema.JOBBTORG_VERKSAMHET],
+                                    default=schema.AIM,
+                                    required=True, key="verksamhet", bind="query-params")
+        unit_sel = replace(sel, verksamhet=unit)
+        unit_counts, unit_counts_note = data.nearest_figures([schema.AR], unit_sel,
+                                                              ["inskrivna", "nyinskrivna", "avslutade"])
         blocks.panel(
-            "Aim – inskrivna och avslutade", aim_counts,
-            data.bar_chart(aim_counts, "matt", schema.AR, f"Aim: inskrivna, nyinskrivna och avslutade, {years}"),
-            key="aim-counts", note=aim_counts_note,
+            f"{unit} – inskrivna och avslutade", unit_counts,
+            data.bar_chart(unit_counts, "matt", schema.AR, f"{unit}: inskrivna, nyinskrivna och avslutade, {years}"),
+            key="aim-counts", note=unit_counts_note,
         )
-        aim_shares, aim_shares_note = data.nearest_figures([schema.AR], aim_sel,
-                                                            ["andel_studier", "andel_arbete", "andel_annan"])
+        unit_shares, unit_shares_note = data.nearest_figures([schema.AR], unit_sel, reasons)
         blocks.panel(
-            "Aim – vart de avslutade gick", aim_shares,
-            data.bar_chart(aim_shares, "matt", schema.AR,
-                        f"Aim: andel av de avslutade till studier, arbete och annan sysselsättning, {years}"),
-            key="aim-shares", note=aim_shares_note,
+            f"{unit} – vart de avslutade gick", unit_shares,
+            data.bar_chart(unit_shares, "matt", schema.AR,
+                           f"{unit}: avslutade per orsak, andel av alla avslutade, {years}"),
+            key="aim-shares", note=unit_shares_note,
         )

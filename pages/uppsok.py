@@ -46,14 +46,21 @@ else:
     )
 
 st.subheader("Vad gör de som nås?")
-st.markdown("När en ungdom nås noteras vad hen gör. Många studerar redan i någon form som inte syns i "
+st.markdown("När en ungdom nås antecknas vad hen gör. Många studerar redan i någon form som inte syns i "
             "registret, arbetar eller är utomlands.")
-occupied, occupied_note = data.nearest_figures([schema.AR], sel, ["andel_sysselsatta"])
-blocks.panel(
-    "Andel nådda som redan hade sysselsättning", occupied,
-    data.bar_chart(occupied, "matt", schema.AR, f"Andel av de nådda som redan hade sysselsättning, {years}"),
-    key="occupied", note=occupied_note,
-)
+doing = ["andel_sysselsatta", *(f"andel_{name}" for name in schema.NADDA_SYSSELSATTNING)]
+split = st.segmented_control("Dela upp", ["Per år", "Per kön"], default="Per år", required=True, key="gor",
+                             bind="query-params")
+if split == "Per år":
+    occupied, occupied_note = data.nearest_figures([schema.AR], sel, doing)
+    figure = data.bar_chart(occupied, "matt", schema.AR, f"Vad de nådda gjorde, andel av alla nådda, {years}")
+else:
+    occupied, occupied_note = data.nearest_figures([schema.KON], sel, doing)
+    figure = data.bar_chart(occupied, "matt", schema.KON, f"Vad de nådda gjorde per kön, andel av alla nådda, "
+                            f"{years}", facet=schema.AR)
+blocks.panel("Vad de nådda gjorde", occupied, figure, key="occupied", note=occupied_note)
+st.caption("Sysselsatta är de som studerade (i Sverige eller utomlands), arbetade eller hade annan "
+           "sysselsättning. Andelen med okänd sysselsättning visar hur ofta det inte antecknades vad de gjorde.")
 
 st.subheader("Kontaktförsök per kanal")
 contacts, contacts_note = data.nearest_figures([schema.AR], sel, list(schema.KONTAKT_MEASURES))

@@ -4,12 +4,12 @@ The audit knows only what a reader of the dashboard and the CLI knows, and nothi
 kaa/masking.py:
 
 - every figure `metrics.table` publishes (the CLI's `python -m kaa table`, and the pages,
-  which lay out the same frames), for every grouping, for both Hela KAA and Aim, for every
+  which lay out the same frames), for every grouping, for Hela KAA and each verksamhet, for every
   jobbtorg and kön filter it is asked to try, with shares and changes from the year before,
 - that a shown count is the sum of its jobbtorg × kön cells, that counts are whole numbers
   of 0 or more, and what the symbols mean (`legend_for`, as the README and the pages say),
-- sokta = nadda + ej_nadda, the README's relations between measures and Aim ≤ the whole KAA,
-  in every cell.
+- sokta = nadda + ej_nadda, the README's relations between measures, and each verksamhet (and the
+  three together) ≤ the whole KAA, in every cell.
 
 From that it builds one integer program over the cells of the audited years and asks,
 with scipy's HiGHS (linprog and milp):
@@ -75,18 +75,23 @@ def old_legend_for(min_cell: int = 5) -> dict:
 
 LEGEND = legend_for()
 
-SUMS = (("sokta", ("nadda", "ej_nadda")),)
+OCCUPIED = ("nadda_studier", "nadda_arbete", "nadda_utlandsstudier", "nadda_annan")
+REASONS = ("avslut_studier", "avslut_arbete", "avslut_annan", "avslut_jobbtorg_vuxen", "avslut_flyttat",
+           "avslut_fyllt20", "avslut_okand")
+SUMS = (("sokta", ("nadda", "ej_nadda")), ("nadda_sysselsatta", OCCUPIED))
 AT_MOST = (
     (("nadda_sysselsatta",), "nadda"),
+    (OCCUPIED + ("nadda_ingen", "nadda_okand"), "nadda"),
     (("sokta",), "registrerade"),
     (("inskrivna",), "registrerade"),
     (("nyinskrivna",), "inskrivna"),
     (("avslutade",), "inskrivna"),
-    (("avslut_studier", "avslut_arbete", "avslut_annan"), "avslutade"),
+    (REASONS, "avslutade"),
 )
 #: The counts a register extract has (kontakt_* are the report's only).
-COUNTS = ("registrerade", "sokta", "nadda", "ej_nadda", "nadda_sysselsatta", "inskrivna", "nyinskrivna",
-          "avslutade", "avslut_studier", "avslut_arbete", "avslut_annan")
+COUNTS = ("registrerade", "sokta", "nadda", "ej_nadda", "nadda_sysselsatta", *OCCUPIED, "nadda_ingen",
+          "nadda_okand", "inskrivna", "nyinskrivna", "avslutade", *REASONS)
+UNITS = ("Jobbtorg", "Aim", "Skolslussen")  # each, and all three together, at most the whole KAA
 
 
 # --- What is published ------------------------------------------------------------------------------
@@ -360,11 +365,16 @@ class Audit:
                 found = [at(m) for m in parts + (whole,)]
                 if None not in found:
                     self._add({**{p: 1.0 for p in found[:-1]}, found[-1]: -1.0}, -INF, 0.0)
-            if verksamhet == schema.AIM:
+            if verksamhet == schema.HELA_KAA:
                 for measure in COUNTS:
-                    aim, whole = at(measure), at(measure, schema.HELA_KAA)
-                    if aim is not None and whole is not None:
-                        self._add({aim: 1.0, whole: -1.0}, -INF, 0.0)
+                    whole, units = at(measure), [at(measure, unit) for unit in UNITS]
+                    if whole is None:
+                        continue
+                    for unit in units:
+                        if unit is not None:
+                            self._add({unit: 1.0, whole: -1.0}, -INF, 0.0)
+                    if None not in units:
+                        self._add({**{u: 1.0 for u in units}, whole: -1.0}, -INF, 0.0)
 
     def _share(self, year, verksamhet, numerators, denominator, cells, value) -> None:
         """A shown share: numerator - share · denominator = 0, within the float's own precision."""

@@ -213,7 +213,7 @@ ERRORS = {
     "unknown measure": (["table", "--measures", "nadda,nådda"], "mått"),
     "unknown dimension": (["table", "--by", "stadsdel"], "dimension"),
     "verksamhet is no dimension": (["table", "--by", "verksamhet"], "dimension"),
-    "unknown verksamhet": (["table", "--verksamhet", "Skolslussen"], "verksamhet"),
+    "unknown verksamhet": (["table", "--verksamhet", "Gymnasiet"], "verksamhet"),
     "unknown flag": (["table", "--bogus"], "okända argument"),
     "unknown format": (["table", "--format", "xml"], "format"),
     "missing value": (["table", "--year"], "saknas"),

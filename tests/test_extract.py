@@ -205,16 +205,35 @@ def test_utf16_from_excel_unicode_text():
 # --- Aggregation, checked against a hand computation -------------------------------------------------
 
 # Worked out by hand from tests/fixtures/extracts/referens.csv (see the comments there per person):
-# 2020: P01..P08, 2021: P01, P09..P12. Aim = verksamhet Aim.
+# 2020: P01..P08, 2021: P01, P09..P12. Each verksamhet counts the rows with that verksamhet.
+_NONE = dict.fromkeys(("nadda_studier", "nadda_arbete", "nadda_utlandsstudier", "nadda_annan", "nadda_ingen",
+                       "nadda_okand", "avslut_jobbtorg_vuxen", "avslut_flyttat", "avslut_fyllt20", "avslut_okand"), 0)
 HAND_TOTALS = {
-    (2020, "Hela KAA"): dict(registrerade=8, sokta=6, nadda=4, ej_nadda=2, nadda_sysselsatta=3, inskrivna=6,
-                             nyinskrivna=3, avslutade=4, avslut_studier=1, avslut_arbete=1, avslut_annan=1),
-    (2020, "Aim"): dict(registrerade=3, sokta=3, nadda=2, ej_nadda=1, nadda_sysselsatta=1, inskrivna=3,
-                        nyinskrivna=1, avslutade=2, avslut_studier=0, avslut_arbete=1, avslut_annan=0),
-    (2021, "Hela KAA"): dict(registrerade=5, sokta=4, nadda=3, ej_nadda=1, nadda_sysselsatta=2, inskrivna=3,
-                             nyinskrivna=2, avslutade=3, avslut_studier=1, avslut_arbete=0, avslut_annan=1),
-    (2021, "Aim"): dict(registrerade=2, sokta=2, nadda=2, ej_nadda=0, nadda_sysselsatta=2, inskrivna=2,
-                        nyinskrivna=1, avslutade=2, avslut_studier=1, avslut_arbete=0, avslut_annan=1),
+    (2020, "Hela KAA"): dict(_NONE, registrerade=8, sokta=6, nadda=4, ej_nadda=2, nadda_sysselsatta=3,
+                             nadda_studier=1, nadda_arbete=1, nadda_utlandsstudier=1, nadda_ingen=1, inskrivna=6,
+                             nyinskrivna=3, avslutade=4, avslut_studier=1, avslut_arbete=1, avslut_annan=1,
+                             avslut_fyllt20=1),
+    (2020, "Jobbtorg"): dict(_NONE, registrerade=2, sokta=1, nadda=1, ej_nadda=0, nadda_sysselsatta=1,
+                             nadda_studier=1, inskrivna=2, nyinskrivna=2, avslutade=1, avslut_studier=1,
+                             avslut_arbete=0, avslut_annan=0),
+    (2020, "Aim"): dict(_NONE, registrerade=3, sokta=3, nadda=2, ej_nadda=1, nadda_sysselsatta=1,
+                        nadda_utlandsstudier=1, nadda_ingen=1, inskrivna=3, nyinskrivna=1, avslutade=2,
+                        avslut_studier=0, avslut_arbete=1, avslut_annan=0, avslut_fyllt20=1),
+    (2020, "Skolslussen"): dict(_NONE, registrerade=1, sokta=1, nadda=0, ej_nadda=1, nadda_sysselsatta=0,
+                                inskrivna=1, nyinskrivna=0, avslutade=1, avslut_studier=0, avslut_arbete=0,
+                                avslut_annan=1),
+    (2021, "Hela KAA"): dict(_NONE, registrerade=5, sokta=4, nadda=3, ej_nadda=1, nadda_sysselsatta=2,
+                             nadda_studier=1, nadda_annan=1, nadda_okand=1, inskrivna=3, nyinskrivna=2,
+                             avslutade=3, avslut_studier=1, avslut_arbete=0, avslut_annan=1, avslut_jobbtorg_vuxen=1),
+    (2021, "Jobbtorg"): dict(_NONE, registrerade=1, sokta=1, nadda=0, ej_nadda=1, nadda_sysselsatta=0,
+                             inskrivna=1, nyinskrivna=1, avslutade=1, avslut_studier=0, avslut_arbete=0,
+                             avslut_annan=0, avslut_jobbtorg_vuxen=1),
+    (2021, "Aim"): dict(_NONE, registrerade=2, sokta=2, nadda=2, ej_nadda=0, nadda_sysselsatta=2,
+                        nadda_studier=1, nadda_annan=1, inskrivna=2, nyinskrivna=1, avslutade=2, avslut_studier=1,
+                        avslut_arbete=0, avslut_annan=1),
+    (2021, "Skolslussen"): dict(_NONE, registrerade=0, sokta=0, nadda=0, ej_nadda=0, nadda_sysselsatta=0,
+                                inskrivna=0, nyinskrivna=0, avslutade=0, avslut_studier=0, avslut_arbete=0,
+                                avslut_annan=0),
 }
 # jobbtorg from the column, else from stadsdel, else Saknar stadsdel.
 HAND_GROUPS = {
@@ -244,8 +263,8 @@ def test_every_group_with_rows_gets_every_measure_zeros_included(reference):
     facts = reference.facts
     for year, groups in HAND_GROUPS.items():
         assert set(map(tuple, facts.loc[facts["ar"] == year, ["jobbtorg", "kon"]].drop_duplicates().values)) == groups
-    assert len(facts) == (7 + 5) * 11 * 2  # groups × measures × (Hela KAA, Aim)
-    assert set(facts["verksamhet"]) == {"Hela KAA", "Aim"}
+    assert len(facts) == (7 + 5) * 21 * 4  # groups × measures × (Hela KAA, Jobbtorg, Aim, Skolslussen)
+    assert set(facts["verksamhet"]) == {"Hela KAA", "Jobbtorg", "Aim", "Skolslussen"}
     assert set(facts["measure"]) == set(HAND_TOTALS[(2020, "Hela KAA")])
     assert facts["kon"].notna().all() and facts["jobbtorg"].notna().all()
 
@@ -254,8 +273,9 @@ def test_single_groups_match_the_hand_computation(reference):
     f = reference.facts
     # P06 (Skärholmen) and P07 (Hägersten-Älvsjö) are both Jobbtorg Skärholmen, Man, 2020.
     skarholmen = {m: fact(f, 2020, "Jobbtorg Skärholmen", "Man", "Hela KAA", m) for m in HAND_TOTALS[(2020, "Aim")]}
-    assert skarholmen == dict(registrerade=2, sokta=2, nadda=1, ej_nadda=1, nadda_sysselsatta=1, inskrivna=2,
-                              nyinskrivna=0, avslutade=2, avslut_studier=0, avslut_arbete=0, avslut_annan=1)
+    assert skarholmen == dict(_NONE, registrerade=2, sokta=2, nadda=1, ej_nadda=1, nadda_sysselsatta=1,
+                              nadda_utlandsstudier=1, inskrivna=2, nyinskrivna=0, avslutade=2, avslut_studier=0,
+                              avslut_arbete=0, avslut_annan=1, avslut_fyllt20=1)
     assert fact(f, 2020, "Jobbtorg Skärholmen", "Man", "Aim", "registrerade") == 1  # P07 only
     # P05 has neither stadsdel nor jobbtorg.
     assert fact(f, 2020, "Saknar stadsdel", "Kvinna", "Hela KAA", "registrerade") == 1
@@ -291,7 +311,11 @@ def test_many_rows_match_an_independent_pandas_computation():
         "inskriven": rng.choice(["ja", "nej"], n),
     })
     frame["avslutad"] = np.where(frame["inskriven"] == "ja", rng.choice(["ja", "nej"], n), "nej")
-    frame["verksamhet"] = np.where(frame["inskriven"] == "ja", rng.choice(["Aim", "Jobbtorg"], n), "")
+    frame["verksamhet"] = np.where(frame["inskriven"] == "ja", rng.choice(["Aim", "Jobbtorg", "Skolslussen", ""], n), "")
+    occupations = ["studier", "arbete", "utlandsstudier", "annan", "ingen", "okänd"]
+    frame["sysselsattning"] = np.where(frame["nadd"] == "ja", rng.choice(occupations + [""], n), "")
+    reasons = ["studier", "arbete", "annan sysselsättning", "vidare till jobbtorg 20–29", "flyttat", "fyllt 20", "okänd"]
+    frame["avslutsorsak"] = np.where(frame["avslutad"] == "ja", rng.choice(reasons + [""], n), "")
     data = frame.to_csv(sep=";", index=False).encode("cp1252")
     result = read_extract(data, "stor.csv")
     assert not result.has_errors, report_lines(result)
@@ -308,16 +332,25 @@ def test_many_rows_match_an_independent_pandas_computation():
         "nadda": (frame["nadd"] == "ja").astype(int),
         "inskrivna": (frame["inskriven"] == "ja").astype(int),
         "avslutade": (frame["avslutad"] == "ja").astype(int),
-        "aim": frame["verksamhet"] == "Aim",
+        "nadda_sysselsatta": frame["sysselsattning"].isin(occupations[:4]).astype(int),
+        **{name: (frame["sysselsattning"] == occupation).astype(int) for name, occupation in zip(
+            ("nadda_studier", "nadda_arbete", "nadda_utlandsstudier", "nadda_annan", "nadda_ingen", "nadda_okand"),
+            occupations)},
+        **{name: (frame["avslutsorsak"] == reason).astype(int) for name, reason in zip(
+            ("avslut_studier", "avslut_arbete", "avslut_annan", "avslut_jobbtorg_vuxen", "avslut_flyttat",
+             "avslut_fyllt20", "avslut_okand"), reasons)},
+        "verksamhet": frame["verksamhet"],
     })
-    for verksamhet, rows in (("Hela KAA", expected), ("Aim", expected[expected["aim"]])):
-        sums = rows.groupby(["ar", "jobbtorg", "kon"])[["registrerade", "sokta", "nadda", "inskrivna", "avslutade"]].sum()
+    measures = [c for c in expected.columns if c not in ("ar", "jobbtorg", "kon", "verksamhet")]
+    units = [("Hela KAA", expected)] + [(unit, expected[expected["verksamhet"] == unit])
+                                        for unit in ("Jobbtorg", "Aim", "Skolslussen")]
+    for verksamhet, rows in units:
+        sums = rows.groupby(["ar", "jobbtorg", "kon"])[measures].sum()
         got = result.facts[result.facts["verksamhet"] == verksamhet].pivot_table(
             index=["ar", "jobbtorg", "kon"], columns="measure", values="value", aggfunc="sum")
         got = got[sums.columns].loc[sums.index]
         np.testing.assert_array_equal(got.to_numpy(), sums.to_numpy())
-    assert "nadda_sysselsatta" not in set(result.facts["measure"])  # no sysselsattning column
-    assert "nyinskrivna" not in set(result.facts["measure"])
+    assert "nyinskrivna" not in set(result.facts["measure"])  # no nyinskriven column
 
 
 # --- Optional columns ------------------------------------------------------------------------------------
@@ -688,7 +721,7 @@ def test_template_is_a_valid_extract():
     # Its only remark: it is example data, which would replace real figures if imported.
     assert result.problem_counts == {("varning", "exempeldata"): 1}, report_lines(result)
     assert result.rows_read == 3 and result.encoding == "utf-8-sig"
-    assert set(result.facts["verksamhet"]) == {"Hela KAA", "Aim"}
+    assert set(result.facts["verksamhet"]) == {"Hela KAA", "Jobbtorg", "Aim", "Skolslussen"}
 
 
 def test_one_real_id_among_demo_ids_is_no_longer_example_data():

@@ -171,7 +171,6 @@ SYSSELSATT = (0, 1, 2, 3)  # studier, arbete, utlandsstudier, annan
 VERKSAMHETER = ("Jobbtorg", "Aim", "Skolslussen")
 VERKSAMHET_CODES = {**dict.fromkeys(("jobbtorg", "jobbtorg unga", "kaa", "jobbtorg ung"), 0),
                     "aim": 1, "skolslussen": 2}
-AIM_CODE = 1
 AVSLUTSORSAKER = ("studier", "arbete", "annan sysselsättning", "vidare till jobbtorg 20–29",
                   "flyttat", "fyllt 20", "okänd")
 AVSLUT_CODES = {

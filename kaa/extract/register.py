@@ -14,8 +14,8 @@ from kaa import characters, schema
 from kaa.arrow import from_numpy, to_numpy
 from kaa.extract.codes import (
     _ALLOWED,
-    AIM_CODE,
     AVSLUT_CODES,
+    AVSLUTSORSAKER,
     BAD,
     BOOL_CODES,
     EMPTY,
@@ -30,7 +30,9 @@ from kaa.extract.codes import (
     SAKNAR_INDEX,
     SYSS_CODES,
     SYSSELSATT,
+    SYSSELSATTNING,
     VERKSAMHET_CODES,
+    VERKSAMHETER,
     _age_code,
     _code_from,
     _jobbtorg_code,
@@ -237,9 +239,10 @@ MEASURE_DEPENDS = {
     "registrerade": (),
     "sokta": ("nadd",), "nadda": ("nadd",), "ej_nadda": ("nadd",),
     "nadda_sysselsatta": ("nadd", "sysselsattning"),
+    **{name: ("nadd", "sysselsattning") for name in schema.NADDA_SYSSELSATTNING},
     "inskrivna": ("inskriven",), "nyinskrivna": ("nyinskriven",),
     "avslutade": ("avslutad",),
-    "avslut_studier": ("avslutsorsak",), "avslut_arbete": ("avslutsorsak",), "avslut_annan": ("avslutsorsak",),
+    **{name: ("avslutsorsak",) for name in schema.AVSLUT_ORSAKER},
 }
 
 
@@ -287,14 +290,19 @@ def _register_facts(coded: dict[str, _Coded], keep: np.ndarray, kalla: str) -> _
 
     # The states each measure needs, one axis per column (an absent column has one state).
     no = np.zeros(0, dtype=np.int64)
+    # A coded column's state is its code + 1, and 0 for an empty cell: sysselsättning's six, avslutsorsak's
+    # seven and verksamhet's three codes each count on their own.
+    def code_state(codes: int) -> Callable[[np.ndarray], np.ndarray]:
+        return lambda c: np.where((c >= 0) & (c < codes), c + 1, 0)
+
     states = {  # axis: (column, number of states, state of each code)
         "nadd": ("nadd", 3, lambda c: np.where((c == NADD_JA) | (c == NADD_NEJ), c, 0)),
-        "syss": ("sysselsattning", 2, lambda c: np.isin(c, SYSSELSATT)),
-        "orsak": ("avslutsorsak", 4, lambda c: np.where((c >= 0) & (c <= 2), c + 1, 0)),
+        "syss": ("sysselsattning", len(SYSSELSATTNING) + 1, code_state(len(SYSSELSATTNING))),
+        "orsak": ("avslutsorsak", len(AVSLUTSORSAKER) + 1, code_state(len(AVSLUTSORSAKER))),
         "inskriven": ("inskriven", 2, lambda c: c == 1),
         "nyinskriven": ("nyinskriven", 2, lambda c: c == 1),
         "avslutad": ("avslutad", 2, lambda c: c == 1),
-        "aim": ("verksamhet", 2, lambda c: c == AIM_CODE),
+        "verk": ("verksamhet", len(VERKSAMHETER) + 1, code_state(len(VERKSAMHETER))),
     }
     shape = [size]
     cell = group
@@ -320,12 +328,15 @@ def _register_facts(coded: dict[str, _Coded], keep: np.ndarray, kalla: str) -> _
 
     measure_states = {
         "registrerade": {}, "sokta": {"nadd": slice(1, 3)}, "nadda": {"nadd": NADD_JA},
-        "ej_nadda": {"nadd": NADD_NEJ}, "nadda_sysselsatta": {"nadd": NADD_JA, "syss": 1},
+        "ej_nadda": {"nadd": NADD_NEJ},
+        "nadda_sysselsatta": {"nadd": NADD_JA, "syss": slice(min(SYSSELSATT) + 1, max(SYSSELSATT) + 2)},
+        **{name: {"nadd": NADD_JA, "syss": state} for state, name in enumerate(schema.NADDA_SYSSELSATTNING, 1)},
         "inskrivna": {"inskriven": 1}, "nyinskrivna": {"nyinskriven": 1}, "avslutade": {"avslutad": 1},
-        "avslut_studier": {"orsak": 1}, "avslut_arbete": {"orsak": 2}, "avslut_annan": {"orsak": 3},
+        **{name: {"orsak": state} for state, name in enumerate(schema.AVSLUT_ORSAKER, 1)},
     }
     measures = [m for m in schema.COUNT_NAMES if m in MEASURE_DEPENDS and set(MEASURE_DEPENDS[m]) <= set(coded)]
-    units = [(schema.HELA_KAA, {})] + ([(schema.AIM, {"aim": 1})] if "verksamhet" in coded else [])
+    units = [(schema.HELA_KAA, {})] + ([(name, {"verk": state}) for state, name in enumerate(VERKSAMHETER, 1)]
+                                       if "verksamhet" in coded else [])
     by_unit = {unit: np.stack([total(counts, **only, **measure_states[m]) for m in measures], axis=1)
                if measures else np.zeros((size, 0), dtype=np.int64) for unit, only in units}
     del counts

@@ -75,7 +75,7 @@ def _tidy(columns: dict[str, pa.ChunkedArray], labels: dict[str, str], rownums: 
     verksamhet = df[schema.VERKSAMHET].map(
         _code_from({_fold(v): i for i, v in enumerate(schema.VERKSAMHET_VALUES)}))
     report(verksamhet == BAD, schema.VERKSAMHET, "okänd kod", "tomt, " + " eller ".join(schema.VERKSAMHET_VALUES),
-           lambda v: f"”{v}” är ingen verksamhet. Förväntat: tomt, Hela KAA eller Aim.")
+           lambda v: f"”{v}” är ingen verksamhet. Förväntat: tomt, {', '.join(schema.VERKSAMHET_VALUES)}.")
     measure = df["measure"].str.lower()
     report(~measure.isin(schema.MEASURE_NAMES), "measure", "okänt mått", "ett mått ur begreppslistan, t.ex. nadda",
            lambda v: f"”{v}” är inget mått. Använd ett av {', '.join(schema.MEASURE_NAMES)}.")
