@@ -352,20 +352,74 @@ class _Protection:
         h.run()
         ok = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
         solution = np.asarray(h.getSolution().col_value) if ok else None
+        propagated = None
         if ok and not _whole(solution):
             solution = self._perturbed(i, target)
             if solution is None:
-                solution = self._integer_solve(np.asarray(h.getSolution().col_value))
+                propagated = self._propagated(i, target)
+                if propagated is None:
+                    solution = self._integer_solve(np.asarray(h.getSolution().col_value))
         h.changeColBounds(i, 0.0, highspy.kHighsInf)
         h.changeColBounds(n + i, 0.0, x[i])
         if self.labelled[i]:
             self._set_label(i, True)
+        if propagated is not None:
+            return propagated
         if solution is None:
             return None
         solution = np.round(solution)
         move = solution[:n] - solution[n:2 * n]
         broken = np.zeros(n, dtype=bool)
         broken[self.slot >= 0] = (solution[2 * n:2 * n + self.k] > 0) | (solution[2 * n + self.k:] > 0)
+        return move, broken
+
+    def _propagated(self, i: int, target: int):
+        """A whole-numbered witness built by hand, for when the LP's vertex is fractional: figure i moves to
+        `target`, and every relation it breaks is mended by moving one more figure the same way (a whole up
+        when its parts rose, a part when a whole must change; already hidden figures first, then the cheapest),
+        until every relation holds. Returns (move, broken labels) like `_solve`, or None if that does not
+        settle (the integer program is tried then). Every relation is checked before the witness is used."""
+        x, n, model = self.model.x, self.n, self.model
+        move = np.zeros(n)
+        move[i] = target - x[i]
+        up = move[i] > 0
+        equal, at_most = model.equal.tocsr(), model.at_most.tocsr()
+        slack = -(at_most @ x)
+        prefer = np.where(self.hidden, 0.0, model.weight)
+
+        def pick(candidates: np.ndarray, need: float) -> int | None:
+            if not up:  # a figure may not go below 0
+                candidates = candidates[x[candidates] + move[candidates] >= need]
+            if len(candidates) == 0:
+                return None
+            return int(candidates[np.lexsort((-(x[candidates] + move[candidates]), prefer[candidates]))[0]])
+
+        sign = 1.0 if up else -1.0
+        for _ in range(4 * n):
+            # gap > 0: a row's parts (coefficient +1) are too high for its whole. Wholes are mended first (the
+            # move spreads to the margins and totals it belongs to); a part is moved only where a whole has
+            # moved and no other row will move a part of it, so no row is mended twice.
+            gaps = (equal @ move, at_most @ move - slack)
+            wrong = (np.abs(gaps[0]) > 1e-9, gaps[1] > 1e-9)
+            found = next(((m, g, rows[0], -1) for m, g, w in zip((equal, at_most), gaps, wrong)
+                          if len(rows := np.flatnonzero(w & ((g > 0) == up)))), None)
+            found = found or next(((m, g, rows[0], 1) for m, g, w in zip((equal, at_most), gaps, wrong)
+                                   if len(rows := np.flatnonzero(w))), None)
+            if found is None:
+                break
+            matrix, gap, r, side = found  # side -1: move the row's whole, +1: one of its parts
+            cols = matrix.indices[matrix.indptr[r]:matrix.indptr[r + 1]]
+            coef = matrix.data[matrix.indptr[r]:matrix.indptr[r + 1]]
+            chosen = pick(cols[coef * side > 0], abs(gap[r]))
+            if chosen is None:
+                return None
+            move[chosen] += sign * abs(gap[r])
+        else:
+            return None
+        if (np.abs(equal @ move) > 1e-9).any() or (at_most @ move > slack + 1e-9).any() or (x + move < -1e-9).any():
+            return None
+        value = x + move
+        broken = self.labelled & ((value < 1) | (value > self.upper))
         return move, broken
 
     def _cost(self) -> np.ndarray:
