@@ -246,6 +246,11 @@ MEASURE_DEPENDS = {
 }
 
 
+#: Verksamheter kept as whole-city counts per year only: split by jobbtorg and kön their counts are mostly small,
+#: and protecting them would hide much and take long; the pages show them per year.
+WHOLE_CITY_UNITS = (schema.JOBBTORG_VERKSAMHET, schema.SKOLSLUSSEN)
+
+
 def _register_facts(coded: dict[str, _Coded], keep: np.ndarray, kalla: str) -> _Pending:
     """Sum the person rows to facts: one row per (ar, jobbtorg, kön, verksamhet, measure).
 
@@ -343,20 +348,38 @@ def _register_facts(coded: dict[str, _Coded], keep: np.ndarray, kalla: str) -> _
     # The groups with rows: where the first measure of Hela KAA (registrerade) is not 0.
     present = np.flatnonzero(by_unit[schema.HELA_KAA][:, 0] > 0) if measures else no
     # Rows in the order (ar, jobbtorg, kön, verksamhet, measure) of the vocabulary: a group's index
-    # grows with (ar, jobbtorg, kön), and the units and measures are laid out in their order.
+    # grows with (ar, jobbtorg, kön), and the units and measures are laid out in their order. Jobbtorg and
+    # Skolslussen follow as whole-city counts per year (WHOLE_CITY_UNITS).
     rank = {v: i for i, v in enumerate(schema.VERKSAMHET_VALUES)}
-    unit_names = sorted(by_unit, key=rank.__getitem__)
+    unit_names = sorted((u for u in by_unit if u not in WHOLE_CITY_UNITS), key=rank.__getitem__)
     values = np.stack([by_unit[unit][present] for unit in unit_names], axis=1)  # group, unit, measure
     per_group = len(unit_names) * len(measures)
     kon = np.repeat(present % n_kon, per_group)
     jobbtorg_index = np.repeat((present // n_kon) % n_jobbtorg, per_group)
     year = np.repeat(present // (n_kon * n_jobbtorg) + first, per_group)
-    return _Pending(_facts_frame, {
+    columns = {
         schema.AR: year.astype("int64"),
         schema.JOBBTORG: np.array(schema.JOBBTORG_NAMES, dtype=object)[jobbtorg_index],
         schema.KON: np.array(schema.KON_VALUES, dtype=object)[kon],
         schema.VERKSAMHET: np.tile(np.repeat(np.array(unit_names, dtype=object), len(measures)), len(present)),
         "measure": np.tile(np.array(measures, dtype=object), len(present) * len(unit_names)),
         "value": values.reshape(-1).astype("float64"),
+    }
+    city = [u for u in WHOLE_CITY_UNITS if u in by_unit]
+    if city and len(present):
+        years = np.unique(present // (n_kon * n_jobbtorg))
+        per_year = {u: by_unit[u].reshape(-1, n_jobbtorg * n_kon, len(measures)).sum(axis=1)[years] for u in city}
+        rows = len(years) * len(city) * len(measures)
+        extra = {
+            schema.AR: np.repeat(years + first, len(city) * len(measures)).astype("int64"),
+            schema.JOBBTORG: np.full(rows, None, dtype=object),
+            schema.KON: np.full(rows, None, dtype=object),
+            schema.VERKSAMHET: np.tile(np.repeat(np.array(city, dtype=object), len(measures)), len(years)),
+            "measure": np.tile(np.array(measures, dtype=object), len(years) * len(city)),
+            "value": np.stack([per_year[u] for u in city], axis=1).reshape(-1).astype("float64"),
+        }
+        columns = {name: np.concatenate([columns[name], extra[name]]) for name in columns}
+    return _Pending(_facts_frame, {
+        **columns,
         "noggrannhet": schema.EXAKT, "kalla": kalla, "anmarkning": "", "source": "", "source_id": "",
     })
