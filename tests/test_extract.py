@@ -245,15 +245,25 @@ HAND_GROUPS = {
 }
 
 
+def _is(column: pd.Series, value) -> pd.Series:
+    return column.isna() if value is None else column == value
+
+
 def fact(facts, ar, jobbtorg, kon, verksamhet, measure) -> float:
-    hit = facts[(facts["ar"] == ar) & (facts["jobbtorg"] == jobbtorg) & (facts["kon"] == kon)
+    hit = facts[(facts["ar"] == ar) & _is(facts["jobbtorg"], jobbtorg) & _is(facts["kon"], kon)
                 & (facts["verksamhet"] == verksamhet) & (facts["measure"] == measure)]
     assert len(hit) == 1, (ar, jobbtorg, kon, verksamhet, measure, len(hit))
     return float(hit["value"].iloc[0])
 
 
 def test_totals_match_the_hand_computation(reference):
-    totals = reference.facts.groupby(["ar", "verksamhet", "measure"])["value"].sum()
+    facts = reference.facts
+    # A measure's city total: its stated total where it has one (kept per margin, or for the whole city only),
+    # else the sum of its jobbtorg × kön cells.
+    stated = facts[facts["jobbtorg"].isna() & facts["kon"].isna()]
+    cells = facts[facts["jobbtorg"].notna() & facts["kon"].notna()]
+    totals = pd.concat([stated, cells[~cells.set_index(["ar", "verksamhet", "measure"]).index.isin(
+        stated.set_index(["ar", "verksamhet", "measure"]).index)]]).groupby(["ar", "verksamhet", "measure"])["value"].sum()
     for (year, verksamhet), expected in HAND_TOTALS.items():
         for measure, value in expected.items():
             assert totals[(year, verksamhet, measure)] == value, (year, verksamhet, measure)
@@ -261,26 +271,33 @@ def test_totals_match_the_hand_computation(reference):
 
 def test_every_group_with_rows_gets_every_measure_zeros_included(reference):
     facts = reference.facts
-    cells = facts[facts["jobbtorg"].notna()]
+    cells = facts[facts["jobbtorg"].notna() & facts["kon"].notna()]
     for year, groups in HAND_GROUPS.items():
         assert set(map(tuple, cells.loc[cells["ar"] == year, ["jobbtorg", "kon"]].drop_duplicates().values)) == groups
-    # groups × measures × (Hela KAA, Aim), and per year the whole city's Jobbtorg and Skolslussen
-    assert len(facts) == (7 + 5) * 21 * 2 + 2 * 21 * 2
+    # groups × 11 measures × (Hela KAA, Aim); the other 10 per jobbtorg (5 and 4 a year), per kön (2 a year) and
+    # for the city; and per year the whole city's Jobbtorg and Skolslussen
+    assert len(facts) == (7 + 5) * 11 * 2 + (5 + 4 + 2 * 2 + 2 * 1) * 10 * 2 + 2 * 21 * 2
     city = facts[facts["verksamhet"].isin(["Jobbtorg", "Skolslussen"])]
     assert city["jobbtorg"].isna().all() and city["kon"].isna().all()
     assert set(facts["verksamhet"]) == {"Hela KAA", "Jobbtorg", "Aim", "Skolslussen"}
     assert set(facts["measure"]) == set(HAND_TOTALS[(2020, "Hela KAA")])
-    broken_down = facts[facts["verksamhet"].isin(["Hela KAA", "Aim"])]
+    broken_down = facts[facts["verksamhet"].isin(["Hela KAA", "Aim"]) & facts["measure"].isin(
+        ["registrerade", "nadda", "nadda_sysselsatta", "avslutade", "avslut_studier"])]
     assert broken_down["kon"].notna().all() and broken_down["jobbtorg"].notna().all()
 
 
 def test_single_groups_match_the_hand_computation(reference):
     f = reference.facts
     # P06 (Skärholmen) and P07 (Hägersten-Älvsjö) are both Jobbtorg Skärholmen, Man, 2020.
-    skarholmen = {m: fact(f, 2020, "Jobbtorg Skärholmen", "Man", "Hela KAA", m) for m in HAND_TOTALS[(2020, "Aim")]}
-    assert skarholmen == dict(_NONE, registrerade=2, sokta=2, nadda=1, ej_nadda=1, nadda_sysselsatta=1,
-                              nadda_utlandsstudier=1, inskrivna=2, nyinskrivna=0, avslutade=2, avslut_studier=0,
-                              avslut_arbete=0, avslut_annan=1, avslut_fyllt20=1)
+    skarholmen = {m: fact(f, 2020, "Jobbtorg Skärholmen", "Man", "Hela KAA", m) for m in HAND_TOTALS[(2020, "Aim")]
+                  if m not in _NONE}
+    assert skarholmen == dict(registrerade=2, sokta=2, nadda=1, ej_nadda=1, nadda_sysselsatta=1, inskrivna=2,
+                              nyinskrivna=0, avslutade=2, avslut_studier=0, avslut_arbete=0, avslut_annan=1)
+    # The other occupations and reasons per jobbtorg (both of Skärholmen's are men) and per kön.
+    assert fact(f, 2020, "Jobbtorg Skärholmen", None, "Hela KAA", "nadda_utlandsstudier") == 1
+    assert fact(f, 2020, "Jobbtorg Skärholmen", None, "Hela KAA", "avslut_fyllt20") == 1
+    assert fact(f, 2020, None, "Man", "Hela KAA", "avslut_fyllt20") == 1
+    assert fact(f, 2020, None, "Kvinna", "Hela KAA", "nadda_ingen") == 1  # P03
     assert fact(f, 2020, "Jobbtorg Skärholmen", "Man", "Aim", "registrerade") == 1  # P07 only
     # P05 has neither stadsdel nor jobbtorg.
     assert fact(f, 2020, "Saknar stadsdel", "Kvinna", "Hela KAA", "registrerade") == 1
@@ -349,13 +366,25 @@ def test_many_rows_match_an_independent_pandas_computation():
     measures = [c for c in expected.columns if c not in ("ar", "jobbtorg", "kon", "verksamhet")]
     units = [("Hela KAA", expected)] + [(unit, expected[expected["verksamhet"] == unit])
                                         for unit in ("Jobbtorg", "Aim", "Skolslussen")]
+    margin_only = [m for m in measures if m.startswith(("nadda_", "avslut_")) and m not in (
+        "nadda_sysselsatta", "avslut_studier", "avslut_arbete", "avslut_annan")]
+    facts = result.facts
     for verksamhet, rows in units:  # Jobbtorg and Skolslussen are kept for the whole city, per year
-        keys = ["ar", "jobbtorg", "kon"] if verksamhet in ("Hela KAA", "Aim") else ["ar"]
-        sums = rows.groupby(keys)[measures].sum()
-        got = result.facts[result.facts["verksamhet"] == verksamhet].pivot_table(
-            index=keys, columns="measure", values="value", aggfunc="sum")
-        got = got[sums.columns].loc[sums.index]
-        np.testing.assert_array_equal(got.to_numpy(), sums.to_numpy())
+        mine = facts[facts["verksamhet"] == verksamhet]
+        split = verksamhet in ("Hela KAA", "Aim")
+        for keys, wanted in ((["ar", "jobbtorg", "kon"], [m for m in measures if m not in margin_only]),
+                             (["ar", "jobbtorg"], margin_only), (["ar", "kon"], margin_only), (["ar"], measures)):
+            if not split and keys != ["ar"]:
+                continue
+            at = mine[mine[[c for c in ("jobbtorg", "kon") if c in keys]].notna().all(axis=1)
+                      & mine[[c for c in ("jobbtorg", "kon") if c not in keys]].isna().all(axis=1)]
+            if split and keys == ["ar"]:
+                wanted = margin_only
+            sums = rows.groupby(keys)[wanted].sum()
+            got = at[at["measure"].isin(wanted)].pivot_table(index=keys, columns="measure", values="value",
+                                                              aggfunc="sum")
+            got = got[sums.columns].loc[sums.index]
+            np.testing.assert_array_equal(got.to_numpy(), sums.to_numpy(), err_msg=f"{verksamhet} {keys}")
     assert "nyinskrivna" not in set(result.facts["measure"])  # no nyinskriven column
 
 

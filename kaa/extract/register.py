@@ -246,6 +246,10 @@ MEASURE_DEPENDS = {
 }
 
 
+#: Measures kept per jobbtorg and per kön (and for the whole city), not per jobbtorg × kön: what the reached were
+#: doing and the exit reasons beyond the three the report has. Split both ways their counts are mostly small;
+#: the pages show them per year, kön or jobbtorg.
+MARGIN_MEASURES = schema.NADDA_SYSSELSATTNING + schema.AVSLUT_ORSAKER[3:]
 #: Verksamheter kept as whole-city counts per year only: split by jobbtorg and kön their counts are mostly small,
 #: and protecting them would hide much and take long; the pages show them per year.
 WHOLE_CITY_UNITS = (schema.JOBBTORG_VERKSAMHET, schema.SKOLSLUSSEN)
@@ -379,7 +383,28 @@ def _register_facts(coded: dict[str, _Coded], keep: np.ndarray, kalla: str) -> _
             "value": np.stack([per_year[u] for u in city], axis=1).reshape(-1).astype("float64"),
         }
         columns = {name: np.concatenate([columns[name], extra[name]]) for name in columns}
+    columns = _to_margins(columns, MARGIN_MEASURES)
     return _Pending(_facts_frame, {
         **columns,
         "noggrannhet": schema.EXAKT, "kalla": kalla, "anmarkning": "", "source": "", "source_id": "",
     })
+
+
+def _to_margins(columns: dict[str, np.ndarray], names: tuple[str, ...]) -> dict[str, np.ndarray]:
+    """The rows of the `names` measures summed to their per-jobbtorg and per-kön margins and the total, per
+    year and verksamhet, in place of their jobbtorg × kön cells."""
+    fine = np.isin(columns["measure"], names) & np.array([j is not None for j in columns[schema.JOBBTORG]])
+    if not fine.any():
+        return columns
+    sums: dict[tuple, float] = {}
+    for ar, jobbtorg, kon, verksamhet, measure, value in zip(*(columns[c][fine] for c in (
+            schema.AR, schema.JOBBTORG, schema.KON, schema.VERKSAMHET, "measure", "value"))):
+        for key in ((ar, jobbtorg, None, verksamhet, measure), (ar, None, kon, verksamhet, measure),
+                    (ar, None, None, verksamhet, measure)):
+            sums[key] = sums.get(key, 0.0) + value
+    keys = list(sums)
+    coarse = {schema.AR: np.array([k[0] for k in keys], dtype="int64"),
+              **{c: np.array([k[i] for k in keys], dtype=object)
+                 for i, c in ((1, schema.JOBBTORG), (2, schema.KON), (3, schema.VERKSAMHET), (4, "measure"))},
+              "value": np.array(list(sums.values()), dtype="float64")}
+    return {c: np.concatenate([columns[c][~fine], coarse[c]]) for c in columns}
