@@ -33,8 +33,8 @@ pair-by-pair ratios ours / DuckDB:
 
 DuckDB's work: read_csv(encoding='latin-1', all_varchar) into an in-memory table, empty required values,
 the year range, the duplicate-person check (same ar + person_id twice), the distinct-code check of every
-coded column and the GROUP BY (ar, jobbtorg, kon) with jobbtorg derived from stadsdel, for Hela KAA
-and Aim. It prints no notices and stores nothing; ours writes its sums to the store (SQLite by default; on PostgreSQL the
+coded column and the GROUP BY (ar, jobbtorg, kon) with jobbtorg derived from stadsdel and its margins, for
+every verksamhet, kept as ours keeps them (see SPLIT_UNITS). It prints no notices and stores nothing; ours writes its sums to the store (SQLite by default; on PostgreSQL the
 server's own CPU time is not in our process's accounting, its wall time is). The in-process results
 must be equal, every (ar, jobbtorg, kon, verksamhet, measure) count, or the script stops.
 Seconds are for this machine only; the ratios compare across machines.
@@ -70,6 +70,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from kaa.extract.codes import AVSLUTSORSAKER, JA_NEJ, SYSSELSATTNING, VERKSAMHETER  # noqa: E402
+from kaa.extract.register import MARGIN_MEASURES  # noqa: E402
 RSS_GOAL_MB = 600
 RATIO_GOAL = 1.0
 YEARS = "2016-2025"
@@ -86,9 +87,17 @@ MEASURES = {
     "ej_nadda": [("nadd", ("nej",))],
     "nadda_sysselsatta": [("nadd", ("ja",)), ("sysselsattning", SYSSELSATTNING[:4])],
     "inskrivna": [("inskriven", ("ja",))], "nyinskrivna": [("nyinskriven", ("ja",))],
-    "avslutade": [("avslutad", ("ja",))], "avslut_studier": [("avslutsorsak", ("studier",))],
-    "avslut_arbete": [("avslutsorsak", ("arbete",))], "avslut_annan": [("avslutsorsak", ("annan sysselsättning",))],
+    **{f"nadda_{name}": [("nadd", ("ja",)), ("sysselsattning", (code,))] for name, code in zip(
+        ("studier", "arbete", "utlandsstudier", "annan", "ingen", "okand"), SYSSELSATTNING)},
+    "avslutade": [("avslutad", ("ja",))],
+    **{name: [("avslutsorsak", (code,))] for name, code in zip(
+        ("avslut_studier", "avslut_arbete", "avslut_annan", "avslut_jobbtorg_vuxen", "avslut_flyttat",
+         "avslut_fyllt20", "avslut_okand"), AVSLUTSORSAK)},
 }
+# How ours keeps them (kaa.extract.register): Hela KAA and Aim per jobbtorg × kön, except MARGIN_MEASURES per
+# jobbtorg, per kön and for the city; Jobbtorg and Skolslussen for the city only.
+SPLIT_UNITS = (("Hela KAA", None), ("Aim", "Aim"))
+CITY_UNITS = (("Jobbtorg", "Jobbtorg"), ("Skolslussen", "Skolslussen"))
 HEADLINE = ("registrerade", "nadda", "inskrivna", "avslutade")
 
 
@@ -108,7 +117,9 @@ def duckdb_plan() -> dict:
              "stadsdel": tuple(mapping), "jobbtorg": (*dict.fromkeys(mapping.values()), SAKNAR),
              "nadd": JA_NEJ, "sysselsattning": SYSSELSATTNING, "inskriven": JA_NEJ, "nyinskriven": JA_NEJ,
              "verksamhet": VERKSAMHETER, "avslutad": JA_NEJ, "avslutsorsak": AVSLUTSORSAK}
-    return {"mapping": mapping, "codes": codes, "measures": MEASURES, "last_year": LAST_YEAR, "saknar": SAKNAR}
+    return {"mapping": mapping, "codes": codes, "measures": MEASURES, "last_year": LAST_YEAR, "saknar": SAKNAR,
+            "units": [*SPLIT_UNITS, *CITY_UNITS], "city_units": [u for u, _ in CITY_UNITS],
+            "margin_measures": list(MARGIN_MEASURES)}
 
 
 # --- The children: each a `python -c` script; the clock starts on its first line ------------------------
@@ -137,17 +148,27 @@ t3 = time.perf_counter()
 con.execute("CREATE TABLE m (stadsdel VARCHAR, jobbtorg VARCHAR)")
 con.executemany("INSERT INTO m VALUES (?, ?)", list(plan["mapping"].items()))
 
-def cond(conditions, aim):
+def cond(conditions, verksamhet):
     parts = [f"{c} IN ({', '.join(repr(v) for v in values)})" for c, values in conditions]
-    return " AND ".join(parts + ["verksamhet = 'Aim'"] * aim) or "true"
+    return " AND ".join(parts + [f"verksamhet = '{verksamhet}'"] * bool(verksamhet)) or "true"
 
-units = (("Hela KAA", False), ("Aim", True))
-aggregates = ", ".join(f"count(*) FILTER (WHERE {cond(conds, aim)})" for _, aim in units
+units = plan["units"]
+aggregates = ", ".join(f"count(*) FILTER (WHERE {cond(conds, verksamhet)})" for _, verksamhet in units
                        for conds in plan["measures"].values())
-rows = con.execute(f"SELECT CAST(t.ar AS INTEGER), coalesce(t.jobbtorg, m.jobbtorg, '{plan['saknar']}'), t.kon, "
-                   f"{aggregates} FROM t LEFT JOIN m ON t.stadsdel = m.stadsdel GROUP BY ALL").fetchall()
+# Cells, the margins per jobbtorg and per kön, and the city (GROUPING: 0, 1, 2, 3), kept as ours keeps them.
+rows = con.execute(f"SELECT CAST(t.ar AS INTEGER) AS a, coalesce(t.jobbtorg, m.jobbtorg, '{plan['saknar']}') AS j, "
+                   f"t.kon AS k, GROUPING(j, k), {aggregates} FROM t LEFT JOIN m ON t.stadsdel = m.stadsdel "
+                   "GROUP BY GROUPING SETS ((a, j, k), (a, j), (a, k), (a))").fetchall()
 names = [(unit, m) for unit, _ in units for m in plan["measures"]]
-cells = {f"{a}|{j}|{k}|{unit}|{m}": x for a, j, k, *counts in rows for (unit, m), x in zip(names, counts) if x}
+margins, city = set(plan["margin_measures"]), set(plan["city_units"])
+
+def kept(level, unit, m):
+    if unit in city:
+        return level == 3
+    return level > 0 if m in margins else level == 0
+
+cells = {f"{a}|{j}|{k}|{unit}|{m}": x for a, j, k, level, *counts in rows
+         for (unit, m), x in zip(names, counts) if x and kept(level, unit, m)}
 t4 = time.perf_counter()
 print(json.dumps({"startup": w0 - float(sys.argv[2]), "imports": t1 - t0, "work": t4 - t1,
                   "phases": {"read": t2 - t1, "check": t3 - t2, "sum": t4 - t3},
@@ -160,6 +181,7 @@ t0, w0 = time.perf_counter(), time.time()
 import contextlib, io, json, sys
 import kaa.cli, kaa.extract  # what `python -m kaa import` loads before it reads (the store: meanwhile, below)
 from kaa import extract
+from kaa.extract import pipeline  # where read_extract looks up its steps
 t1 = time.perf_counter()
 spent, results = {}, []
 
@@ -177,8 +199,8 @@ def timed(module, name, key):
             spent[key] = spent.get(key, 0.0) + time.perf_counter() - start
     setattr(module, name, run)
 
-for module, name, key in ((extract, "read_extract", "extract"), (extract, "_read_csv", "read"),
-                          (extract, "_register_facts", "sum")):
+for module, name, key in ((extract, "read_extract", "extract"), (pipeline, "_read_csv", "read"),
+                          (pipeline, "_register_facts", "sum")):
     timed(module, name, key)
 load_store = kaa.cli._load_store
 
