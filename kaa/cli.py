@@ -139,7 +139,8 @@ Format:
             En uppgift som inte finns är en tom cell, aldrig 0.
   json      en lista med en post per rad; saknade uppgifter är null.
   markdown  en läsbar tabell med svensk talformatering; saknade uppgifter visas som –,
-            ungefärliga antal med sitt förbehåll (minst 6 800).
+            ungefärliga antal med sitt förbehåll (minst 6 800). Under tabellen står varför
+            uppgifter saknas och vad tecknen för dolda tal betyder.
 
 --yoy lägger till <kolumn>_forandring för varje mått: skillnaden mot samma grupp
 föregående år som finns i data (antal i personer, andelar som decimalbråk, så -0.0426
@@ -461,9 +462,16 @@ def run_table(args) -> int:
     facts = store.load_facts()
     sel = _table_request(args, facts)
     by, measures = args.by or [schema.AR], args.measures or list(schema.MEASURE_NAMES)
-    frame, masked, accuracy = metrics.table_parts(facts, by, sel, measures, yoy=args.yoy)
+    frame, masked, accuracy, missing = metrics.table_parts(facts, by, sel, measures, yoy=args.yoy)
     frame = frame.drop(columns="jamfort_med_ar", errors="ignore")
     sys.stdout.write(render(_typed(frame, masked, accuracy, args.format), args.format))
+    if args.format == "markdown":  # what – and the symbols mean, under the table (csv and json are data only)
+        from kaa import masking
+
+        notes = (["Saknas (–): " + " ".join(missing)] if missing else []) + masking.legend(
+            masked.to_numpy().ravel(), sel.min_cell)
+        if notes:
+            sys.stdout.write("\n" + "\n".join(notes) + "\n")
     return 0
 
 

@@ -360,7 +360,8 @@ def relative_change(change: float, current: float) -> float:
 
 def table_parts(facts: pd.DataFrame, by: Sequence[str] = (schema.AR,), sel: Selection = Selection(),
                 measures: Sequence[str] | None = None, yoy: bool = False):
-    """The wide table with what goes with each cell: (table, labels, accuracy).
+    """The wide table with what goes with each cell: (table, labels, accuracy, missing), where missing is
+    the distinct reasons, in Swedish, why shown cells are missing (–).
 
     Change is computed against the previous year present in the data, even when
     that year is not among the selected ones. Hidden small cells are NaN in the
@@ -383,7 +384,10 @@ def table_parts(facts: pd.DataFrame, by: Sequence[str] = (schema.AR,), sel: Sele
         extras = [extra[keep].reset_index(drop=True) for extra in extras]
     labels, accuracy = (extra[measures].fillna("").reindex(columns=frame.columns, fill_value="")
                         for extra in extras)
-    return frame, labels, accuracy
+    shown = long[long["measure"].isin(measures) & long["value"].isna() & (long[MASKED] == "")
+                 & (long[schema.AR].isin(sel.years) if sel.years is not None else True)]
+    missing = reasons.sentences(reasons.of_cells(shown["orsaker"]))
+    return frame, labels, accuracy, missing
 
 
 def table(facts: pd.DataFrame, by: Sequence[str] = (schema.AR,), sel: Selection = Selection(),
@@ -392,5 +396,5 @@ def table(facts: pd.DataFrame, by: Sequence[str] = (schema.AR,), sel: Selection 
 
     With `masks=True` the result is (table, labels); see `table_parts`.
     """
-    frame, labels, _ = table_parts(facts, by, sel, measures, yoy)
+    frame, labels, _, _ = table_parts(facts, by, sel, measures, yoy)
     return (frame, labels) if masks else frame
