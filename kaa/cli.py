@@ -140,7 +140,8 @@ Format:
             En uppgift som inte finns är en tom cell, aldrig 0.
   json      en lista med en post per rad; saknade uppgifter är null.
   markdown  en läsbar tabell med svensk talformatering; saknade uppgifter visas som –,
-            ungefärliga antal med sitt förbehåll (minst 6 800).
+            ungefärliga antal med sitt förbehåll (minst 6 800). Under tabellen står varför
+            uppgifter saknas och vad tecknen för dolda tal betyder.
 
 --yoy lägger till <kolumn>_forandring för varje mått: skillnaden mot samma grupp
 föregående år som finns i data (antal i personer, andelar som decimalbråk, så -0.0426

@@ -197,6 +197,16 @@ def test_markdown_missing_is_a_dash_and_changes_are_signed(run):
     totalt_2020 = next(line for line in lines if line.startswith("| 2020 | Totalt |"))
     assert "\u2212688" in totalt_2020
     assert "\u22122,1\u00a0procentenheter" in totalt_2020
+    # Why: the report gives registrerade per kön for 2020 only.
+    assert lines[-2:] == ["", "Saknas (–): Källan redovisar inte registrerade per kön för 2019."]
+
+
+def test_markdown_says_why_under_the_table_csv_and_json_stay_data(run):
+    args = ("table", "--by", "jobbtorg", "--year", "2020", "--measures", "sokta,kontakt_brev,andel_studier")
+    text = ok(run(*args))
+    assert text.splitlines()[-1] == "Saknas (–): Källan redovisar inte sökta och brev per jobbtorg för 2020."
+    assert ok(run(*args, "--format", "csv")).splitlines()[-1].startswith("2020,Totalt,5028,6800,")
+    assert json.loads(ok(run(*args, "--format", "json")))[0]["sokta"] is None
 
 
 def test_markdown_keeps_the_qualifier_of_approximate_counts_csv_the_number(run):
