@@ -155,10 +155,10 @@ SHARES += tuple(
     Share("andel_" + name, "Andel " + _COUNT[name].label[0].lower() + _COUNT[name].label[1:],
           f"{_COUNT[name].label} delat med alla nådda.", (name,), "nadda")
     for name in NADDA_SYSSELSATTNING)
-SHARES += tuple(
-    Share("andel_" + name, "Andel " + _COUNT[name].label[0].lower() + _COUNT[name].label[1:],
-          f"{_COUNT[name].label} delat med alla avslutade.", (name,), "avslutade")
-    for name in AVSLUT_ORSAKER[3:])
+SHARES += tuple(  # worded like andel_studier ("Andel till studier"): the exit, not "avslutade" again
+    Share("andel_" + name, label, f"{_COUNT[name].label} delat med alla avslutade.", (name,), "avslutade")
+    for name, label in zip(AVSLUT_ORSAKER[3:], ("Andel vidare till Jobbtorg 20–29", "Andel efter flytt",
+                                                 "Andel vid 20 år", "Andel med okänd orsak")))
 
 COUNT_NAMES = tuple(m.name for m in COUNTS)
 SHARE_NAMES = tuple(s.name for s in SHARES)
