@@ -693,3 +693,51 @@ def test_python_m_kaa_import_never_imports_pandas(kaa_data_dir, tmp_path):
     pd.testing.assert_frame_equal(stored.sort_values(list(stored.columns[:5])).reset_index(drop=True),
                                   expected.sort_values(list(expected.columns[:5])).reset_index(drop=True),
                                   check_dtype=False)
+
+
+def _page_table(page: str, params: dict[str, str], panel: str) -> pd.DataFrame:
+    """The Tabell of one panel of a page, opened as a click would open it."""
+    at = AppTest.from_file(str(REPO_ROOT / "dashboard.py"), default_timeout=120)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page(page).run()
+    at.session_state[f"tabs-{panel}"] = "Tabell"
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return dataframe_with(at, "Mått", "Täljare (antal)")
+
+
+@pytest.mark.parametrize("page, params, panel, column, wanted, codes", [
+    ("pages/avslut.py", {"orsak": "Per kön"}, "exits", "avslutsorsak", ("avslutad", ("ja",)), {
+        "Andel till studier": ("studier",), "Andel till arbete": ("arbete",),
+        "Andel till annan sysselsättning": ("annan sysselsättning",),
+        "Andel vidare till Jobbtorg 20–29": ("vidare till jobbtorg 20–29",), "Andel efter flytt": ("flyttat",),
+        "Andel vid 20 år": ("fyllt 20",), "Andel med okänd orsak": ("okänd",)}),
+    ("pages/uppsok.py", {"gor": "Per kön"}, "occupied", "sysselsattning", ("nadd", ("ja",)), {
+        "Andel nådda med sysselsättning": ("studier", "arbete", "utlandsstudier", "annan"),
+        "Andel nådda som studerade": ("studier",), "Andel nådda som arbetade": ("arbete",),
+        "Andel nådda som studerade utomlands": ("utlandsstudier",),
+        "Andel nådda med annan sysselsättning": ("annan",), "Andel nådda utan sysselsättning": ("ingen",),
+        "Andel nådda med okänd sysselsättning": ("okänd",)}),
+])
+def test_every_exit_reason_and_occupation_per_kon_is_counted_as_in_the_file(page, params, panel, column, wanted,
+                                                                             codes):
+    """Imported, then read off the page's table: each shown share's counts equal a count made from the rows."""
+    data = demo_bytes(4000, [2021, 2022], seed=1)
+    rows = read_csv_rows(data)
+    store.import_extract(read_extract(data, "demo.csv"), data, "demo.csv", "Demo")
+    table = _page_table(page, params, panel)
+    base = rows[rows[wanted[0]].isin(wanted[1])]
+    shown = 0
+    for (year, kon), group in list(base.groupby(["ar", "kon"])) + [((y, "Totalt"), g) for y, g in base.groupby("ar")]:
+        for label, accepted in codes.items():
+            row = table[(table["År"] == year) & (table["Kön"] == kon) & (table["Mått"] == label)]
+            assert len(row) == 1, (year, kon, label)
+            if "Dold uppgift" in row and row["Dold uppgift"].iloc[0]:  # a hidden small count: not shown
+                assert pd.isna(row["Täljare (antal)"].iloc[0])
+                continue
+            shown += 1
+            assert row["Täljare (antal)"].iloc[0] == group[column].isin(accepted).sum(), (year, kon, label)
+            assert row["Nämnare (antal)"].iloc[0] == len(group), (year, kon, label)
+    assert shown >= len(codes) * 6 * 3 // 4  # most of 2 years × (2 kön + Totalt)

@@ -14,7 +14,7 @@ from .conftest import open_page, screenshot, wait_until_idle
 PAGES = {  # url path: (title, charts on the page with the embedded data); Översikt is the root
     "": ("KAA i Stockholm – översikt", 1),
     "uppsok": ("Uppsök", 4),
-    "avslut": ("Avslut", 3),  # and Aim's two when its section is opened
+    "avslut": ("Avslut", 4),  # and the verksamhet section's two when it is opened
     "jamfor": ("Jämför jobbtorg", 2),
     "ladda-upp": ("Ladda upp registeruttag", 0),
     "om": ("Om statistiken", 0),
@@ -130,18 +130,18 @@ def test_jobbtorg_filter_changes_the_charts(page, server):
     assert "Kista" in page.url
 
 
-def test_aims_section_draws_its_charts_when_opened_and_a_link_keeps_it_open(page, server):
+def test_the_verksamhet_section_draws_its_charts_when_opened_and_a_link_keeps_it_open(page, server):
     open_page(page, f"{server}/avslut?ar=2019&ar=2020")
-    assert len(rendered_charts(page, 3)) == 3
-    page.get_by_text("Visa Aims inskrivna, avslutade och vart de gick").click()
+    assert len(rendered_charts(page, 4)) == 4
+    page.get_by_text("Visa verksamheternas inskrivna, avslutade och vart de gick").click()
     wait_until_idle(page)
-    drawn = rendered_charts(page, 5)
-    assert drawn[3]["title"].startswith("Aim: inskrivna, nyinskrivna och avslutade")
-    assert drawn[4]["title"].startswith("Aim: andel av de avslutade till studier")
-    assert "308" in drawn[3]["labels"]  # Aim's inskrivna 2019, as in the report
+    drawn = rendered_charts(page, 6)
+    assert drawn[4]["title"].startswith("Aim: inskrivna, nyinskrivna och avslutade")
+    assert drawn[5]["title"].startswith("Aim: avslutade per orsak")
+    assert "308" in drawn[4]["labels"]  # Aim's inskrivna 2019, as in the report
     assert "aim=true" in page.url
     open_page(page, page.url)  # the link, opened anew, shows the section open
-    assert len(rendered_charts(page, 5)) == 5
+    assert len(rendered_charts(page, 6)) == 6
 
 
 def test_a_shared_link_restores_the_view(page, server):
