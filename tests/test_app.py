@@ -118,9 +118,16 @@ def test_uppsok_charts_and_missing_contact_channels():
     # The report gives no letters, e-mails, sms or calls for 2019: said once, not drawn as 0.
     assert "Källan har ingen uppgift om brev, mejl, sms och telefonsamtal för 2019." in text
     occupied = open_tab(at, "occupied").dataframe[0]
-    assert list(shown(occupied)["Värde (%)"]) == ["75\u00a0%", "69\u00a0%"]  # as printed: whole percents
-    assert list(occupied.value["Värde (%)"]) == [75, 69]  # and numbers underneath
-    assert set(occupied.value["Noggrannhet"]) == {"publicerad andel"}
+    published = occupied.value["Mått"] == "Andel nådda med sysselsättning"
+    assert list(shown(occupied)[published.to_numpy()]["Värde (%)"]) == ["75\u00a0%", "69\u00a0%"]  # as printed
+    assert list(occupied.value[published]["Värde (%)"]) == [75, 69]  # and numbers underneath
+    assert set(occupied.value[published]["Noggrannhet"]) == {"publicerad andel"}
+    # What the reached were doing, one by one, is not in the report: missing with the reason, never 0.
+    rest = occupied.value[~published]
+    assert len(rest) == 12 and rest["Värde (%)"].isna().all()
+    assert ("Källan har ingen uppgift om nådda som studerade, nådda som arbetade, nådda som studerade utomlands, "
+            "nådda med annan sysselsättning, nådda utan sysselsättning och nådda med okänd sysselsättning för "
+            "2019–2020.") in all_text(at)
 
 
 def test_uppsok_per_kon_shows_the_share_and_on_request_the_counts_behind_it():
@@ -148,24 +155,31 @@ def test_a_link_to_a_breakdown_the_report_lacks_shows_the_nearest_figures():
     at = open_page("pages/avslut.py", ar="2020", kon="Kvinna", utfall="Till arbete")
     notes = [i.value for i in at.info]
     assert any("per kön" in n and "båda könen" in n for n in notes), notes
-    assert len(at.get("plotly_chart")) == 3  # every panel that is open has a chart, none is a row of empty boxes
+    assert len(at.get("plotly_chart")) == 4  # every panel that is open has a chart, none is a row of empty boxes
 
 
 def test_avslut_shows_jobbtorg_table_and_aim_when_opened():
     at = open_page("pages/avslut.py")
-    assert len(at.get("plotly_chart")) == 3, "Aim's two charts wait until its section is opened"
-    assert at.expander[0].label == "Visa Aims inskrivna, avslutade och vart de gick"
+    assert len(at.get("plotly_chart")) == 4, "the verksamheter's two charts wait until their section is opened"
+    assert at.expander[0].label == "Visa verksamheternas inskrivna, avslutade och vart de gick"
     at = open_page("pages/avslut.py", aim="true")  # as a link to the open section (or a click) gives it
-    assert len(at.get("plotly_chart")) == 5
+    assert len(at.get("plotly_chart")) == 6
     assert not at.dataframe, "a table is drawn when its tab is opened, not before"
-    keys = ("shares", "counts", "insatser", "aim-counts", "aim-shares")
+    keys = ("shares", "counts", "exits", "insatser", "aim-counts", "aim-shares")
     tables = open_tab(at, *keys).dataframe
     assert len(tables) == len(keys), "every chart has its table"
     first = shown(tables[0])
     kista_2020 = first[(first["År"] == "2020") & (first["Jobbtorg"] == "Jobbtorg Kista")]
     assert kista_2020["Värde (%)"].iloc[0] == "49,6\u00a0%"
-    aim_counts = shown(tables[3]).set_index(["År", "Mått"])["Värde (antal)"]
+    exits = shown(tables[2]).set_index(["År", "Mått"])["Värde (%)"]
+    assert exits[("2020", "Andel till studier")] == "43,9\u00a0%" and exits[("2020", "Andel efter flytt")] == "–"
+    aim_counts = shown(tables[4]).set_index(["År", "Mått"])["Värde (antal)"]
     assert aim_counts[("2019", "Inskrivna")] == "308"  # the report's Aim table
+    # Skolslussen is not in the report: its figures are missing with the reason, never 0.
+    at = open_page("pages/avslut.py", aim="true", verksamhet="Skolslussen")
+    assert len(at.get("plotly_chart")) == 4  # no empty chart for it
+    assert ("**Skolslussen – inskrivna och avslutade:** inga uppgifter för det här urvalet. Källan har ingen "
+            "uppgift om inskrivna, nyinskrivna och avslutade för 2019–2020.") in [i.value for i in at.info]
 
 
 def test_avslut_cross_table_is_the_reports_layout():
@@ -175,7 +189,7 @@ def test_avslut_cross_table_is_the_reports_layout():
     assert list(cross.value.columns) == ["Jobbtorg", "2019 (%)", "2020 (%)"]
     kista = shown(cross).set_index("Jobbtorg").loc["Jobbtorg Kista"]
     assert (kista["2019 (%)"], kista["2020 (%)"]) == ("57,8\u00a0%", "49,6\u00a0%")
-    assert len(at.get("plotly_chart")) == 2  # this panel's chart waits behind its own tab (and Aim's are closed)
+    assert len(at.get("plotly_chart")) == 3  # this panel's chart waits behind its own tab (and Aim's are closed)
 
 
 @pytest.mark.parametrize("page", ["pages/uppsok.py", "pages/avslut.py", "pages/jamfor.py"])
