@@ -51,7 +51,7 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
-from kaa import demo, masking, metrics, schema
+from kaa import demo, extract, masking, metrics, schema
 from kaa.metrics import Selection
 
 JOBBTORG = schema.JOBBTORG_NAMES
@@ -240,8 +240,23 @@ def _read(out: Published, frame: pd.DataFrame, labels: pd.DataFrame, by, jf, kf,
                 out.share_changes.append((int(previous), verksamhet, spec, cells, float(value) - float(change)))
 
 
+def fine_facts(data: bytes, name: str) -> pd.DataFrame:
+    """Every count of an extract per jobbtorg × kön, for every verksamhet: the cells behind what the store keeps
+    coarser (kaa.extract.register's MARGIN_MEASURES and WHOLE_CITY_UNITS). No reader sees them; the audit
+    needs them as the true figures that its constraints must hold for."""
+    from kaa.extract import register
+
+    kept = register.MARGIN_MEASURES, register.WHOLE_CITY_UNITS
+    register.MARGIN_MEASURES, register.WHOLE_CITY_UNITS = (), ()
+    try:
+        result = extract.read_extract(data, name)
+    finally:
+        register.MARGIN_MEASURES, register.WHOLE_CITY_UNITS = kept
+    return result.facts
+
+
 def truth(raw: pd.DataFrame, years: list[int]) -> dict[tuple, float]:
-    """The true cells, from the analyst view (min_cell=0)."""
+    """The true cells, from the analyst view (min_cell=0) of facts that have them (`fine_facts`)."""
     cells = {}
     for verksamhet in schema.VERKSAMHET_VALUES:
         frame = metrics.table(raw, ["jobbtorg", "kon"], Selection(years=tuple(years), verksamhet=verksamhet,
@@ -539,9 +554,10 @@ class Audit:
 # --- A whole audit of one synthetic extract ---------------------------------------------------------
 
 
-def import_demo(rows: int, years: list[int], seed: int) -> pd.DataFrame:
-    """A fresh synthetic extract imported into the store this process uses; the store's facts."""
-    from kaa import extract, store
+def import_demo(rows: int, years: list[int], seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A fresh synthetic extract imported into the store this process uses: the store's facts, and the
+    extract's true cells (`fine_facts`)."""
+    from kaa import store
 
     buffer = io.BytesIO()
     demo.write(demo.generate(rows, years, seed=seed), buffer, encoding="cp1252")
@@ -549,17 +565,18 @@ def import_demo(rows: int, years: list[int], seed: int) -> pd.DataFrame:
     result = extract.read_extract(data, f"demo_{seed}.csv")
     assert not result.has_errors
     store.import_extract(result, data, f"demo_{seed}.csv", f"Demo {seed}")
-    return store.load_facts()
+    return store.load_facts(), fine_facts(data, f"demo_{seed}.csv")
 
 
 def audit(raw: pd.DataFrame, years: list[int], min_cell: int = 5, legend: dict | None = None, protect=None,
-          jobbtorg_filters: list | None = None, lp_ranges: bool = False) -> Report:
+          jobbtorg_filters: list | None = None, lp_ranges: bool = False,
+          fine: pd.DataFrame | None = None) -> Report:
     protect = protect or masking.protect
     protected = protect(raw, min_cell)
     outside = protected[~protected[schema.AR].isin(years)]
     assert (outside[metrics.MASKED] == "").all(), "hidden figures outside the audited years"
     published = collect(protected, years, jobbtorg_filters, min_cell=min_cell)
-    return Audit(published, truth(raw, years), min_cell, legend).run(lp_ranges)
+    return Audit(published, truth(raw if fine is None else fine, years), min_cell, legend).run(lp_ranges)
 
 
 def _load_protect(path: str):
@@ -585,10 +602,11 @@ def main(argv=None) -> int:
     years = list(range(int(first), int(last or first) + 1))
     with tempfile.TemporaryDirectory() as directory:
         os.environ["KAA_DATA_DIR"] = directory
-        raw = import_demo(args.rows, years, args.seed)
+        raw, fine = import_demo(args.rows, years, args.seed)
         protect = _load_protect(args.masking) if args.masking else None
         report = audit(raw, years, legend=old_legend_for() if args.legend == "old" else None, protect=protect,
-                       jobbtorg_filters=every_filter() if args.all_filters else None, lp_ranges=not args.no_lp)
+                       jobbtorg_filters=every_filter() if args.all_filters else None, lp_ranges=not args.no_lp,
+                       fine=fine)
     print(f"extract: {args.rows} rows, {args.years}, seed {args.seed}; legend: {args.legend}")
     for line in report.lines():
         print(line)

@@ -142,7 +142,7 @@ def test_the_published_report_shows_every_figure_as_printed():
 
 
 def test_protection_is_the_same_every_time():
-    facts = audit_store_facts(600, seed=11)
+    facts, _ = audit_store_facts(600, seed=11)
     first, second = masking.protect(facts, 5), masking.protect(facts, 5)
     assert first[masking.MASKED].tolist() == second[masking.MASKED].tolist()
 
@@ -159,28 +159,29 @@ def test_the_symbols_are_explained_in_words():
 # --- The guarantee, proved by an outside audit -----------------------------------------------------
 
 
-def audit_store_facts(rows: int, seed: int, years=YEARS) -> pd.DataFrame:
-    """A fresh synthetic extract imported into this test's (empty) store, and the store's facts."""
+def audit_store_facts(rows: int, seed: int, years=YEARS) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A fresh synthetic extract imported into this test's (empty) store: the store's facts, and the extract's
+    true cells for the audit's own check (`audit.fine_facts`)."""
     buffer = io.BytesIO()
     demo.write(demo.generate(rows, years, seed=seed), buffer, encoding="cp1252")
     data = buffer.getvalue()
     result = extract.read_extract(data, f"demo_{seed}.csv")
     store.import_extract(result, data, f"demo_{seed}.csv", f"Demo {seed}")
-    return store.load_facts()
+    return store.load_facts(), audit.fine_facts(data, f"demo_{seed}.csv")
 
 
 @pytest.mark.parametrize("rows, seed", [(500, 1), (1200, 2), (2400, 3)])
 def test_nothing_published_narrows_a_small_count_or_pins_a_hidden_figure(rows, seed):
-    raw = audit_store_facts(rows, seed)
-    report = audit.audit(raw, YEARS)
+    raw, fine = audit_store_facts(rows, seed)
+    report = audit.audit(raw, YEARS, fine=fine)
     assert report.primaries > 100 and report.hidden > report.primaries  # the audit had something to do
     assert not report.narrowed, [(f.figure, f.true, f.possible) for f in report.narrowed[:5]]
     assert not report.pinned, [(f.figure, f.true, f.possible) for f in report.pinned[:5]]
 
 
 def test_the_guarantee_holds_for_another_threshold():
-    raw = audit_store_facts(800, seed=4, years=[2022])
-    report = audit.audit(raw, [2022], min_cell=3, jobbtorg_filters=[None, JOBBTORG[:2], JOBBTORG[2:]])
+    raw, fine = audit_store_facts(800, seed=4, years=[2022])
+    report = audit.audit(raw, [2022], min_cell=3, jobbtorg_filters=[None, JOBBTORG[:2], JOBBTORG[2:]], fine=fine)
     assert report.primaries > 20
     assert not report.narrowed and not report.pinned
 
@@ -193,20 +194,20 @@ def test_the_audit_sees_through_protection_that_only_hides_the_small_counts():
         out.loc[small, masking.MASKED] = masking.primary_label(min_cell)
         return out
 
-    raw = audit_store_facts(600, seed=5, years=[2022])
-    report = audit.audit(raw, [2022], protect=primary_only, jobbtorg_filters=[None])
+    raw, fine = audit_store_facts(600, seed=5, years=[2022])
+    report = audit.audit(raw, [2022], protect=primary_only, jobbtorg_filters=[None], fine=fine)
     assert len(report.narrowed) > 20
 
 
 def test_the_audit_checks_the_true_figures_against_its_own_constraints():
-    raw = audit_store_facts(600, seed=6, years=[2022])
+    raw, fine = audit_store_facts(600, seed=6, years=[2022])
     protected = masking.protect(raw, 5)
     published_figures = audit.collect(protected, [2022], [None], workers=1)
     shown = next(key for key, f in published_figures.figures.items() if not f.label and f.value > 10)
     wrong = published_figures.figures[shown]
     published_figures.figures[shown] = audit.Figure(wrong.year, wrong.verksamhet, wrong.measure, wrong.cells, "",
                                                     wrong.value + 1)
-    checked = audit.Audit(published_figures, audit.truth(raw, [2022]))
+    checked = audit.Audit(published_figures, audit.truth(fine, [2022]))
     assert checked.violations()
     with pytest.raises(AssertionError):
         checked.run()
@@ -214,7 +215,7 @@ def test_the_audit_checks_the_true_figures_against_its_own_constraints():
 
 def test_the_audit_reads_what_the_command_line_prints(kaa_data_dir):
     """The audit collects with metrics.table in process; `python -m kaa table` prints exactly that."""
-    raw = audit_store_facts(700, seed=8, years=[2022])
+    raw, _ = audit_store_facts(700, seed=8, years=[2022])
     env = dict(os.environ, KAA_DATA_DIR=str(kaa_data_dir), PYTHONIOENCODING="utf-8")
     printed = subprocess.run([sys.executable, "-m", "kaa", "table", "--by", "jobbtorg,kon", "--verksamhet", "Aim",
                               "--year", "2022", "--format", "json"], cwd=REPO_ROOT, env=env, capture_output=True,
@@ -231,7 +232,7 @@ def test_the_audit_reads_what_the_command_line_prints(kaa_data_dir):
 
 def test_the_pages_show_nothing_the_tables_do_not():
     """Headline cards and the jobbtorg comparison show the tables' figures, hidden where they are."""
-    raw = audit_store_facts(900, seed=9, years=YEARS)
+    raw, _ = audit_store_facts(900, seed=9, years=YEARS)
     protected = masking.protect(raw, 5)
     figures = audit.collect(protected, YEARS, [None], workers=1).figures
     whole = frozenset(audit.ALL_CELLS)
