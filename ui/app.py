@@ -60,11 +60,12 @@ def _start_view() -> None:
     st.markdown("Statistik om kommunernas aktivitetsansvar (KAA) i Stockholm: hur många unga under 20 år utan "
                 "gymnasieexamen som finns i registret, söks upp, nås, skrivs in och vart de går. Siffrorna "
                 "rör minderåriga, så du behöver logga in med ditt konto i staden.")
-    problem = actions.auth_problem() or st.session_state.pop("sign_in_fault", None)
-    if problem:
-        st.error(problem, icon=":material/error:")
-        if actions.auth_problem():
-            return
+    missing, fault = actions.auth_problem(), st.session_state.pop("sign_in_fault", None)
+    if missing:  # Logga in cannot work: nothing to offer but what the administration must fix
+        st.error(missing, icon=":material/error:")
+        return
+    if fault:
+        st.error(fault, icon=":material/error:")
     elif st.user.get("is_logged_in"):  # signed in here, but signed out since in another tab
         st.info("Du har loggat ut (i en annan flik eller ett annat fönster). Logga in igen för att fortsätta.",
                 icon=":material/logout:")
