@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -139,6 +140,17 @@ def open_page(page: Page, url: str) -> Page:
     page.goto(url)
     wait_until_idle(page)
     return page
+
+
+def import_on_page(page: Page, base: str, extract: Path) -> None:
+    """Upload an extract on Ladda upp, import it, and wait until the page says it is imported."""
+    open_page(page, f"{base}/ladda-upp")
+    page.locator("input[type=file]").set_input_files(str(extract))
+    expect(page.get_by_role("button", name="Importera")).to_be_visible(timeout=60_000)
+    wait_until_idle(page)
+    page.get_by_role("button", name="Importera").click()
+    expect(page.get_by_text(re.compile("Importerad som"))).to_be_visible(timeout=60_000)
+    wait_until_idle(page)
 
 
 def screenshot(page: Page, name: str) -> Path:

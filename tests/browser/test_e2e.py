@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 
 from kaa import demo
 
-from .conftest import open_page, screenshot, wait_until_idle
+from .conftest import import_on_page, open_page, screenshot, wait_until_idle
 
 PAGES = {  # url path: (title, charts on the page with the embedded data); Översikt is the root
     "": ("KAA i Stockholm – översikt", 1),
@@ -180,13 +180,7 @@ def test_uploading_a_demo_extract_shows_its_year_on_oversikt(page, server, tmp_p
 def test_upload_import_deactivate_activate_remove_each_act_on_the_first_click(page, fresh_server, tmp_path):
     extract = tmp_path / "uttag-2024.csv"
     demo.write(demo.generate(800, [2024], seed=9), extract, encoding="cp1252", delimiter=";")
-    open_page(page, f"{fresh_server}/ladda-upp")
-    page.locator("input[type=file]").set_input_files(str(extract))
-    expect(page.get_by_role("button", name="Importera")).to_be_visible(timeout=60_000)
-    wait_until_idle(page)
-    page.get_by_role("button", name="Importera").click()
-    expect(page.get_by_text(re.compile("Importerad som"))).to_be_visible(timeout=60_000)
-    wait_until_idle(page)
+    import_on_page(page, fresh_server, extract)
     # Clean again: no import button, no stale warning, an empty uploader.
     expect(page.get_by_role("button", name="Importera")).to_have_count(0)
     expect(page.get_by_text("ersätter årsrapportens siffror")).to_have_count(0)

@@ -21,7 +21,7 @@ from playwright.sync_api import Page, expect
 
 from kaa import demo
 
-from .conftest import ROOT, _free_port, dashboard_server, open_page, screenshot, wait_until_idle
+from .conftest import ROOT, _free_port, dashboard_server, import_on_page, open_page, screenshot, wait_until_idle
 
 USERS = {  # the provider's users: sub -> claims (e-mail and name reach the dashboard through st.user)
     "lasare": {"email": "lisa.lasare@stad.se", "name": "Lisa Läsare"},
@@ -137,13 +137,7 @@ def test_an_analyst_imports_and_the_event_log_names_them_until_they_sign_out(pag
     assert menu(page) == MENU[:4] + ["Ladda upp"] + MENU[4:]
     extract = tmp_path / "uttag-2022.csv"
     demo.write(demo.generate(600, [2022], seed=12), extract, encoding="utf-8", delimiter=";")
-    open_page(page, f"{base}/ladda-upp")
-    page.locator("input[type=file]").set_input_files(str(extract))
-    expect(page.get_by_role("button", name="Importera")).to_be_visible(timeout=60_000)
-    wait_until_idle(page)
-    page.get_by_role("button", name="Importera").click()
-    expect(page.get_by_text(re.compile("Importerad som"))).to_be_visible(timeout=60_000)
-    wait_until_idle(page)
+    import_on_page(page, base, extract)
     expect(page.get_by_test_id("stMain")).to_contain_text("Ana.Lys@Stad.se (webbläsaren)")
     screenshot(page, "inloggning-analytiker-handelser")
     logged = logged_events(store)
