@@ -149,6 +149,10 @@ def provenance(facts: pd.DataFrame, years: Sequence[int], example_ids: Sequence[
     return sources_by_year(facts, years), bool(shown["source_id"].isin(list(example_ids)).any())
 
 
+#: A change's meaning in a word, beside its colour (colour alone would leave some readers without it).
+DIRECTION_WORDS = {"bra": "bättre", "dåligt": "sämre", "neutralt": ""}
+
+
 def direction(measure: str, change: float) -> str:
     """'bra', 'dåligt' or 'neutralt': what a change in a measure means for the young people."""
     good = schema.GOOD_DIRECTION.get(measure, 0)

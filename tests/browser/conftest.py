@@ -22,6 +22,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
+from . import axe
+
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 CHROMIUM = os.environ.get("KAA_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -111,6 +113,18 @@ def browser():
         instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield instance
         instance.close()
+
+
+@pytest.fixture(scope="session")
+def axe_script(tmp_path_factory) -> Path:
+    """axe-core's rules, fetched from the npm registry once per session (tests/browser/axe.py)."""
+    return axe.fetch(tmp_path_factory.mktemp("axe"))
+
+
+def assert_accessible(page: Page, script: Path, what: str) -> None:
+    """No violation of axe-core's WCAG 2.1 A and AA rules on the page as it is now."""
+    found = axe.violations(page, script)
+    assert not found, f"{what}:\n{axe.report(found)}"
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from playwright.sync_api import Page, expect
 
 from kaa import demo
 
-from .conftest import ROOT, _free_port, dashboard_server, import_on_page, open_page, screenshot, wait_until_idle
+from .conftest import ROOT, _free_port, assert_accessible, dashboard_server, import_on_page, open_page, screenshot, wait_until_idle
 
 USERS = {  # the provider's users: sub -> claims (e-mail and name reach the dashboard through st.user)
     "lasare": {"email": "lisa.lasare@stad.se", "name": "Lisa Läsare"},
@@ -103,12 +103,15 @@ def logged_events(store: Path) -> list[dict]:
 
 
 @pytest.mark.parametrize("path", ["", "avslut?ar=2020", "ladda-upp"])
-def test_someone_not_signed_in_sees_only_the_start_view(page, signin, path):
+def test_someone_not_signed_in_sees_only_the_start_view(page, signin, path, axe_script):
     base, _ = signin
     open_page(page, f"{base}/{path}")
     assert_start_view_only(page)
     if not path:
         screenshot(page, "inloggning-startvy")
+        # The start view is in Swedish for screen readers too, and passes WCAG 2.1 AA like every page.
+        assert page.evaluate("document.documentElement.lang") == "sv"
+        assert_accessible(page, axe_script, "the start view")
 
 
 def test_a_reader_reads_every_page_but_cannot_change_the_figures(page, signin):
