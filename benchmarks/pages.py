@@ -44,6 +44,7 @@ PAGES = [
     ("Jämför jobbtorg", "pages/jamfor.py", "jamfor"),
     ("Ladda upp", "pages/ladda-upp.py", "ladda-upp"),
     ("Om statistiken", "pages/om.py", "om"),
+    ("Om tillgänglighet", "pages/tillganglighet.py", "tillganglighet"),
 ]
 BASELINE_SCRIPT = """\
 import plotly.graph_objects as go

@@ -50,6 +50,8 @@ def pages(may_change: bool = True) -> dict[str, st.Page]:
         st.Page(ROOT / "pages/ladda-upp.py", title="Ladda upp", icon=":material/upload_file:",
                 url_path="ladda-upp", visibility="visible" if may_change else "hidden"),
         st.Page(ROOT / "pages/om.py", title="Om statistiken", icon=":material/info:", url_path="om"),
+        st.Page(ROOT / "pages/tillganglighet.py", title="Om tillgänglighet", icon=":material/accessibility:",
+                url_path="tillganglighet"),
     ]
     return {page.url_path: page for page in listed}
 

@@ -14,7 +14,7 @@ from kaa import demo
 
 from .conftest import assert_accessible, import_on_page, open_page, screenshot, wait_until_idle
 
-PAGES = ["", "uppsok", "avslut?aim=true", "jamfor?jamfor_sedan=2019", "ladda-upp", "om"]
+PAGES = ["", "uppsok", "avslut?aim=true", "jamfor?jamfor_sedan=2019", "ladda-upp", "om", "tillganglighet"]
 WIDTHS = (1440, 390)
 #: Streamlit's English names, as its controls carry them (ui/swedish.js gives each its Swedish name).
 ENGLISH = re.compile(r"^(Sidebar|Collapse sidebar|Expand sidebar|App pages|Open|Close|Clear all|Remove|"
@@ -156,6 +156,7 @@ def test_the_uploader_and_import_work_from_the_keyboard(browser, fresh_server, t
     try:
         chooser_button = tab.get_by_role("button", name="Välj fil").and_(tab.locator("button"))
         chooser_button.focus()
+        expect(chooser_button).to_be_focused()
         assert focused(tab)["ring"]
         with tab.expect_file_chooser() as chooser:
             tab.keyboard.press("Enter")

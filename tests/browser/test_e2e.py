@@ -18,6 +18,7 @@ PAGES = {  # url path: (title, charts on the page with the embedded data); Över
     "jamfor": ("Jämför jobbtorg", 2),
     "ladda-upp": ("Ladda upp registeruttag", 0),
     "om": ("Om statistiken", 0),
+    "tillganglighet": ("Om tillgänglighet", 0),
 }
 
 
