@@ -12,7 +12,8 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from kaa import fmt, metrics, panels, schema
+from kaa import metrics, panels, schema
+from kaa.published import Target
 
 #: Categories a chart compares, in the order they are named; Totalt and Saknar stadsdel are not compared.
 _COMPARED = (schema.JOBBTORG, schema.KON)
@@ -44,7 +45,7 @@ def _change(measure: str, label: str, rows: pd.DataFrame) -> str:
     sentence = f"{label} {int(latest[schema.AR])} är {latest['text']}"
     if len(by_year) > 1:
         before = by_year.iloc[-2]
-        moved = panels._change_text(measure, latest["varde"] - before["varde"], latest["varde"])
+        moved = panels.change_text(measure, latest["varde"] - before["varde"], latest["varde"])
         sentence += f", {moved} mot {int(before[schema.AR])}"
     return sentence + "."
 
@@ -55,7 +56,7 @@ def _target(measure: str, rows: pd.DataFrame, column: str | None, goal: float, y
         value = rows.loc[rows[schema.AR] == year, "varde"]
         return panels.target_gap(measure, value.iloc[0], goal, year)[1] if len(value) else ""
     latest = rows[(rows[schema.AR] == year) & ~rows[column].isin(_NOT_COMPARED)]
-    goal = panels.Target.of(goal)
+    goal = Target.of(goal)
     met = sum(bool(goal.met(v)) for v in latest["varde"])
     return f"{met} av {len(latest)} {_NOUN[column]} når målet ({goal.words}) {year}."
 

@@ -171,7 +171,7 @@ def _changes(facts: pd.DataFrame, by: Sequence[str], sel: Selection, measures: S
     return long
 
 
-def _change_text(measure: str, change: float, current: float) -> str:
+def change_text(measure: str, change: float, current: float) -> str:
     """`−688 (−20,7 %)` for a count, `−4,3 procentenheter` for a share."""
     text = fmt.change(measure, change)
     if measure in schema.COUNT_NAMES and not pd.isna(change):
@@ -183,7 +183,7 @@ def _change_text(measure: str, change: float, current: float) -> str:
 
 def _describe_changes(out: pd.DataFrame) -> pd.DataFrame:
     """Each row's `forandring` in words and what it means for the young people."""
-    out["forandring_text"] = [_change_text(m, c, v) for m, c, v in zip(out["measure"], out["forandring"],
+    out["forandring_text"] = [change_text(m, c, v) for m, c, v in zip(out["measure"], out["forandring"],
                                                                        out["varde"])]
     out["riktning"] = [direction(m, c) for m, c in zip(out["measure"], out["forandring"])]
     return out

@@ -24,7 +24,7 @@
     "Remove": "Ta bort",
     "Delete": "Ta bort",
     "Link to heading": "Länk till rubriken",
-    "file upload": "Välj fil",
+    "file upload": "Uppladdning av fil",
     "Upload": "Välj fil",
     "Show/hide columns": "Visa eller dölj kolumner",
     "Search": "Sök",
