@@ -43,6 +43,7 @@ PAGES = [
     ("Avslut", "pages/avslut.py", "avslut"),
     ("Jämför jobbtorg", "pages/jamfor.py", "jamfor"),
     ("Ladda upp", "pages/ladda-upp.py", "ladda-upp"),
+    ("Årsrapport", "pages/arsrapport.py", "arsrapport"),
     ("Om statistiken", "pages/om.py", "om"),
     ("Om tillgänglighet", "pages/tillganglighet.py", "tillganglighet"),
 ]

@@ -39,14 +39,14 @@ def _extremes(label: str, year: int, rows: pd.DataFrame, column: str) -> str:
 
 
 def _change(measure: str, label: str, rows: pd.DataFrame) -> str:
-    """`Andel nådda 2020 är 52,4 %, −2,1 procentenheter mot 2019.` from one series over the years."""
+    """`Andel nådda 2020 är 52,4 %, mot 54,5 % 2019, en förändring med −2,1 procentenheter.` from one series."""
     by_year = rows.sort_values(schema.AR)
     latest = by_year.iloc[-1]
     sentence = f"{label} {int(latest[schema.AR])} är {latest['text']}"
     if len(by_year) > 1:
         before = by_year.iloc[-2]
         moved = panels.change_text(measure, latest["varde"] - before["varde"], latest["varde"])
-        sentence += f", {moved} mot {int(before[schema.AR])}"
+        sentence += f", mot {before['text']} {int(before[schema.AR])}, en förändring med {moved}"
     return sentence + "."
 
 
@@ -61,9 +61,10 @@ def _target(measure: str, rows: pd.DataFrame, column: str | None, goal: float, y
     return f"{met} av {len(latest)} {_NOUN[column]} når målet ({goal.words}) {year}."
 
 
-def describe(frame: pd.DataFrame, targets: Mapping[str, float] | None = None) -> str:
+def describe(frame: pd.DataFrame, targets: Mapping[str, float] | None = None, most: int | None = _MOST_SERIES) -> str:
     """A chart over a panel frame in words: per measure, the latest year's largest and smallest category (or its
-    value and change when the chart has no categories), and how it stands against the measure's target."""
+    value and change when the chart has no categories), and how it stands against the measure's target. Beyond
+    `most` series (None: no limit) the table is named instead."""
     shown = _shown(frame)
     if shown.empty:
         return ""
@@ -71,7 +72,7 @@ def describe(frame: pd.DataFrame, targets: Mapping[str, float] | None = None) ->
     year = int(shown[schema.AR].max())
     sentences = []
     measures = list(dict.fromkeys(shown["measure"]))
-    for measure in measures[:_MOST_SERIES]:
+    for measure in measures[:most]:
         rows = shown[shown["measure"] == measure]
         label = schema.MEASURES[measure].label
         latest = rows[rows[schema.AR] == year]
@@ -83,7 +84,7 @@ def describe(frame: pd.DataFrame, targets: Mapping[str, float] | None = None) ->
         goal = (targets or {}).get(measure)
         if goal is not None and measure in schema.SHARE_NAMES and len(latest):
             sentences.append(_target(measure, rows, column if len(compared) >= 2 else None, goal, year))
-    if len(measures) > _MOST_SERIES:
+    if most is not None and len(measures) > most:
         sentences.append(f"Diagrammet har {len(measures)} serier; tabellen under fliken Tabell har alla.")
     return " ".join(s for s in sentences if s)
 

@@ -17,9 +17,9 @@ GOAL = {"andel_studier": published.Target(0.5)}
 def test_a_chart_over_the_years_says_the_latest_value_its_change_and_the_target(facts):
     frame = panels.figures(facts, [schema.AR], Selection(), ["andel_studier", "andel_arbete"])
     assert alt_text.describe(frame, GOAL) == (
-        f"Andel till studier 2020 är 43,9{NBSP}%, −4,3{NBSP}procentenheter mot 2019. "
+        f"Andel till studier 2020 är 43,9{NBSP}%, mot 48,2{NBSP}% 2019, en förändring med −4,3{NBSP}procentenheter. "
         f"2020 var andelen till studier 43,9{NBSP}%, 6,1{NBSP}procentenheter under målet på minst 50{NBSP}%. "
-        f"Andel till arbete 2020 är 16,7{NBSP}%, −2,6{NBSP}procentenheter mot 2019.")
+        f"Andel till arbete 2020 är 16,7{NBSP}%, mot 19,4{NBSP}% 2019, en förändring med −2,6{NBSP}procentenheter.")
 
 
 def test_a_chart_per_jobbtorg_names_the_largest_and_smallest_as_the_table_has_them(facts):

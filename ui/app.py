@@ -47,6 +47,8 @@ def pages(may_change: bool = True) -> dict[str, st.Page]:
         st.Page(ROOT / "pages/avslut.py", title="Avslut", icon=":material/school:", url_path="avslut"),
         st.Page(ROOT / "pages/jamfor.py", title="Jämför jobbtorg", icon=":material/leaderboard:",
                 url_path="jamfor"),
+        st.Page(ROOT / "pages/arsrapport.py", title="Årsrapport", icon=":material/description:",
+                url_path="arsrapport"),
         st.Page(ROOT / "pages/ladda-upp.py", title="Ladda upp", icon=":material/upload_file:",
                 url_path="ladda-upp", visibility="visible" if may_change else "hidden"),
         st.Page(ROOT / "pages/om.py", title="Om statistiken", icon=":material/info:", url_path="om"),

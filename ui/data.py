@@ -120,3 +120,42 @@ def targets() -> pd.DataFrame:
 def notes() -> pd.DataFrame:
     """data/anmarkningar.csv, re-read when the file is edited."""
     return _notes(NOTES_CSV.stat().st_mtime_ns)
+
+
+# The annual report (aggregates only, as every page): its contents for the preview, the Word file and its PDF,
+# each made once per store version, threshold and year.
+
+@st.cache_resource(show_spinner="Rapporten sammanställs …", max_entries=8)
+def _report_sections(version: str, min_cell: int, year: int):
+    from kaa import report  # python-docx and the rest load only where a report is made
+
+    return report.sections(facts(), year, min_cell)
+
+
+def report_sections(year: int):
+    """`kaa.report.sections` for the preview on the Årsrapport page."""
+    return _report_sections(store.version(), store.min_cell(), year)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _report_docx(version: str, min_cell: int, year: int) -> bytes:
+    from kaa import report
+
+    return report.make(facts(), year, min_cell, protected=True)
+
+
+def report_docx(year: int) -> bytes:
+    """`kaa.report.make`: the Word document, exactly as `python -m kaa rapport` writes it."""
+    return _report_docx(store.version(), store.min_cell(), year)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _report_pdf(version: str, min_cell: int, year: int) -> bytes:
+    from kaa import report
+
+    return report.pdf(_report_docx(version, min_cell, year))
+
+
+def report_pdf(year: int) -> bytes:
+    """The same document as PDF (LibreOffice)."""
+    return _report_pdf(store.version(), store.min_cell(), year)

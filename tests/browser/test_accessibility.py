@@ -14,7 +14,8 @@ from kaa import demo
 
 from .conftest import assert_accessible, import_on_page, open_page, screenshot, wait_until_idle
 
-PAGES = ["", "uppsok", "avslut?aim=true", "jamfor?jamfor_sedan=2019", "ladda-upp", "om", "tillganglighet"]
+PAGES = ["", "uppsok", "avslut?aim=true", "jamfor?jamfor_sedan=2019", "arsrapport", "ladda-upp", "om",
+         "tillganglighet"]
 WIDTHS = (1440, 390)
 #: Streamlit's English names, as its controls carry them (ui/swedish.js gives each its Swedish name).
 ENGLISH = re.compile(r"^(Sidebar|Collapse sidebar|Expand sidebar|App pages|Open|Close|Clear all|Remove|"

@@ -16,6 +16,7 @@ PAGES = {  # url path: (title, charts on the page with the embedded data); Över
     "uppsok": ("Uppsök", 4),
     "avslut": ("Avslut", 3),  # and Aim's two when its section is opened
     "jamfor": ("Jämför jobbtorg", 2),
+    "arsrapport": ("Årsrapport", 0),
     "ladda-upp": ("Ladda upp registeruttag", 0),
     "om": ("Om statistiken", 0),
     "tillganglighet": ("Om tillgänglighet", 0),
