@@ -121,7 +121,6 @@ def build(facts: pd.DataFrame, year: int, targets: pd.DataFrame, notes: pd.DataF
     earlier = sorted(int(y) for y in facts[schema.AR].unique() if y < year)
     previous = earlier[-1] if earlier else None
     both = Selection(years=tuple(y for y in (previous, year) if y is not None), min_cell=min_cell)
-    only = replace(both, years=(year,))
     span = fmt.years(both.years)
     studier_goal = target_for(targets, "andel_studier")
     sections = []
