@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 import plotly.graph_objects as go
 
-from kaa import alt_text, charts, fmt, masking, metrics, panels, schema, tables
+from kaa import alt_text, charts, fmt, masking, metrics, panels, reasons, schema, tables
 from kaa.metrics import Selection
 from kaa.published import Target, target_for
 
@@ -88,10 +88,27 @@ def _notes(facts: pd.DataFrame, frame: pd.DataFrame, min_cell: int) -> list[str]
     years = frame[schema.AR].dropna().unique() if schema.AR in frame else []
     out = [f"Källa: {panels.sources_by_year(facts, years)}.", schema.STATISTIKAR_TEXT]
     out += masking.legend(frame.get(masking.MASKED, ()), min_cell)
-    reasons = panels.missing_reasons(frame)
-    if reasons:
-        out.append("Saknas (–): " + " ".join(reasons))
+    missing = panels.missing_reasons(frame) + _absent(frame)
+    if missing:
+        out.append("Saknas (–): " + " ".join(dict.fromkeys(missing)))
     return out + panels.accuracy_notes(frame)
+
+
+def _absent(frame: pd.DataFrame) -> list[str]:
+    """Why a cross table's cell has no row behind it at all: the source does not give the measure per the
+    table's breakdown that year (or not at all, when not even its Totalt row exists)."""
+    dim = next((d for d in (schema.JOBBTORG, schema.KON) if d in frame.columns), None)
+    if dim is None or frame.empty:
+        return []
+    keys = set(frame[dim])
+    found = []
+    for (measure, year), rows in frame.groupby(["measure", schema.AR], sort=False):
+        if keys - set(rows[dim]):
+            found.append(reasons.missing(measure, int(year), in_source=len(rows) > 0, dims=[dim]))
+    for measure in frame["measure"].unique():  # a year without any row of the measure
+        for year in set(frame[schema.AR]) - set(frame.loc[frame["measure"] == measure, schema.AR]):
+            found.append(reasons.missing(measure, int(year), in_source=False))
+    return reasons.sentences(found)
 
 
 def _table(facts, frame, caption: str, min_cell: int) -> ReportTable:
