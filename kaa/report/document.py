@@ -146,6 +146,24 @@ def _table(document, item: ReportTable) -> None:
         document.add_paragraph(note, style="Caption")
 
 
+#: What follows w:updateFields in w:settings (ECMA-376's order, which Word holds a file to).
+_AFTER_UPDATE_FIELDS = ("hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr",
+                        "attachedSchema", "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats",
+                        "doNotAutoCompressPictures", "forceUpgrade", "captions", "readModeInkLockDown", "smartTagType",
+                        "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags", "decimalSymbol", "listSeparator")
+
+
+def _update_fields_on_open(settings) -> None:
+    """Word fills in the table of contents and the page numbers when it opens the file."""
+    update = OxmlElement("w:updateFields")
+    update.set(qn("w:val"), "true")
+    later = next((child for child in settings if child.tag.split("}")[-1] in _AFTER_UPDATE_FIELDS), None)
+    if later is None:
+        settings.append(update)
+    else:
+        later.addprevious(update)
+
+
 def write(report: Report, images: Images | None = None, made: dt.date | None = None) -> bytes:
     """The report as .docx bytes. `images` turns the charts into pictures; without it, or where it fails, the
     document says why a chart is missing and gives its description."""
@@ -183,10 +201,7 @@ def write(report: Report, images: Images | None = None, made: dt.date | None = N
             _table(document, item)
         for missing in section.missing:
             document.add_paragraph(missing, style="Caption")
-    settings = document.settings.element
-    update = OxmlElement("w:updateFields")
-    update.set(qn("w:val"), "true")  # Word fills in the table of contents and page numbers when it opens the file
-    settings.append(update)
+    _update_fields_on_open(document.settings.element)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
