@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 
 from kaa import alt_text, charts, fmt, masking, metrics, panels, reasons, schema, tables
 from kaa.metrics import Selection
-from kaa.published import Target, target_for
+from kaa.published import SOURCE_ID, Target, target_for
 
 TITLE = "Kommunens aktivitetsansvar i Stockholm"
 DRAFT_NOTE = ("Texterna märkta ”Utkast” är skrivna automatiskt ur siffrorna i tabellerna. De konstaterar fakta; "
@@ -111,8 +111,13 @@ def _absent(frame: pd.DataFrame) -> list[str]:
     return reasons.sentences(found)
 
 
-def _table(facts, frame, caption: str, min_cell: int) -> ReportTable:
-    return ReportTable(caption, tables.cross_table(frame), _notes(facts, frame, min_cell))
+def _add(section: Section, facts: pd.DataFrame, frame: pd.DataFrame, caption: str, min_cell: int) -> None:
+    """A table in the section; or, when the data has not one of its figures, a line saying it is missing and why."""
+    if panels.has_figures(frame):
+        section.tables.append(ReportTable(caption, tables.cross_table(frame), _notes(facts, frame, min_cell)))
+    else:
+        why = " ".join(dict.fromkeys(panels.missing_reasons(frame) + _absent(frame))) or "Uppgifterna saknas."
+        section.missing.append(f"{caption}: saknas – {why}")
 
 
 def _chart(figure: go.Figure, frame: pd.DataFrame, targets: pd.DataFrame) -> Chart:
@@ -157,13 +162,13 @@ def build(facts: pd.DataFrame, year: int, targets: pd.DataFrame, notes: pd.DataF
 
     contacts = fig([schema.AR], both, list(schema.KONTAKT_MEASURES))
     channels = Section("Kontaktförsök per kanal")
-    channels.tables.append(_table(facts, contacts, f"Kontaktförsök per kanal, {span}", min_cell))
+    _add(channels, facts, contacts, f"Kontaktförsök per kanal, {span}", min_cell)
     channels.draft += _described(contacts, targets)
     sections.append(channels)
 
     register = fig([schema.KON], both, ["registrerade"], totals=True)
     registret = Section("Ungdomar i registret")
-    registret.tables.append(_table(facts, register, f"Registrerade per kön, {span}", min_cell))
+    _add(registret, facts, register, f"Registrerade per kön, {span}", min_cell)
     registret.draft += _described(fig([schema.AR], both, ["registrerade"]), targets)
     registret.draft += _described(register[register[schema.AR] == year], targets)
     sections.append(registret)
@@ -171,7 +176,7 @@ def build(facts: pd.DataFrame, year: int, targets: pd.DataFrame, notes: pd.DataF
     reached = fig([schema.KON], both, ["sokta", "nadda", "ej_nadda"], totals=True)
     funnel = fig([schema.AR], both, ["registrerade", "sokta", "nadda", "ej_nadda"])
     uppsok = Section("Sökta, nådda och ej nådda")
-    uppsok.tables.append(_table(facts, reached, f"Sökta, nådda och ej nådda per kön, {span}", min_cell))
+    _add(uppsok, facts, reached, f"Sökta, nådda och ej nådda per kön, {span}", min_cell)
     uppsok.draft += _described(fig([schema.AR], both, ["sokta", "nadda", "andel_nadda"]), targets)
     uppsok.charts.append(_chart(charts.bar(funnel, "matt", schema.AR, f"Registrerade, sökta, nådda och ej nådda, "
                                            f"{span}"), funnel, targets))
@@ -180,7 +185,7 @@ def build(facts: pd.DataFrame, year: int, targets: pd.DataFrame, notes: pd.DataF
 
     occupied = fig([schema.AR], both, ["andel_sysselsatta"])
     doing = Section("Vad de nådda gör")
-    doing.tables.append(_table(facts, occupied, f"Andel av de nådda som redan hade sysselsättning, {span}", min_cell))
+    _add(doing, facts, occupied, f"Andel av de nådda som redan hade sysselsättning, {span}", min_cell)
     doing.draft += _described(occupied, targets)
     doing.missing.append(_missing("De nådda per sysselsättning (studier, arbete, studier utomlands, annat)", year,
                                   _no_breakdown("de nåddas sysselsättning uppdelad")))
@@ -188,7 +193,7 @@ def build(facts: pd.DataFrame, year: int, targets: pd.DataFrame, notes: pd.DataF
 
     enrolled = fig([schema.KON], both, ["inskrivna", "nyinskrivna"], totals=True)
     inskrivna = Section("Inskrivna")
-    inskrivna.tables.append(_table(facts, enrolled, f"Inskrivna och nyinskrivna per kön, {span}", min_cell))
+    _add(inskrivna, facts, enrolled, f"Inskrivna och nyinskrivna per kön, {span}", min_cell)
     inskrivna.draft += _described(fig([schema.AR], both, ["inskrivna", "nyinskrivna"]), targets)
     sections.append(inskrivna)
 
@@ -196,10 +201,8 @@ def build(facts: pd.DataFrame, year: int, targets: pd.DataFrame, notes: pd.DataF
     per_jobbtorg = fig([schema.JOBBTORG], both, RESULT_MEASURES, totals=True)
     for shown in ([previous] if previous else []) + [year]:
         per = per_jobbtorg[per_jobbtorg[schema.AR] == shown]
-        results.tables.append(_table(facts, per, f"Inskrivna, avslutade och vart de gick per jobbtorg {shown}",
-                                     min_cell))
-    results.draft += _described(fig([schema.AR], both, ["avslutade", "avslut_studier",
-                                                                          "avslut_arbete"]), targets)
+        _add(results, facts, per, f"Inskrivna, avslutade och vart de gick per jobbtorg {shown}", min_cell)
+    results.draft += _described(fig([schema.AR], both, ["avslutade", "avslut_studier", "avslut_arbete"]), targets)
     shares = fig([schema.JOBBTORG], both, ["andel_studier"], totals=True)
     results.draft += _described(shares[shares[schema.AR] == year], targets)
     results.charts.append(_chart(charts.bar(shares, schema.JOBBTORG, schema.AR, f"Andel av de avslutade till "
@@ -214,16 +217,19 @@ def build(facts: pd.DataFrame, year: int, targets: pd.DataFrame, notes: pd.DataF
     aim_sel = replace(both, verksamhet=schema.AIM)
     aim_frame = fig([schema.AR], aim_sel, AIM_MEASURES)
     aim = Section("Aim")
-    aim.tables.append(_table(facts, aim_frame, f"Aim: inskrivna, avslutade och vart de gick, {span}", min_cell))
+    _add(aim, facts, aim_frame, f"Aim: inskrivna, avslutade och vart de gick, {span}", min_cell)
     aim.draft += _described(aim_frame, targets)
     aim.missing.append(_missing("Aims inskrivna per stadsdelsområde", year, _no_breakdown("Aim per stadsdel")))
     sections.append(aim)
 
     quality = Section("Om statistiken och datakvalitet")
     quality.draft.append(schema.STATISTIKAR_TEXT)
-    quality.tables.append(ReportTable("Anmärkningar om källan och hur de har hanterats", tables.typed(
-        notes.rename(columns={"avsnitt": "Avsnitt", "i_rapporten": "I rapporten", "sa_har_vi_gjort": "Så har vi gjort"}),
-        {}), [f"Källa: {panels.sources_by_year(facts, list(both.years))}."]))
+    quality.draft.append(f"Källa: {panels.sources_by_year(facts, list(both.years))}.")
+    shown = facts[facts[schema.AR].isin(both.years)]
+    if (shown["source_id"] == SOURCE_ID).any():  # the notes are on the published report's figures
+        quality.tables.append(ReportTable("Anmärkningar om årsrapport 2020 och hur de har hanterats", tables.typed(
+            notes.rename(columns={"avsnitt": "Avsnitt", "i_rapporten": "I rapporten",
+                                  "sa_har_vi_gjort": "Så har vi gjort"}), {}), []))
     sections.append(quality)
 
     return Report(year, previous, panels.sources_by_year(facts, list(both.years)), sections)

@@ -24,6 +24,7 @@ ACCENT = RGBColor(0x00, 0x54, 0x82)
 DRAFT_FILL = "FFF4CE"
 TABLE_STYLE = "Light List Accent 1"
 USABLE_CM = 17.0
+MIN_TEXT_CM = 2.6
 #: Turns a chart into PNG bytes, or says why it cannot (`kaa.report.render.chart_images`).
 Images = Callable[[list], list]
 
@@ -107,7 +108,10 @@ def _widths(grid, texts, numbers: set) -> None:
     number_share = 1.75 if len(texts.columns) > 6 else 2.4
     room = max(USABLE_CM - number_share * (len(texts.columns) - len(text_columns)), 3.0)
     total = sum(longest.values()) or 1
-    widths = [room * longest[c] / total if c in longest else number_share for c in texts.columns]
+    widths = [max(room * longest[c] / total, MIN_TEXT_CM) if c in longest else number_share for c in texts.columns]
+    if sum(widths) > USABLE_CM:  # the minimum for short text columns comes out of the longest one
+        widest = widths.index(max(widths))
+        widths[widest] -= sum(widths) - USABLE_CM
     small = len(texts.columns) > 6
     grid.autofit = False
     for column, width in zip(grid.columns, widths):
