@@ -137,7 +137,7 @@ def test_an_analyst_imports_and_the_event_log_names_them_until_they_sign_out(pag
     base, store = signin
     sign_in(page, base, "analytiker")  # Ana.Lys@Stad.se, named as ana.lys@stad.se: case does not matter
     expect(page.get_by_test_id("stSidebar")).to_contain_text("Inloggad som Ana Lys (analytiker)")
-    assert menu(page) == MENU[:4] + ["Ladda upp"] + MENU[4:]
+    assert menu(page) == MENU[:5] + ["Ladda upp"] + MENU[5:]
     extract = tmp_path / "uttag-2022.csv"
     demo.write(demo.generate(600, [2022], seed=12), extract, encoding="utf-8", delimiter=";")
     import_on_page(page, base, extract)
@@ -190,7 +190,7 @@ def test_signing_out_ends_the_rights_in_every_open_tab_at_once(browser, signin):
     try:
         first = sign_in(context.new_page(), base, "analytiker")
         second = open_page(context.new_page(), f"{base}/")  # the same browser: signed in
-        assert menu(second)[4] == "Ladda upp"
+        assert "Ladda upp" in menu(second)
         sign_out(first, base)
         assert_start_view_only(first)
         # A download clicked in the other tab, whose page was drawn while signed in, holds no figures.
