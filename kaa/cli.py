@@ -219,9 +219,7 @@ def build_parser() -> argparse.ArgumentParser:
     rapport.set_defaults(func=run_rapport)
     rapport.add_argument("--year", required=True, type=_year, metavar="ÅR", help="statistikåret")
     rapport.add_argument("--out", metavar="FIL", help="filen som skrivs (standard: kaa-arsrapport-ÅR.docx)")
-    rapport.add_argument("--min-cell", type=_whole_number(0), metavar="N",
-                         help=f"små tal döljs som på sidorna (standard: {config.min_cell()}, från KAA_MIN_CELL)")
-    rapport.add_argument("--utan-diagram", action="store_true",
+    rapport.add_argument("--no-charts", action="store_true",
                          help="beskriv diagrammen i ord i stället för att rita dem (snabbare, kräver ingen Chromium)")
     demo = commands.add_parser(
         "demo", help="skriv ett syntetiskt registeruttag för demonstrationer och tester",
@@ -497,21 +495,29 @@ def run_rapport(args) -> int:
     out = Path(args.out or f"kaa-arsrapport-{args.year}.docx")
     if out.suffix.lower() not in (".docx", ".pdf"):
         raise UsageError(f"filen {out.name} ska sluta på .docx (Word) eller .pdf.")
-    min_cell = config.min_cell() if args.min_cell is None else args.min_cell
-    data = report.make(facts, args.year, min_cell, charts=not args.utan_diagram)
+    # A report is for spreading: small counts are always hidden, with the threshold the pages use.
+    data = report.make(facts, args.year, config.min_cell(), charts=not args.no_charts)
     if out.suffix.lower() == ".pdf":
         try:
             data = report.pdf(data)
         except report.RenderError as error:
-            print(f"fel: {error}", file=sys.stderr)
+            kept = out.with_suffix(".docx")
+            written = _write(kept, data)
+            print(f"fel: {error}" + (f" Word-filen finns i {kept}." if written else ""), file=sys.stderr)
             return 1
-    try:
-        out.write_bytes(data)
-    except OSError as error:
-        print(f"fel: kunde inte skriva {out} ({error.strerror or type(error).__name__}).", file=sys.stderr)
+    if not _write(out, data):
         return 1
     print(f"Skrev {out} (årsrapport {args.year}).")
     return 0
+
+
+def _write(path: Path, data: bytes) -> bool:
+    try:
+        path.write_bytes(data)
+        return True
+    except OSError as error:
+        print(f"fel: kunde inte skriva {path} ({error.strerror or type(error).__name__}).", file=sys.stderr)
+        return False
 
 
 def _is_store_error(error: Exception) -> bool:

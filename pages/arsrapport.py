@@ -3,7 +3,7 @@
 import streamlit as st
 
 from kaa import fmt
-from kaa.report import pdf_unavailable, signed_out
+from kaa.report import pdf_unavailable
 from ui import actions, app, blocks, data
 
 app.require_entrypoint()
@@ -15,20 +15,24 @@ st.markdown("Årsrapportens statistikdel för ett statistikår, skriven ur samma
             "könen (sidopanelens urval av jobbtorg och kön gäller inte här), och små tal döljs som på sidorna.")
 
 years = sorted(data.available_years(), reverse=True)
+if not years:
+    st.info("Det finns inga statistikår att skriva en rapport för.", icon=":material/info:")
+    st.stop()
 year = st.selectbox("Statistikår", years, key="rapport_ar", bind="query-params", placeholder="Välj ett år")
 report = data.report_sections(year)
 
 name = f"kaa-arsrapport-{year}"
 buttons = st.container(horizontal=True)
+word = actions.while_signed_in(lambda: data.report_docx(year), data.report_signed_out)
 buttons.download_button(
-    "Ladda ner Word", actions.while_signed_in(lambda: data.report_docx(year), signed_out), file_name=f"{name}.docx",
-    mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document", icon=":material/description:",
-    on_click="ignore", type="primary", help="Word-dokumentet att redigera och komplettera med analys.")
+    "Ladda ner Word", word, file_name=f"{name}.docx", type="primary", icon=":material/description:",
+    mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document", on_click="ignore",
+    help="Word-dokumentet att redigera och komplettera med analys.")
 why_no_pdf = pdf_unavailable()
+pdf = actions.while_signed_in(lambda: data.report_pdf(year), lambda: data.report_signed_out(as_pdf=True))
 buttons.download_button(
-    "Ladda ner PDF", actions.while_signed_in(lambda: data.report_pdf(year), lambda: signed_out(as_pdf=True)), file_name=f"{name}.pdf",
-    mime="application/pdf", icon=":material/picture_as_pdf:", on_click="ignore", disabled=bool(why_no_pdf),
-    help=why_no_pdf or "Samma rapport som PDF, för den som bara ska läsa den.")
+    "Ladda ner PDF", pdf, file_name=f"{name}.pdf", mime="application/pdf", icon=":material/picture_as_pdf:",
+    on_click="ignore", disabled=bool(why_no_pdf), help=why_no_pdf or "Samma rapport som PDF, för den som bara läser.")
 if why_no_pdf:
     st.caption(why_no_pdf)
 

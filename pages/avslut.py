@@ -61,7 +61,7 @@ if aim.open:
         blocks.panel(
             "Aim – inskrivna och avslutade", aim_counts,
             data.bar_chart(aim_counts, "matt", schema.AR, f"Aim: inskrivna, nyinskrivna och avslutade, {years}"),
-            key="aim-counts", note=aim_counts_note,
+            key="aim-counts", note=aim_counts_note, verksamhet=schema.AIM,
         )
         aim_shares, aim_shares_note = data.nearest_figures([schema.AR], aim_sel,
                                                             ["andel_studier", "andel_arbete", "andel_annan"])
@@ -69,5 +69,5 @@ if aim.open:
             "Aim – vart de avslutade gick", aim_shares,
             data.bar_chart(aim_shares, "matt", schema.AR,
                         f"Aim: andel av de avslutade till studier, arbete och annan sysselsättning, {years}"),
-            key="aim-shares", note=aim_shares_note,
+            key="aim-shares", note=aim_shares_note, verksamhet=schema.AIM,
         )

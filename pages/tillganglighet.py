@@ -22,15 +22,20 @@ Tjänsten är **delvis förenlig** med kraven i WCAG 2.1 på nivå AA. De briste
 *Innehåll som inte är tillgängligt* nedan.
 
 - Sidornas språk är svenska, så en skärmläsare läser texten med svenskt uttal.
-- Varje diagram har en kort text intill som säger vad det visar: högsta och lägsta värde, förändringen mot
-  året före och avståndet till målet. Samma siffror finns i tabellen under fliken *Tabell* och kan laddas
-  ner som CSV eller Excel.
+- Varje diagram har en kort text intill som säger vad det visar: högsta och lägsta värde (eller, när det bara
+  finns ett, värdet och förändringen mot året före) och avståndet till målet. En skärmläsare läser diagrammet
+  som en bild med den texten. Samma siffror finns i tabellen under fliken *Tabell* och kan laddas ner som CSV
+  eller Excel.
 - Allt kan göras med tangentbordet: urvalen i sidopanelen, flikarna, knapparna för att ladda ner och för
   att ladda upp och importera ett registeruttag. Den del som har fokus har en tydlig ram.
 - Färg är aldrig det enda som bär information: en förändring har pil och ordet *bättre* eller *sämre*,
   målet är en streckad linje med namn i diagrammets förklaring.
 - Sidorna går att använda med 400 % förstoring utan att texten behöver rullas i sidled. Breda tabeller
   rullas i sidled för sig.
+- Nedladdningarna: Excel-filerna har tabellens rubrikrad markerad som rubrik och svenska som språk.
+  Årsrapporten i Word har riktiga rubriker, markerade rubrikrader i tabellerna, alternativtext till varje
+  diagram och svenska som språk; PDF-versionen är taggad, så att skärmläsare hittar rubriker, tabeller och
+  bildtexter.
 """)
 
 st.header("Vad kan du göra om du inte kan använda delar av tjänsten?")
@@ -66,8 +71,10 @@ st.markdown("""
 st.header("Hur vi har testat tjänsten")
 st.markdown(f"""
 Varje sida testas automatiskt med axe-core (reglerna för WCAG 2.0 och 2.1, nivå A och AA) i webbläsaren
-Chromium, i datorbredd och mobilbredd, varje gång tjänsten ändras. Tangentbordsnavigering, fokusmarkering och
-400 % förstoring har dessutom prövats för hand på alla sidor.
+Chromium, i datorbredd och mobilbredd, varje gång tjänsten ändras. Dessutom har alla sidor gåtts igenom i
+Chromium med bara tangentbordet (tabbordning, fokusmarkering, flikar, urval, nedladdning, uppladdning och
+import) och i en bredd som motsvarar 400 % förstoring, med skärmbilder som granskats. Tjänsten har ännu inte
+prövats med en skärmläsare av en person som använder en sådan till vardags.
 
 Den senaste bedömningen gjordes den {REVIEWED}. Redogörelsen uppdaterades senast den {REVIEWED}.
 """)

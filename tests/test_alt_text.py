@@ -33,17 +33,17 @@ def test_a_chart_per_jobbtorg_names_the_largest_and_smallest_as_the_table_has_th
         "Jobbtorg Kista", f"49,6{NBSP}%", "Jobbtorg Skärholmen", f"37,7{NBSP}%")
     assert said == (f"Andel till studier 2020 är högst för Jobbtorg Kista (49,6{NBSP}%) och lägst för Jobbtorg "
                     f"Skärholmen (37,7{NBSP}%). {int((units['varde'] >= 0.5).sum())} av {len(units)} jobbtorg "
-                    f"når målet (minst 50{NBSP}%) 2020.")
+                    f"når målet på minst 50{NBSP}% år 2020.")
 
 
 def test_the_change_chart_names_who_moved_most_each_way(facts):
     frame = panels.by_change(panels.compare_jobbtorg(facts, Selection(), 2020, "andel_studier", 2019, 0.5))
     assert alt_text.describe_change(frame) == (
-        f"Andel till studier från 2019 till 2020: minst försämring Jobbtorg Globen, −1,3{NBSP}procentenheter; "
-        f"störst försämring Jobbtorg Kista, −8,2{NBSP}procentenheter.")
+        f"Andel till studier från 2019 till 2020: minst försämring för Jobbtorg Globen (−1,3{NBSP}procentenheter), "
+        f"störst försämring för Jobbtorg Kista (−8,2{NBSP}procentenheter).")
     counts = panels.by_change(panels.compare_jobbtorg(facts, Selection(), 2020, "inskrivna", 2019))
     # Inskrivna is neither good nor bad news: it rises or falls, it does not improve.
-    assert alt_text.describe_change(counts).startswith("Inskrivna från 2019 till 2020: minst minskning")
+    assert alt_text.describe_change(counts).startswith("Inskrivna från 2019 till 2020: minst minskning för")
 
 
 def test_hidden_and_missing_figures_are_never_the_largest_or_smallest():
@@ -53,8 +53,18 @@ def test_hidden_and_missing_figures_are_never_the_largest_or_smallest():
         "varde": [float("nan"), 40.0, 42.0, float("nan")], "text": ["<5", "40", "42", "–"],
         metrics.MASKED: [masking.primary_label(5), "", "", ""],
     })
-    # Kvinna's nådda is hidden, Ej nådda missing: one category is left, so there is nothing to compare.
-    assert alt_text.describe(frame) == ""
+    # Kvinna's nådda is hidden, Ej nådda missing: Man is the one category left, said with its value alone.
+    assert alt_text.describe(frame) == "Nådda för Man 2024 är 40."
+    assert alt_text.describe(frame.assign(varde=float("nan"))) == alt_text.NOTHING_SHOWN
+
+
+def test_aim_is_held_against_its_own_targets_not_the_citys(facts):
+    from kaa.published import load_targets, targets_for
+
+    targets = load_targets()
+    assert targets_for(targets, ["andel_studier"], schema.AIM) == {}  # targets.csv sets none for Aim
+    frame = panels.figures(facts, [schema.AR], Selection(verksamhet=schema.AIM), ["andel_studier"])
+    assert "målet" not in alt_text.describe(frame, targets_for(targets, ["andel_studier"], schema.AIM))
 
 
 def test_the_page_shell_is_made_swedish_whether_sent_compressed_or_not():

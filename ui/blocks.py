@@ -11,7 +11,7 @@ import streamlit as st
 
 from kaa import alt_text, export, fmt, masking, panels, schema, store, tables
 from kaa.metrics import Selection
-from kaa.published import target_for
+from kaa.published import target_for, targets_for
 from ui import actions, data, filters
 
 PLOTLY_CONFIG = {
@@ -86,14 +86,15 @@ def _downloads(make_table, frame: pd.DataFrame, name: str, what: str, key: str) 
 
 
 def panel(title: str, frame: pd.DataFrame, figure: go.Figure | None, key: str, missing_note: bool = True,
-          note: str = "", alt: str | None = None) -> None:
+          note: str = "", alt: str | None = None, verksamhet: str = schema.HELA_KAA) -> None:
     """Chart, table and (where it says more) cross-table tabs over the same frame, with downloads of the table.
 
     Only the open tab is drawn (the others cost nothing until they are opened). The downloads are the
     table under Tabell, or the cross table while Korstabell is open: the same columns, headers and rows.
     `missing_note=False` for a second panel over a frame whose missing figures are already explained.
     `note` says what is shown instead when the selection itself has no figures (`nearest_figures`).
-    Above the chart, its text alternative: `alt`, or what `alt_text.describe` says of the frame.
+    Above the chart, its text alternative: `alt`, or what `alt_text.describe` says of the frame (held against
+    the targets of `verksamhet`).
     """
     if note:
         st.info(note, icon=":material/zoom_out:")
@@ -106,10 +107,9 @@ def panel(title: str, frame: pd.DataFrame, figure: go.Figure | None, key: str, m
     if chart_tab.open and figure is not None:
         with chart_tab:
             if alt is None:
-                goals = {m: target_for(data.targets(), m) for m in frame["measure"].unique()}
-                alt = alt_text.describe(frame, goals)
-            if alt:  # a container keyed alt-<key>: ui/swedish.js makes it the chart's accessible description
-                st.container(key=f"alt-{key}").caption("Diagrammet i ord: " + fmt.plain(alt))
+                alt = alt_text.describe(frame, targets_for(data.targets(), frame["measure"].unique(), verksamhet))
+            # A container keyed alt-<key>: ui/swedish.js makes it the chart's accessible description.
+            st.container(key=f"alt-{key}").caption("Diagrammet i ord: " + fmt.plain(alt))
             st.plotly_chart(figure, config=PLOTLY_CONFIG, key=f"chart-{key}")
     # A table is built only where it is shown, or when a download of it is asked for.
     if cross_tab and cross_tab[0].open:

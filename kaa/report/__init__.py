@@ -13,7 +13,7 @@ from kaa.published import load_notes, load_targets
 from kaa.report import content, document, render
 from kaa.report.render import RenderError, pdf_unavailable
 
-__all__ = ["RenderError", "make", "pdf", "pdf_unavailable", "sections", "signed_out"]
+__all__ = ["RenderError", "make", "notice", "pdf", "pdf_unavailable", "sections", "write"]
 
 
 def sections(protected: pd.DataFrame, year: int, min_cell: int) -> content.Report:
@@ -29,16 +29,17 @@ def make(facts: pd.DataFrame, year: int, min_cell: int, *, protected: bool = Fal
     if charts:
         render.warm_up()  # Chromium starts while the tables are built
     shown = facts if protected else masking.protect(facts, min_cell)
-    return document.write(sections(shown, year, min_cell), render.chart_images if charts else None)
+    return write(sections(shown, year, min_cell), charts)
 
 
-SIGNED_OUT = "Du har loggat ut. Logga in igen och ladda ner årsrapporten på nytt."
+def write(report: content.Report, charts: bool = True) -> bytes:
+    """A report's sections (`sections`) as a Word document, its charts drawn unless `charts` is False."""
+    return document.write(report, render.chart_images if charts else None)
 
 
-def signed_out(as_pdf: bool = False) -> bytes:
-    """What a report download holds when its user has signed out since the page was shown: why, not the figures."""
-    text = document.notice(SIGNED_OUT)
-    return render.pdf(text) if as_pdf else text
+def notice(text: str) -> bytes:
+    """A one-paragraph Word document, for a download that may not hold the report."""
+    return document.notice(text)
 
 
 def pdf(docx: bytes) -> bytes:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -71,7 +72,7 @@ def _styles(document) -> None:
     caption = document.styles["Caption"]
     caption.font.name, caption.font.size, caption.font.italic, caption.font.bold = FONT, Pt(9), False, False
     caption.font.color.rgb = RGBColor(0x4F, 0x59, 0x62)
-    draft = document.styles.add_style("Utkast", 1)
+    draft = document.styles.add_style("Utkast", WD_STYLE_TYPE.PARAGRAPH)
     draft.base_style = normal
     shading = OxmlElement("w:shd")
     shading.set(qn("w:val"), "clear")
@@ -105,13 +106,13 @@ def _widths(grid, texts, numbers: set) -> None:
     text_columns = [c for c in texts.columns if c not in numbers]
     longest = {c: max([len(str(c)) // 2 + 1] + [len(max(str(v).split(), key=len, default="")) for v in texts[c]]
                       + [len(str(v)) // 3 for v in texts[c]]) for c in text_columns}
-    number_share = 1.75 if len(texts.columns) > 6 else 2.4
-    room = max(USABLE_CM - number_share * (len(texts.columns) - len(text_columns)), 3.0)
+    count = len(texts.columns) - len(text_columns)
+    number_share = min(1.75 if len(texts.columns) > 6 else 2.4,
+                       (USABLE_CM - MIN_TEXT_CM * len(text_columns)) / count) if count else 0.0
+    # Text columns: each its minimum, and what is left shared by how long their words are.
+    left = USABLE_CM - number_share * count - MIN_TEXT_CM * len(text_columns)
     total = sum(longest.values()) or 1
-    widths = [max(room * longest[c] / total, MIN_TEXT_CM) if c in longest else number_share for c in texts.columns]
-    if sum(widths) > USABLE_CM:  # the minimum for short text columns comes out of the longest one
-        widest = widths.index(max(widths))
-        widths[widest] -= sum(widths) - USABLE_CM
+    widths = [MIN_TEXT_CM + left * longest[c] / total if c in longest else number_share for c in texts.columns]
     small = len(texts.columns) > 6
     grid.autofit = False
     for column, width in zip(grid.columns, widths):
@@ -137,7 +138,7 @@ def _table(document, item: ReportTable) -> None:
     for values in texts.itertuples(index=False):
         cells = grid.add_row().cells
         for cell, column, value in zip(cells, texts.columns, values):
-            cell.text = str(value) if str(value) else "–"
+            cell.text = str(value) if str(value) or column not in numbers else "–"  # – is a missing figure
             if column in numbers:
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
     _widths(grid, texts, numbers)
@@ -177,7 +178,7 @@ def write(report: Report, images: Images | None = None, made: dt.date | None = N
     _page(document)
     document.core_properties.title = report.title
     document.core_properties.author = "KAA-statistik"
-    document.core_properties.subject = "Statistikdel av årsrapporten för kommunernas aktivitetsansvar"
+    document.core_properties.subject = "Årsrapportens statistikdel: kommunens aktivitetsansvar i Stockholm"
     document.add_paragraph(report.title, style="Title")
     made = made or dt.date.today()
     document.add_paragraph(f"Statistikdelen, skapad {made.isoformat()} ur KAA-statistik. Källa: {report.sources}.")
@@ -198,7 +199,7 @@ def write(report: Report, images: Images | None = None, made: dt.date | None = N
                 document.inline_shapes[-1]._inline.docPr.set("descr", chart.description)
                 document.add_paragraph("Diagrammet i ord: " + chart.description, style="Caption")
             else:
-                why = picture or "diagrammen ritas inte här"
+                why = picture or "diagrammen ritades inte, på begäran"
                 document.add_paragraph(f"Diagram saknas ({why}). Diagrammet i ord: {chart.description}",
                                        style="Caption")
         for item in section.tables:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import threading
@@ -14,6 +15,8 @@ from pathlib import Path
 #: Debian's chromium, as the browser tests use; Kaleido would otherwise download a Chrome of its own.
 CHROMIUM = os.environ.get("KAA_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 WIDTH, HEIGHT, SCALE = 900, 480, 2
+#: A tagged PDF: headings, tables and the pictures' alternative texts reach screen readers.
+TAGGED_PDF = 'pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"}}'
 _kaleido = threading.Lock()
 _started = False
 
@@ -58,10 +61,24 @@ def chart_images(figures: list) -> list[bytes | str]:
         kaleido = _kaleido_or_why()
         if isinstance(kaleido, str):
             return [kaleido] * len(figures)
-        try:
-            return [kaleido.calc_fig_sync(figure, opts=options) for figure in figures]
-        except Exception as error:  # noqa: BLE001 - a chart that cannot be drawn must not stop the report
-            return [f"diagrammen kunde inte ritas ({type(error).__name__})"] * len(figures)
+        drawn = []
+        for figure in figures:
+            try:
+                drawn.append(kaleido.calc_fig_sync(figure, opts=options))
+            except Exception as error:  # noqa: BLE001 - a chart that cannot be drawn must not stop the report
+                drawn.append(f"diagrammet kunde inte ritas ({type(error).__name__})")
+                _restart(kaleido)
+        return drawn
+
+
+def _restart(kaleido) -> None:
+    """After a failure, start Chromium anew at the next chart (it may have died)."""
+    global _started
+    try:
+        kaleido.stop_sync_server(silence_warnings=True)
+    except Exception:  # noqa: BLE001 - it is being replaced anyway
+        pass
+    _started = False
 
 
 def _office() -> str | None:
@@ -85,13 +102,17 @@ def pdf(docx: bytes, timeout: float = 120) -> bytes:
         source = work / "rapport.docx"
         source.write_bytes(docx)
         command = [office, f"-env:UserInstallation={(work / 'profil').as_uri()}", "--headless", "--norestore",
-                   "--convert-to", "pdf", "--outdir", str(work), str(source)]
+                   "--convert-to", TAGGED_PDF, "--outdir", str(work), str(source)]
+        # Its own process group: on a timeout soffice and the soffice.bin it starts are stopped together.
+        done = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         try:
-            done = subprocess.run(command, capture_output=True, timeout=timeout, check=False)
+            done.wait(timeout=timeout)
         except subprocess.TimeoutExpired as error:
+            os.killpg(done.pid, signal.SIGKILL)
+            done.wait()
             raise RenderError(f"LibreOffice blev inte klart på {int(timeout)} sekunder. Försök igen.") from error
         out = work / "rapport.pdf"
         if done.returncode != 0 or not out.exists():
             raise RenderError("LibreOffice kunde inte göra om rapporten till PDF (felkod "
-                              f"{done.returncode}). Ladda ner Word-filen i stället.")
+                              f"{done.returncode}). Använd Word-filen i stället.")
         return out.read_bytes()

@@ -95,8 +95,8 @@ def test_every_chart_is_one_image_described_by_its_figures(browser, server):
         ranking, change = captions
         # The report's 2020 shares to studies: Kista highest (49,6 %), Skärholmen lowest (37,7 %), none at 50 %.
         assert ranking == ("Andel till studier 2020 är högst för Jobbtorg Kista (49,6\u00a0%) och lägst för Jobbtorg "
-                           "Skärholmen (37,7\u00a0%). 0 av 5 jobbtorg når målet (minst 50\u00a0%) 2020.")
-        assert change.startswith("Andel till studier från 2019 till 2020: minst försämring Jobbtorg Globen")
+                           "Skärholmen (37,7\u00a0%). 0 av 5 jobbtorg når målet på minst 50\u00a0% år 2020.")
+        assert change.startswith("Andel till studier från 2019 till 2020: minst försämring för Jobbtorg Globen")
     finally:
         tab.context.close()
 
