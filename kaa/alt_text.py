@@ -12,7 +12,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from kaa import metrics, panels, schema
+from kaa import panels, schema
 from kaa.published import Target
 
 #: Categories a chart compares, in the order they are named; Totalt and Saknar stadsdel are not compared.
@@ -22,10 +22,6 @@ _NOUN = {schema.JOBBTORG: "jobbtorg", schema.KON: "kön"}
 #: More series than this are summed up by the table, not read out one by one.
 _MOST_SERIES = 4
 NOTHING_SHOWN = "Diagrammet har inga siffror att visa: de är dolda eller saknas, se tabellen."
-
-
-def _hidden(frame: pd.DataFrame) -> pd.Series:
-    return frame[metrics.MASKED].fillna("").astype(bool) if metrics.MASKED in frame else pd.Series(False, frame.index)
 
 
 def _extremes(label: str, year: int, rows: pd.DataFrame, column: str, left_out: int) -> str:
@@ -71,7 +67,7 @@ def describe(frame: pd.DataFrame, targets: Mapping[str, float] | None = None, mo
     """A chart over a panel frame in words: per measure, the latest year's largest and smallest category (or, with
     one category or none, its value and change), and how it stands against the measure's target. Beyond `most`
     series (None: no limit) the table is named instead. Never empty: a chart of hidden figures says so."""
-    hidden = _hidden(frame)
+    hidden = panels.hidden(frame)
     shown = frame[frame["varde"].notna() & ~hidden]
     if shown.empty:
         return NOTHING_SHOWN
