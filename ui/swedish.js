@@ -97,11 +97,11 @@
     });
   };
 
-  let queued = false;
+  // Changes come in bursts (a chart draws hundreds of nodes): one pass shortly after a burst, not one per frame.
+  let queued = null;
   new MutationObserver(() => {
-    if (queued) return;
-    queued = true;
-    requestAnimationFrame(() => { queued = false; fix(document); });
+    clearTimeout(queued);
+    queued = setTimeout(() => fix(document), 120);
   }).observe(document.body, {subtree: true, childList: true, attributes: true,
                               attributeFilter: ["aria-label", "title"], characterData: true});
   window.addEventListener("resize", () => fix(document));
