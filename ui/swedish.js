@@ -61,11 +61,11 @@
     if (said !== null) element.setAttribute(attribute, said);
   };
 
-  const describeCharts = (root) => {
-    root.querySelectorAll('[class*="st-key-alt-"]').forEach((alt) => {
+  const describeCharts = () => {
+    document.querySelectorAll('[class*="st-key-alt-"]').forEach((alt) => {
       const key = [...alt.classList].find((c) => c.startsWith("st-key-alt-"));
       const chart = document.querySelector(`.st-key-chart-${key.slice("st-key-alt-".length)} .js-plotly-plot`);
-      const text = alt.innerText.trim().replace(/^Diagrammet i ord: /, "");
+      const text = alt.textContent.trim().replace(/^Diagrammet i ord: /, "");
       const [drawing, ...layers] = chart ? chart.querySelectorAll("svg.main-svg") : [];
       if (drawing && text && drawing.getAttribute("aria-label") !== text) {
         drawing.setAttribute("role", "img");  // one image with its description, not hundreds of ticks and marks
@@ -75,17 +75,9 @@
     });
   };
 
-  const fix = (root) => {
-    root.querySelectorAll("[aria-label]").forEach((e) => name(e, "aria-label"));
-    root.querySelectorAll("[title]").forEach((e) => name(e, "title"));
-    // The uploader's button shows "Välj fil" by CSS (ui/swedish.css) and has no name of its own.
-    root.querySelectorAll('[data-testid="stFileUploaderDropzone"] button:not([aria-label])')
-      .forEach((b) => b.setAttribute("aria-label", "Välj fil"));
-    root.querySelectorAll('[data-testid="stSkipToContent"], [role="dialog"] h2, [role="dialog"] div')
-      .forEach((e) => { if (e.children.length === 0 && TEXTS[e.textContent]) e.textContent = TEXTS[e.textContent]; });
-    describeCharts(root);
-    // A static table wider than a phone scrolls sideways: it takes focus so it can be scrolled from the keyboard.
-    root.querySelectorAll('[data-testid="stTable"] > div').forEach((box) => {
+  // A static table wider than a phone scrolls sideways: it takes focus so it can be scrolled from the keyboard.
+  const scrollableTables = () => {
+    document.querySelectorAll('[data-testid="stTable"] > div').forEach((box) => {
       const scrolls = box.scrollWidth > box.clientWidth;
       if (scrolls && !box.hasAttribute("tabindex")) {
         box.setAttribute("tabindex", "0");
@@ -97,13 +89,46 @@
     });
   };
 
-  // Changes come in bursts (a chart draws hundreds of nodes): one pass shortly after a burst, not one per frame.
+  const fix = (root) => {
+    const within = (selector) => [...(root.matches && root.matches(selector) ? [root] : []),
+                                  ...root.querySelectorAll(selector)];
+    within("[aria-label]").forEach((e) => name(e, "aria-label"));
+    within("[title]").forEach((e) => name(e, "title"));
+    // The uploader's button shows "Välj fil" by CSS (ui/swedish.css) and has no name of its own.
+    within('[data-testid="stFileUploaderDropzone"] button:not([aria-label])')
+      .forEach((b) => b.setAttribute("aria-label", "Välj fil"));
+    within('[data-testid="stSkipToContent"], [role="dialog"] h2, [role="dialog"] div')
+      .forEach((e) => { if (e.children.length === 0 && TEXTS[e.textContent]) e.textContent = TEXTS[e.textContent]; });
+  };
+
+  // Only what changed is looked at: the elements added and the names set since the last pass, one pass shortly
+  // after a burst of changes (a chart draws hundreds of nodes at once), so the page draws as fast as without it.
+  const added = new Set();
   let queued = null;
-  new MutationObserver(() => {
+  new MutationObserver((records) => {
+    for (const record of records) {
+      if (record.type === "attributes") {
+        name(record.target, record.attributeName);
+        continue;
+      }
+      for (const node of record.addedNodes) {
+        if (node.nodeType === Node.ELEMENT_NODE) added.add(node);
+        else if (node.parentElement) added.add(node.parentElement);  // a text changed: the dialog's words
+      }
+    }
     clearTimeout(queued);
-    queued = setTimeout(() => fix(document), 120);
+    queued = setTimeout(() => {
+      const roots = [...added];
+      added.clear();
+      roots.forEach((root) => {
+        if (!root.isConnected) return;
+        fix(root);
+      });
+      describeCharts();
+      scrollableTables();
+    }, 120);
   }).observe(document.body, {subtree: true, childList: true, attributes: true,
-                              attributeFilter: ["aria-label", "title"], characterData: true});
-  window.addEventListener("resize", () => fix(document));
+                              attributeFilter: ["aria-label", "title"]});
+  window.addEventListener("resize", scrollableTables);
   fix(document);
 })();
