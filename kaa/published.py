@@ -97,6 +97,10 @@ def targets_for(targets: pd.DataFrame, measures, verksamhet: str = schema.HELA_K
     return {m: goal for m, goal in found.items() if goal is not None}
 
 
+#: The notes' columns as readers see them (Om statistiken, the annual report).
+NOTE_COLUMNS = {"avsnitt": "Avsnitt", "i_rapporten": "I rapporten", "sa_har_vi_gjort": "Så har vi gjort"}
+
+
 def load_notes(path: Path = NOTES_CSV) -> pd.DataFrame:
     """The data-quality notes on the report, shown on the Om statistiken page."""
     return pd.read_csv(path, dtype=str, encoding="utf-8")

@@ -58,14 +58,18 @@ def pages(may_change: bool = True) -> dict[str, st.Page]:
     return {page.url_path: page for page in listed}
 
 
+# Read once per server process, sent with every view. Streamlit's HTML sanitiser drops a script with a "<"
+# anywhere in it: swedish.js has none.
+_STYLE = "".join(f"<style>{(ROOT / 'ui' / name).read_text(encoding='utf-8')}</style>"
+                 for name in ("swedish.css", "accessible.css"))
+_SCRIPT = f"<script>{(ROOT / 'ui' / 'swedish.js').read_text(encoding='utf-8')}</script>"
+
+
 def _house_style() -> None:
     """Streamlit's own English replaced or hidden (CSS) and named in Swedish for screen readers (JS); contrast
     and focus made to meet WCAG 2.1 AA. Drawn first, on every view, the start view too."""
-    st.html(ROOT / "ui" / "swedish.css")
-    st.html(ROOT / "ui" / "accessible.css")
-    # Streamlit's HTML sanitiser drops a script with a "<" anywhere in it: swedish.js has none.
-    st.html(f"<script>{(ROOT / 'ui' / 'swedish.js').read_text(encoding='utf-8')}</script>",
-            unsafe_allow_javascript=True)
+    st.html(_STYLE)
+    st.html(_SCRIPT, unsafe_allow_javascript=True)
 
 
 def _start_view() -> None:

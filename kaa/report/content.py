@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 
 from kaa import alt_text, charts, fmt, masking, metrics, panels, reasons, schema, tables
 from kaa.metrics import Selection
-from kaa.published import SOURCE_ID, target_for, targets_for
+from kaa.published import NOTE_COLUMNS, SOURCE_ID, target_for, targets_for
 
 TITLE = "Kommunens aktivitetsansvar i Stockholm"
 DRAFT_NOTE = ("Texterna märkta ”Utkast” är skrivna automatiskt ur siffrorna i tabellerna. De konstaterar fakta; "
@@ -82,16 +82,27 @@ def _notes(facts: pd.DataFrame, frame: pd.DataFrame, min_cell: int) -> list[str]
     years = frame[schema.AR].dropna().unique() if schema.AR in frame else []
     out = [f"Källa: {panels.sources_by_year(facts, years)}.", schema.STATISTIKAR_TEXT]
     out += masking.legend(frame.get(masking.MASKED, ()), min_cell)
-    missing = panels.missing_reasons(frame) + _absent(frame)
-    if missing:
-        out.append("Saknas (–): " + " ".join(dict.fromkeys(missing)))
+    why = _why_missing(frame)
+    if why:
+        out.append("Saknas (–): " + why)
     return out + panels.accuracy_notes(frame)
+
+
+def _dimension(frame: pd.DataFrame) -> str | None:
+    """The breakdown a table's rows are (jobbtorg or kön), or None for a table by measure."""
+    return next((d for d in (schema.JOBBTORG, schema.KON) if d in frame.columns), None)
+
+
+def _why_missing(frame: pd.DataFrame) -> str:
+    """Why a table's missing cells are missing, each reason once: those its rows carry, and those of cells with
+    no row behind them."""
+    return " ".join(dict.fromkeys(panels.missing_reasons(frame) + _absent(frame)))
 
 
 def _absent(frame: pd.DataFrame) -> list[str]:
     """Why a cross table's cell has no row behind it at all: the source gives the measure that year, but not per
     the table's breakdown; or it has no row of the measure that year at all."""
-    dim = next((d for d in (schema.JOBBTORG, schema.KON) if d in frame.columns), None)
+    dim = _dimension(frame)
     if dim is None or frame.empty:
         return []
     keys = set(frame[dim])
@@ -108,13 +119,12 @@ def _absent(frame: pd.DataFrame) -> list[str]:
 def _add(section: Section, facts: pd.DataFrame, frame: pd.DataFrame, caption: str, min_cell: int) -> None:
     """A table in the section; or, when the data has not one of its figures (beyond a Totalt row, for a table per
     kön or jobbtorg), a line saying it is missing and why."""
-    dim = next((d for d in (schema.JOBBTORG, schema.KON) if d in frame.columns), None)
+    dim = _dimension(frame)
     parts = frame if dim is None else frame[frame[dim] != schema.TOTALT]
     if panels.has_figures(parts):
         section.tables.append(ReportTable(caption, tables.cross_table(frame), _notes(facts, frame, min_cell)))
     else:
-        why = " ".join(dict.fromkeys(panels.missing_reasons(frame) + _absent(frame))) or "Uppgifterna saknas."
-        section.missing.append(_missing(caption, why))
+        section.missing.append(_missing(caption, _why_missing(frame) or "Uppgifterna saknas."))
 
 
 def _chart(figure: go.Figure, frame: pd.DataFrame, targets: pd.DataFrame) -> Chart:
@@ -123,7 +133,7 @@ def _chart(figure: go.Figure, frame: pd.DataFrame, targets: pd.DataFrame) -> Cha
 
 def _described(frame: pd.DataFrame, targets: pd.DataFrame, verksamhet: str = schema.HELA_KAA) -> list[str]:
     """The frame's figures in sentences, held against the targets of `verksamhet` (a draft states only these)."""
-    if not panels.has_figures(frame) or frame["varde"].isna().all():
+    if frame["varde"].isna().all():  # nothing shown: hidden or missing, which the table says
         return []
     return [alt_text.describe(frame, targets_for(targets, frame["measure"].unique(), verksamhet), most=None)]
 
@@ -232,9 +242,8 @@ def build(facts: pd.DataFrame, year: int, targets: pd.DataFrame, notes: pd.DataF
     sources = panels.sources_by_year(facts, list(both.years))
     quality.draft.append(f"Källa: {sources}.")
     if (facts.loc[facts[schema.AR].isin(both.years), "source_id"] == SOURCE_ID).any():  # notes on its figures
-        quality.tables.append(ReportTable("Anmärkningar om årsrapport 2020 och hur de har hanterats", tables.typed(
-            notes.rename(columns={"avsnitt": "Avsnitt", "i_rapporten": "I rapporten",
-                                  "sa_har_vi_gjort": "Så har vi gjort"}), {}), []))
+        quality.tables.append(ReportTable("Anmärkningar om årsrapport 2020 och hur de har hanterats",
+                                          tables.typed(notes.rename(columns=NOTE_COLUMNS), {}), []))
     sections.append(quality)
 
     return Report(year, sources, sections)

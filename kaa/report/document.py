@@ -207,9 +207,7 @@ def write(report: Report, images: Images | None = None, made: dt.date | None = N
         for missing in section.missing:
             document.add_paragraph(missing, style="Caption")
     _update_fields_on_open(document.settings.element)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return _saved(document)
 
 
 def notice(text: str) -> bytes:
@@ -217,6 +215,10 @@ def notice(text: str) -> bytes:
     document = Document()
     _set_language(document)
     document.add_paragraph(text)
+    return _saved(document)
+
+
+def _saved(document) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
