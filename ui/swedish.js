@@ -26,6 +26,7 @@
     "Link to heading": "Länk till rubriken",
     "file upload": "Uppladdning av fil",
     "Upload": "Välj fil",
+    "Add files": "Välj fil",
     "Show/hide columns": "Visa eller dölj kolumner",
     "Search": "Sök",
     "Fullscreen": "Helskärm",

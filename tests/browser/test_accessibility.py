@@ -19,7 +19,7 @@ PAGES = ["", "uppsok", "avslut?aim=true", "jamfor?jamfor_sedan=2019", "arsrappor
 WIDTHS = (1440, 390)
 #: Streamlit's English names, as its controls carry them (ui/swedish.js gives each its Swedish name).
 ENGLISH = re.compile(r"^(Sidebar|Collapse sidebar|Expand sidebar|App pages|Open|Close|Clear all|Remove|"
-                     r"Link to heading|file upload|Upload|Help for .+|Show/hide columns|Search|Fullscreen)$")
+                     r"Link to heading|file upload|Upload|Add files|Help for .+|Show/hide columns|Search|Fullscreen)$")
 
 
 def open_at(browser, width: int, url: str) -> Page:
@@ -169,6 +169,8 @@ def test_the_uploader_and_import_work_from_the_keyboard(browser, fresh_server, t
         importera = tab.get_by_role("button", name="Importera")
         expect(importera).to_be_visible(timeout=60_000)
         wait_until_idle(tab)
+        tab.wait_for_timeout(300)  # swedish.js names what was added a moment after it settles
+        assert not [name for name in names(tab) if ENGLISH.match(name)]  # e.g. "Add files" once a file is chosen
         importera.focus()
         tab.keyboard.press("Enter")
         expect(tab.get_by_text(re.compile("Importerad som"))).to_be_visible(timeout=60_000)
