@@ -43,7 +43,9 @@ PAGES = [
     ("Avslut", "pages/avslut.py", "avslut"),
     ("Jämför jobbtorg", "pages/jamfor.py", "jamfor"),
     ("Ladda upp", "pages/ladda-upp.py", "ladda-upp"),
+    ("Årsrapport", "pages/arsrapport.py", "arsrapport"),
     ("Om statistiken", "pages/om.py", "om"),
+    ("Om tillgänglighet", "pages/tillganglighet.py", "tillganglighet"),
 ]
 BASELINE_SCRIPT = """\
 import plotly.graph_objects as go

@@ -18,7 +18,8 @@ def is_local(address: str | None) -> bool:
 
 
 def network_refusal(address: str | None, sign_in_configured: bool) -> str | None:
-    """The Swedish sentence a server on the network without sign-in shows instead of the figures, or None."""
+    """Why a server on the network without sign-in shows nothing, in Swedish for the administration; None when
+    it may show the figures."""
     if sign_in_configured or is_local(address):
         return None
     everywhere = (address or "").strip() in ("", "0.0.0.0", "::")

@@ -213,6 +213,16 @@ def build_parser() -> argparse.ArgumentParser:
         sub = commands.add_parser(command, help=text, description=text[0].upper() + text[1:] + ".")
         sub.set_defaults(func=run_source_change)
         sub.add_argument("source", metavar="KÄLLA", help="källans id eller namn (se python -m kaa sources)")
+    rapport = commands.add_parser(
+        "rapport", help="skriv årsrapportens statistikdel för ett år som Word-dokument (eller PDF)",
+        description="Skriv årsrapportens statistikdel för ett statistikår: tabeller, diagram och utkast till "
+                    "text ur samma siffror som instrumentpanelen. Slutar filnamnet på .pdf görs dokumentet om "
+                    "till PDF med LibreOffice.")
+    rapport.set_defaults(func=run_rapport)
+    rapport.add_argument("--year", required=True, type=_year, metavar="ÅR", help="statistikåret")
+    rapport.add_argument("--out", metavar="FIL", help="filen som skrivs (standard: kaa-arsrapport-ÅR.docx)")
+    rapport.add_argument("--no-charts", action="store_true",
+                         help="beskriv diagrammen i ord i stället för att rita dem (snabbare, kräver ingen Chromium)")
     demo = commands.add_parser(
         "demo", help="skriv ett syntetiskt registeruttag för demonstrationer och tester",
         description="Skriv ett påhittat registeruttag (id:n som DEMO-0000001) vars proportioner liknar "
@@ -475,6 +485,41 @@ def run_table(args) -> int:
         if notes:
             sys.stdout.write("\n" + "\n".join(notes) + "\n")
     return 0
+
+
+def run_rapport(args) -> int:
+    from kaa import report, store
+
+    facts = store.load_facts()
+    years = sorted(int(y) for y in facts[schema.AR].unique())
+    if not isinstance(args.year, int) or args.year not in years:
+        raise UsageError(f"året {args.year} finns inte i statistiken. Välj bland: {', '.join(map(str, years))}.")
+    out = Path(args.out or f"kaa-arsrapport-{args.year}.docx")
+    if out.suffix.lower() not in (".docx", ".pdf"):
+        raise UsageError(f"filen {out.name} ska sluta på .docx (Word) eller .pdf.")
+    # A report is for spreading: small counts are always hidden, with the threshold the pages use.
+    data = report.make(facts, args.year, config.min_cell(), charts=not args.no_charts)
+    if out.suffix.lower() == ".pdf":
+        try:
+            data = report.pdf(data)
+        except report.RenderError as error:
+            kept = out.with_suffix(".docx")
+            written = _write(kept, data)
+            print(f"fel: {error}" + (f" Word-filen finns i {kept}." if written else ""), file=sys.stderr)
+            return 1
+    if not _write(out, data):
+        return 1
+    print(f"Skrev {out} (årsrapport {args.year}).")
+    return 0
+
+
+def _write(path: Path, data: bytes) -> bool:
+    try:
+        path.write_bytes(data)
+        return True
+    except OSError as error:
+        print(f"fel: kunde inte skriva {path} ({error.strerror or type(error).__name__}).", file=sys.stderr)
+        return False
 
 
 def _is_store_error(error: Exception) -> bool:

@@ -16,6 +16,8 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.table import Table as SheetTable
+from openpyxl.worksheet.table import TableStyleInfo
 
 from kaa.tables import Table
 
@@ -55,6 +57,8 @@ def excel_csv(table: Table) -> bytes:
 def xlsx(table: Table, title: str, footer: Sequence[str] = ()) -> bytes:
     """The table as an Excel workbook: bold shaded header, frozen, numbers formatted as on the page.
 
+    The rows are an Excel table whose first row is its header row, so a screen reader in Excel announces
+    each cell with its column's name; the workbook's language is Swedish and its title the table's.
     `footer` is said under the table, a line each (the source and what the symbols mean, as on the page).
     """
     cells = table.cells()
@@ -80,6 +84,14 @@ def xlsx(table: Table, title: str, footer: Sequence[str] = ()) -> bytes:
                 if isinstance(cell.value, (int, float)) and code in NUMBER_FORMATS:
                     cell.number_format = NUMBER_FORMATS[code]
     sheet.freeze_panes = "A2"
+    if len(cells):
+        marked = SheetTable(displayName="KAA", ref=f"A1:{get_column_letter(len(headers))}{len(cells) + 1}",
+                            tableStyleInfo=TableStyleInfo(name="TableStyleLight1", showRowStripes=False))
+        sheet.add_table(marked)
+    sheet.print_title_rows = "1:1"
+    book.properties.language = "sv-SE"
+    book.properties.title = title
+    book.properties.creator = "KAA-statistik"
     sheet.append([])
     for line in [title, *footer]:
         sheet.append([line])

@@ -243,40 +243,49 @@ def _add_shares(long: pd.DataFrame, cols: list[str], min_cell: int) -> pd.DataFr
     why = pivot("orsaker").fillna("")
     published = long[long["measure"].isin(schema.SHARE_NAMES)].set_index(cols + ["measure"])
     frames = [counts]
+    published_measures = set(published.index.get_level_values("measure"))
+    hidden_reason = reasons.encode([reasons.Reason(reasons.HIDDEN_SHARE, min_cell=min_cell)])
+    # Built column by column with numpy (a .loc assignment per share and column was most of a roll-up's time).
     for spec in schema.SHARES:
         names = list(spec.numerators) + [spec.denominator]
         inputs = wide_counts[names]
         numerator = inputs[list(spec.numerators)].sum(axis=1, min_count=len(spec.numerators))
         value = share(numerator, inputs[spec.denominator])
-        frame = pd.DataFrame({"value": value, "measure": spec.name, "noggrannhet": schema.EXAKT,
-                              "kalla": f"Beräknad: {_formula(spec)}", "orsaker": "", MASKED: "",
-                              "taljare": numerator.where(value.notna()),
-                              "namnare": inputs[spec.denominator].where(value.notna())},
-                             index=wide_counts.index)
-        rough = accuracy[names].isin(("minst", "ungefär")).any(axis=1)
-        derived = accuracy[names].eq("härledd").any(axis=1)
-        frame.loc[derived, "noggrannhet"] = "härledd"
-        frame.loc[rough, "noggrannhet"] = "ungefär"
-        frame.loc[value.isna(), ["kalla", "noggrannhet"]] = ""
+        computed = value.notna().to_numpy()
+        values = value.to_numpy(dtype="float64", copy=True)
+        taljare = np.where(computed, numerator.to_numpy(dtype="float64"), np.nan)
+        namnare = np.where(computed, inputs[spec.denominator].to_numpy(dtype="float64"), np.nan)
+        size = len(values)
+        kalla = np.full(size, f"Beräknad: {_formula(spec)}", dtype=object)
+        noggrannhet = np.full(size, schema.EXAKT, dtype=object)
+        noggrannhet[accuracy[names].eq("härledd").any(axis=1).to_numpy()] = "härledd"
+        noggrannhet[accuracy[names].isin(("minst", "ungefär")).any(axis=1).to_numpy()] = "ungefär"
+        kalla[~computed] = ""
+        noggrannhet[~computed] = ""
         # Where the source publishes this share, but not at this breakdown, that is the reason to give.
-        published_reason = pd.Series("", index=frame.index)
-        if spec.name in set(published.index.get_level_values("measure")):
-            pub = published.xs(spec.name, level="measure", drop_level=True).reindex(frame.index)
-            pub["value"] = pd.to_numeric(pub["value"], errors="coerce").astype("float64")  # all-missing: object
-            use = frame["value"].isna() & pub["value"].notna()
-            frame.loc[use, "value"] = pub.loc[use, "value"]
-            frame.loc[use, "kalla"] = pub.loc[use, "kalla"]
-            frame.loc[use, "noggrannhet"] = "publicerad andel"
-            published_reason = pub["orsaker"].fillna("").where(pub[MASKED].fillna("") == "", "")
-        hidden = (labels[names] != "").any(axis=1)
-        gone = frame["value"].isna() & ~hidden
-        frame.loc[gone, "orsaker"] = [
-            own or reasons.encode(_share_reasons(spec, row, cells)) for own, row, cells in
-            zip(published_reason[gone], inputs[gone].to_dict("records"), why.loc[gone, names].to_dict("records"))]
-        frame.loc[hidden, ["value", "taljare", "namnare", "noggrannhet", "kalla"]] = [np.nan, np.nan, np.nan, "", ""]
-        frame.loc[hidden, MASKED] = masking.SECONDARY
-        frame.loc[hidden, "orsaker"] = reasons.encode([reasons.Reason(reasons.HIDDEN_SHARE, min_cell=min_cell)])
-        frames.append(frame.reset_index())
+        published_reason = np.full(size, "", dtype=object)
+        if spec.name in published_measures:
+            pub = published.xs(spec.name, level="measure", drop_level=True).reindex(wide_counts.index)
+            printed = pd.to_numeric(pub["value"], errors="coerce").to_numpy(dtype="float64")  # all-missing: object
+            use = np.isnan(values) & ~np.isnan(printed)
+            values[use] = printed[use]
+            kalla[use] = pub["kalla"].to_numpy()[use]
+            noggrannhet[use] = "publicerad andel"
+            published_reason = np.where(pub[MASKED].fillna("").to_numpy() == "", pub["orsaker"].fillna("").to_numpy(), "")
+        hidden = (labels[names] != "").any(axis=1).to_numpy()
+        gone = np.isnan(values) & ~hidden
+        orsaker = np.full(size, "", dtype=object)
+        if gone.any():
+            orsaker[gone] = [own or reasons.encode(_share_reasons(spec, row, cells)) for own, row, cells in zip(
+                published_reason[gone], inputs[gone].to_dict("records"), why.loc[gone, names].to_dict("records"))]
+        masked = np.full(size, "", dtype=object)
+        if hidden.any():
+            values[hidden], taljare[hidden], namnare[hidden] = np.nan, np.nan, np.nan
+            noggrannhet[hidden], kalla[hidden] = "", ""
+            masked[hidden], orsaker[hidden] = masking.SECONDARY, hidden_reason
+        frames.append(pd.DataFrame({"value": values, "measure": spec.name, "noggrannhet": noggrannhet, "kalla": kalla,
+                                    "orsaker": orsaker, MASKED: masked, "taljare": taljare, "namnare": namnare},
+                                   index=wide_counts.index).reset_index())
     return pd.concat(frames, ignore_index=True)
 
 

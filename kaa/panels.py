@@ -42,10 +42,16 @@ def figures(facts: pd.DataFrame, by: Sequence[str], sel: Selection, measures: Se
                 "orsaker", metrics.MASKED]]
 
 
+def hidden(frame: pd.DataFrame) -> pd.Series:
+    """Which rows of a panel frame hold a hidden figure (`<5`, `..`)."""
+    if metrics.MASKED not in frame:
+        return pd.Series(False, index=frame.index)
+    return frame[metrics.MASKED].fillna("").astype(str) != ""
+
+
 def has_figures(frame: pd.DataFrame) -> bool:
     """Whether a panel frame has anything to show: a figure, or a hidden small count (that is real too)."""
-    hidden = frame[metrics.MASKED].astype(bool) if metrics.MASKED in frame else False
-    return bool((frame["varde"].notna() | hidden).any())
+    return bool((frame["varde"].notna() | hidden(frame)).any())
 
 
 #: When a filter leaves a panel without a single figure, it is let go in this order.
@@ -94,8 +100,7 @@ def missing_reasons(frame: pd.DataFrame) -> list[str]:
     """The distinct reasons why figures in a panel are missing (–), for a note under it.
 
     Hidden figures (`<5`, `..`) are not missing; `hidden_note` names them and says what the symbols mean."""
-    hidden = frame[metrics.MASKED].fillna("") != "" if metrics.MASKED in frame else False
-    return reasons.sentences(reasons.of_cells(frame.loc[frame["varde"].isna() & ~hidden, "orsaker"]))
+    return reasons.sentences(reasons.of_cells(frame.loc[frame["varde"].isna() & ~hidden(frame), "orsaker"]))
 
 
 def change_reasons(cards: pd.DataFrame) -> list[str]:
@@ -117,15 +122,16 @@ HIDDEN_NAMED = 12
 
 def hidden_note(frame: pd.DataFrame, min_cell: int) -> str:
     """Which of the panel's cells are hidden to protect individuals, and what the two symbols mean."""
-    hidden = frame[frame[metrics.MASKED].astype(bool)] if metrics.MASKED in frame else frame.iloc[0:0]
-    if hidden.empty:
+    hidden_rows = frame[hidden(frame)]
+    if hidden_rows.empty:
         return ""
-    dims = [d for d in (schema.AR, schema.JOBBTORG, schema.KON) if d in hidden]
+    dims = [d for d in (schema.AR, schema.JOBBTORG, schema.KON) if d in hidden_rows]
     cells = [" ".join(str(row[d]) for d in dims) + f" {row['matt'].lower()} ({row[metrics.MASKED]})"
-             for row in hidden.to_dict("records")]
+             for row in hidden_rows.to_dict("records")]
     listed = "; ".join(cells[:HIDDEN_NAMED]) + (f" och {len(cells) - HIDDEN_NAMED} till" if len(cells) > HIDDEN_NAMED
                                                  else "")
-    return f"Dolt för att skydda enskilda: {listed}. " + " ".join(masking.legend(hidden[metrics.MASKED], min_cell))
+    return f"Dolt för att skydda enskilda: {listed}. " + " ".join(masking.legend(hidden_rows[metrics.MASKED],
+                                                                                 min_cell))
 
 
 def accuracy_notes(frame: pd.DataFrame) -> list[str]:
@@ -149,6 +155,10 @@ def provenance(facts: pd.DataFrame, years: Sequence[int], example_ids: Sequence[
     return sources_by_year(facts, years), bool(shown["source_id"].isin(list(example_ids)).any())
 
 
+#: A change's meaning in a word, beside its colour (colour alone would leave some readers without it).
+DIRECTION_WORDS = {"bra": "bättre", "dåligt": "sämre", "neutralt": ""}
+
+
 def direction(measure: str, change: float) -> str:
     """'bra', 'dåligt' or 'neutralt': what a change in a measure means for the young people."""
     good = schema.GOOD_DIRECTION.get(measure, 0)
@@ -167,7 +177,7 @@ def _changes(facts: pd.DataFrame, by: Sequence[str], sel: Selection, measures: S
     return long
 
 
-def _change_text(measure: str, change: float, current: float) -> str:
+def change_text(measure: str, change: float, current: float) -> str:
     """`−688 (−20,7 %)` for a count, `−4,3 procentenheter` for a share."""
     text = fmt.change(measure, change)
     if measure in schema.COUNT_NAMES and not pd.isna(change):
@@ -179,7 +189,7 @@ def _change_text(measure: str, change: float, current: float) -> str:
 
 def _describe_changes(out: pd.DataFrame) -> pd.DataFrame:
     """Each row's `forandring` in words and what it means for the young people."""
-    out["forandring_text"] = [_change_text(m, c, v) for m, c, v in zip(out["measure"], out["forandring"],
+    out["forandring_text"] = [change_text(m, c, v) for m, c, v in zip(out["measure"], out["forandring"],
                                                                        out["varde"])]
     out["riktning"] = [direction(m, c) for m, c in zip(out["measure"], out["forandring"])]
     return out

@@ -91,6 +91,16 @@ def target_for(targets: pd.DataFrame, measure: str, verksamhet: str = schema.HEL
     return Target(float(hit["varde"].iloc[0]), hit["riktning"].iloc[0]) if len(hit) else None
 
 
+def targets_for(targets: pd.DataFrame, measures, verksamhet: str = schema.HELA_KAA) -> dict[str, Target]:
+    """The targets of those measures that have one, for a verksamhet: what a chart or a text is held against."""
+    found = {m: target_for(targets, m, verksamhet) for m in measures}
+    return {m: goal for m, goal in found.items() if goal is not None}
+
+
+#: The notes' columns as readers see them (Om statistiken, the annual report).
+NOTE_COLUMNS = {"avsnitt": "Avsnitt", "i_rapporten": "I rapporten", "sa_har_vi_gjort": "Så har vi gjort"}
+
+
 def load_notes(path: Path = NOTES_CSV) -> pd.DataFrame:
     """The data-quality notes on the report, shown on the Om statistiken page."""
     return pd.read_csv(path, dtype=str, encoding="utf-8")

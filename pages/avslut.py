@@ -81,12 +81,12 @@ if units.open:
         blocks.panel(
             f"{unit} – inskrivna och avslutade", unit_counts,
             data.bar_chart(unit_counts, "matt", schema.AR, f"{unit}: inskrivna, nyinskrivna och avslutade, {years}"),
-            key="aim-counts", note=unit_counts_note,
+            key="aim-counts", note=unit_counts_note, verksamhet=unit,
         )
         unit_shares, unit_shares_note = data.nearest_figures([schema.AR], unit_sel, reasons)
         blocks.panel(
             f"{unit} – vart de avslutade gick", unit_shares,
             data.bar_chart(unit_shares, "matt", schema.AR,
                            f"{unit}: avslutade per orsak, andel av alla avslutade, {years}"),
-            key="aim-shares", note=unit_shares_note,
+            key="aim-shares", note=unit_shares_note, verksamhet=unit,
         )

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kaa import panels, schema
+from kaa import alt_text, panels, schema
 from kaa.published import target_for
 from ui import app, blocks, data, filters
 
@@ -35,7 +35,7 @@ if since is not None:
     change_title = f"{label}: vem rörde sig mest, {since}–{year}"
     moved = panels.by_change(frame)
     blocks.panel(change_title, moved, data.change_chart(moved, change_title, target=goal),
-                 key="jamfor-forandring", missing_note=False)
+                 key="jamfor-forandring", missing_note=False, alt=alt_text.describe_change(moved))
     left_out = panels.left_out_of_change(moved)
     if left_out:
         st.caption(left_out)

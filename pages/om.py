@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from kaa import fmt, panels, schema
+from kaa.published import NOTE_COLUMNS
 from ui import app, data
 
 app.require_entrypoint()
@@ -59,5 +60,4 @@ st.markdown("Rapportens tabeller är inskrivna för hand och har några fel och 
             "hanterat dem:")
 notes = data.notes()
 # A static table wraps the long texts instead of cutting them off.
-st.table(notes.rename(columns={"avsnitt": "Avsnitt", "i_rapporten": "I rapporten",
-                               "sa_har_vi_gjort": "Så har vi gjort"}).set_index("Avsnitt"))
+st.table(notes.rename(columns=NOTE_COLUMNS).set_index("Avsnitt"))

@@ -68,10 +68,12 @@ def test_oversikt_headline_cards_match_the_report():
     assert metric(at, "Registrerade").value == "8\u00a0452"
     assert metric(at, "Sökta").value == "5\u00a0028"
     assert metric(at, "Nådda").value == "2\u00a0635"
-    assert metric(at, "Nådda").delta == "\u2212688 (\u221220,7\u00a0%)"  # 688 fewer of 3 323
+    # 688 fewer of 3 323; that it is bad news is said in a word as well as in red.
+    assert metric(at, "Nådda").delta == "\u2212688 (\u221220,7\u00a0%), sämre"
     assert metric(at, "Nyinskrivna").delta == "+74 (+12,6\u00a0%)"
     assert metric(at, "Andel till studier").value == "43,9\u00a0%"
-    assert metric(at, "Andel till studier").delta == "\u22124,3\u00a0procentenheter"
+    assert metric(at, "Andel till studier").delta == "\u22124,3\u00a0procentenheter, sämre"
+    assert metric(at, "Registrerade").delta == "\u2212272 (\u22123,1\u00a0%)"  # neither good nor bad: no word
     # Below the 50 % target, said in words.
     assert any(w.value == "2020 var andelen till studier 43,9\u00a0%, 6,1\u00a0procentenheter under målet på minst "
                "50\u00a0%." for w in at.warning), [w.value for w in at.warning]

@@ -99,3 +99,15 @@ def test_xlsx_is_the_same_table_with_numbers_formatted_as_on_the_page(facts):
     assert count_cell.number_format == "#,##0"
     last = [row[0].value for row in sheet.iter_rows() if row[0].value][-2:]
     assert last == ["Inskrivna per jobbtorg", footer[0]]
+
+
+def test_xlsx_marks_its_header_row_and_says_it_is_swedish(facts):
+    table = tables.long_table(frame(facts), COLUMNS)
+    book = openpyxl.load_workbook(io.BytesIO(export.xlsx(table, "Inskrivna per jobbtorg")))
+    sheet = book.active
+    (marked,) = sheet.tables.values()
+    # The rows (not the source lines under them) are one Excel table with the page's header as its header row.
+    assert marked.ref == f"A1:{openpyxl.utils.get_column_letter(len(table.values.columns))}{len(table.values) + 1}"
+    assert marked.headerRowCount == 1
+    assert book.properties.language == "sv-SE" and book.properties.title == "Inskrivna per jobbtorg"
+    assert sheet.print_title_rows == "$1:$1"

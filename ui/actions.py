@@ -34,13 +34,15 @@ def _user_key() -> str:
     return f"{st.user.get('iss')} {st.user.get('sub')}"
 
 
+def _outlives_sign_out(key: str, issued_at) -> bool:
+    with _signed_out_lock:
+        signed_out_at = _signed_out.get(key)
+    return access.still_signed_in(issued_at, signed_out_at)
+
+
 def signed_in() -> bool:
     """Whether this session has a signed-in user who has not signed out since (in any tab)."""
-    if not st.user.get("is_logged_in"):
-        return False
-    with _signed_out_lock:
-        signed_out_at = _signed_out.get(_user_key())
-    return access.still_signed_in(st.user.get("iat"), signed_out_at)
+    return bool(st.user.get("is_logged_in")) and _outlives_sign_out(_user_key(), st.user.get("iat"))
 
 
 def auth_problem() -> str | None:
@@ -70,11 +72,7 @@ def while_signed_in(make: Callable[[], object], refusal: Callable[[], object]) -
         return make
     key, issued_at = _user_key(), st.user.get("iat")
 
-    def checked():
-        with _signed_out_lock:
-            signed_out_at = _signed_out.get(key)
-        return make() if access.still_signed_in(issued_at, signed_out_at) else refusal()
-    return checked
+    return lambda: make() if _outlives_sign_out(key, issued_at) else refusal()
 
 
 def sign_out() -> None:

@@ -47,11 +47,29 @@ def pages(may_change: bool = True) -> dict[str, st.Page]:
         st.Page(ROOT / "pages/avslut.py", title="Avslut", icon=":material/school:", url_path="avslut"),
         st.Page(ROOT / "pages/jamfor.py", title="Jämför jobbtorg", icon=":material/leaderboard:",
                 url_path="jamfor"),
+        st.Page(ROOT / "pages/arsrapport.py", title="Årsrapport", icon=":material/description:",
+                url_path="arsrapport"),
         st.Page(ROOT / "pages/ladda-upp.py", title="Ladda upp", icon=":material/upload_file:",
                 url_path="ladda-upp", visibility="visible" if may_change else "hidden"),
         st.Page(ROOT / "pages/om.py", title="Om statistiken", icon=":material/info:", url_path="om"),
+        st.Page(ROOT / "pages/tillganglighet.py", title="Om tillgänglighet", icon=":material/accessibility:",
+                url_path="tillganglighet"),
     ]
     return {page.url_path: page for page in listed}
+
+
+# Read once per server process, sent with every view. Streamlit's HTML sanitiser drops a script with a "<"
+# anywhere in it: swedish.js has none.
+_STYLE = "".join(f"<style>{(ROOT / 'ui' / name).read_text(encoding='utf-8')}</style>"
+                 for name in ("swedish.css", "accessible.css"))
+_SCRIPT = f"<script>{(ROOT / 'ui' / 'swedish.js').read_text(encoding='utf-8')}</script>"
+
+
+def _house_style() -> None:
+    """Streamlit's own English replaced or hidden (CSS) and named in Swedish for screen readers (JS); contrast
+    and focus made to meet WCAG 2.1 AA. Drawn first, on every view, the start view too."""
+    st.html(_STYLE)
+    st.html(_SCRIPT, unsafe_allow_javascript=True)
 
 
 def _start_view() -> None:
@@ -60,11 +78,12 @@ def _start_view() -> None:
     st.markdown("Statistik om kommunernas aktivitetsansvar (KAA) i Stockholm: hur många unga under 20 år utan "
                 "gymnasieexamen som finns i registret, söks upp, nås, skrivs in och vart de går. Siffrorna "
                 "rör minderåriga, så du behöver logga in med ditt konto i staden.")
-    problem = actions.auth_problem() or st.session_state.pop("sign_in_fault", None)
-    if problem:
-        st.error(problem, icon=":material/error:")
-        if actions.auth_problem():
-            return
+    missing, fault = actions.auth_problem(), st.session_state.pop("sign_in_fault", None)
+    if missing:  # Logga in cannot work: nothing to offer but what the administration must fix
+        st.error(missing, icon=":material/error:")
+        return
+    if fault:
+        st.error(fault, icon=":material/error:")
     elif st.user.get("is_logged_in"):  # signed in here, but signed out since in another tab
         st.info("Du har loggat ut (i en annan flik eller ett annat fönster). Logga in igen för att fortsätta.",
                 icon=":material/logout:")
@@ -97,6 +116,7 @@ def _signed_in_as() -> None:
 def main() -> None:
     # The icon is a file of ours: a Material icon would be fetched from Google's font servers by every browser.
     st.set_page_config(page_title="KAA-statistik", page_icon=str(ROOT / "ui" / "favicon.png"), layout="wide")
+    _house_style()
     signing_in = actions.sign_in_configured()
     refusal = access.network_refusal(st.get_option("server.address"), signing_in)
     if refusal or (signing_in and not actions.signed_in()):
@@ -111,7 +131,6 @@ def main() -> None:
     by_path = pages(actions.may_change())
     ladda_upp = by_path["ladda-upp"]
     page = st.navigation(list(by_path.values()))
-    st.html(ROOT / "ui" / "swedish.css")  # Streamlit's own English texts: replaced or hidden
     if signing_in:
         _signed_in_as()
     try:

@@ -9,9 +9,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from kaa import export, fmt, masking, panels, schema, store, tables
+from kaa import alt_text, export, fmt, masking, panels, schema, store, tables
 from kaa.metrics import Selection
-from kaa.published import target_for
+from kaa.published import target_for, targets_for
 from ui import actions, data, filters
 
 PLOTLY_CONFIG = {
@@ -86,13 +86,15 @@ def _downloads(make_table, frame: pd.DataFrame, name: str, what: str, key: str) 
 
 
 def panel(title: str, frame: pd.DataFrame, figure: go.Figure | None, key: str, missing_note: bool = True,
-          note: str = "") -> None:
+          note: str = "", alt: str | None = None, verksamhet: str = schema.HELA_KAA) -> None:
     """Chart, table and (where it says more) cross-table tabs over the same frame, with downloads of the table.
 
     Only the open tab is drawn (the others cost nothing until they are opened). The downloads are the
     table under Tabell, or the cross table while Korstabell is open: the same columns, headers and rows.
     `missing_note=False` for a second panel over a frame whose missing figures are already explained.
     `note` says what is shown instead when the selection itself has no figures (`nearest_figures`).
+    Above the chart, its text alternative: `alt`, or what `alt_text.describe` says of the frame (held against
+    the targets of `verksamhet`).
     """
     if note:
         st.info(note, icon=":material/zoom_out:")
@@ -104,6 +106,10 @@ def panel(title: str, frame: pd.DataFrame, figure: go.Figure | None, key: str, m
     chart_tab, list_tab, *cross_tab = st.tabs(labels, key=f"tabs-{key}", on_change="rerun")
     if chart_tab.open and figure is not None:
         with chart_tab:
+            if alt is None:
+                alt = alt_text.describe(frame, targets_for(data.targets(), frame["measure"].unique(), verksamhet))
+            # A container keyed alt-<key>: ui/swedish.js makes it the chart's accessible description.
+            st.container(key=f"alt-{key}").caption("Diagrammet i ord: " + fmt.plain(alt))
             st.plotly_chart(figure, config=PLOTLY_CONFIG, key=f"chart-{key}")
     # A table is built only where it is shown, or when a download of it is asked for.
     if cross_tab and cross_tab[0].open:
@@ -139,7 +145,7 @@ _DELTA = {"bra": "green", "dåligt": "red", "neutralt": "gray"}
 
 
 def metric_cards(cards: pd.DataFrame, note: str = "") -> None:
-    """Headline figures as metric cards; the delta's colour says whether the change is good news.
+    """Headline figures as metric cards; the delta's colour and word (bättre, sämre) say whether the change is good news.
 
     Three cards a row, counts before shares, so `−1 071 (−17,6 %)` and `−4,3 procentenheter` fit.
     """
@@ -154,7 +160,8 @@ def metric_cards(cards: pd.DataFrame, note: str = "") -> None:
             has_delta = not pd.isna(card["forandring"])
             column.metric(
                 card["matt"] + (f" ({card['i_stallet']})" if card["i_stallet"] else ""), card["text"],
-                delta=card["forandring_text"] if has_delta else None,
+                delta=", ".join(filter(None, (card["forandring_text"], panels.DIRECTION_WORDS[card["riktning"]])))
+                if has_delta else None,
                 delta_color=_DELTA[card["riktning"]],
                 delta_arrow=("up" if card["forandring"] > 0 else "down" if card["forandring"] < 0 else "off")
                 if has_delta else "auto",

@@ -6,6 +6,8 @@ seen at the next run. Only aggregates are cached, never rows about young people.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -120,3 +122,58 @@ def targets() -> pd.DataFrame:
 def notes() -> pd.DataFrame:
     """data/anmarkningar.csv, re-read when the file is edited."""
     return _notes(NOTES_CSV.stat().st_mtime_ns)
+
+
+# The annual report (aggregates only, as every page): its contents for the preview, the Word file and its PDF,
+# each made once per store version, threshold, year and day (the document says the day it was made).
+
+@st.cache_resource(show_spinner="Rapporten sammanställs …", max_entries=8)
+def _report_sections(version: str, min_cell: int, year: int, targets_stamp: int, notes_stamp: int):
+    from kaa import report  # python-docx and the rest load only where a report is made
+
+    return report.sections(_facts(version, min_cell), year, min_cell)
+
+
+def _report_key(year: int) -> tuple:
+    return (store.version(), store.min_cell(), year, TARGETS_CSV.stat().st_mtime_ns,
+            NOTES_CSV.stat().st_mtime_ns)
+
+
+def report_sections(year: int):
+    """`kaa.report.sections` for the preview on the Årsrapport page."""
+    return _report_sections(*_report_key(year))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _report_docx(key: tuple, day: str) -> bytes:
+    from kaa import report
+
+    return report.write(_report_sections(*key))
+
+
+def report_docx(year: int) -> bytes:
+    """The Word document `python -m kaa rapport` writes for the same figures (`kaa.report.write`)."""
+    return _report_docx(_report_key(year), dt.date.today().isoformat())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _report_pdf(key: tuple, day: str) -> bytes:
+    from kaa import report
+
+    return report.pdf(_report_docx(key, day))
+
+
+def report_pdf(year: int) -> bytes:
+    """The same document as PDF (LibreOffice)."""
+    return _report_pdf(_report_key(year), dt.date.today().isoformat())
+
+
+SIGNED_OUT = "Du har loggat ut. Logga in igen och ladda ner årsrapporten på nytt."
+
+
+def report_signed_out(as_pdf: bool = False) -> bytes:
+    """What a report download holds when its user has signed out since the page was shown: why, not the figures."""
+    from kaa import report
+
+    text = report.notice(SIGNED_OUT)
+    return report.pdf(text) if as_pdf else text

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -20,6 +21,8 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
+
+from . import axe
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
@@ -112,6 +115,18 @@ def browser():
         instance.close()
 
 
+@pytest.fixture(scope="session")
+def axe_script(tmp_path_factory) -> Path:
+    """axe-core's rules, fetched from the npm registry once per session (tests/browser/axe.py)."""
+    return axe.fetch(tmp_path_factory.mktemp("axe"))
+
+
+def assert_accessible(page: Page, script: Path, what: str) -> None:
+    """No violation of axe-core's WCAG 2.1 A and AA rules on the page as it is now."""
+    found = axe.violations(page, script)
+    assert not found, f"{what}:\n{axe.report(found)}"
+
+
 @pytest.fixture
 def page(browser) -> Page:
     context = browser.new_context(viewport={"width": 1400, "height": 4200}, locale="sv-SE",
@@ -139,6 +154,17 @@ def open_page(page: Page, url: str) -> Page:
     page.goto(url)
     wait_until_idle(page)
     return page
+
+
+def import_on_page(page: Page, base: str, extract: Path) -> None:
+    """Upload an extract on Ladda upp, import it, and wait until the page says it is imported."""
+    open_page(page, f"{base}/ladda-upp")
+    page.locator("input[type=file]").set_input_files(str(extract))
+    expect(page.get_by_role("button", name="Importera")).to_be_visible(timeout=60_000)
+    wait_until_idle(page)
+    page.get_by_role("button", name="Importera").click()
+    expect(page.get_by_text(re.compile("Importerad som"))).to_be_visible(timeout=60_000)
+    wait_until_idle(page)
 
 
 def screenshot(page: Page, name: str) -> Path:
