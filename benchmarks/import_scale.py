@@ -70,7 +70,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from kaa.extract.codes import AVSLUTSORSAKER, JA_NEJ, SYSSELSATTNING, VERKSAMHETER  # noqa: E402
-from kaa.extract.register import MARGIN_MEASURES  # noqa: E402
+from kaa.extract.register import PER_KON_MEASURES  # noqa: E402
+from kaa.schema import UNIT_MEASURES  # noqa: E402
 RSS_GOAL_MB = 600
 RATIO_GOAL = 1.0
 YEARS = "2016-2025"
@@ -94,10 +95,9 @@ MEASURES = {
         ("avslut_studier", "avslut_arbete", "avslut_annan", "avslut_jobbtorg_vuxen", "avslut_flyttat",
          "avslut_fyllt20", "avslut_okand"), AVSLUTSORSAK)},
 }
-# How ours keeps them (kaa.extract.register): Hela KAA and Aim per jobbtorg × kön, except MARGIN_MEASURES per
-# jobbtorg, per kön and for the city; Jobbtorg and Skolslussen for the city only.
-SPLIT_UNITS = (("Hela KAA", None), ("Aim", "Aim"))
-CITY_UNITS = (("Jobbtorg", "Jobbtorg"), ("Skolslussen", "Skolslussen"))
+# How ours keeps them (kaa.extract.register): Hela KAA per jobbtorg × kön, except PER_KON_MEASURES per kön and
+# for the city; the units (verksamheter) per jobbtorg × kön, only UNIT_MEASURES.
+UNITS = (("Hela KAA", None), ("Jobbtorg", "Jobbtorg"), ("Aim", "Aim"), ("Skolslussen", "Skolslussen"))
 HEADLINE = ("registrerade", "nadda", "inskrivna", "avslutade")
 
 
@@ -118,8 +118,7 @@ def duckdb_plan() -> dict:
              "nadd": JA_NEJ, "sysselsattning": SYSSELSATTNING, "inskriven": JA_NEJ, "nyinskriven": JA_NEJ,
              "verksamhet": VERKSAMHETER, "avslutad": JA_NEJ, "avslutsorsak": AVSLUTSORSAK}
     return {"mapping": mapping, "codes": codes, "measures": MEASURES, "last_year": LAST_YEAR, "saknar": SAKNAR,
-            "units": [*SPLIT_UNITS, *CITY_UNITS], "city_units": [u for u, _ in CITY_UNITS],
-            "margin_measures": list(MARGIN_MEASURES)}
+            "units": UNITS, "per_kon_measures": list(PER_KON_MEASURES), "unit_measures": list(UNIT_MEASURES)}
 
 
 # --- The children: each a `python -c` script; the clock starts on its first line ------------------------
@@ -155,17 +154,17 @@ def cond(conditions, verksamhet):
 units = plan["units"]
 aggregates = ", ".join(f"count(*) FILTER (WHERE {cond(conds, verksamhet)})" for _, verksamhet in units
                        for conds in plan["measures"].values())
-# Cells, the margins per jobbtorg and per kön, and the city (GROUPING: 0, 1, 2, 3), kept as ours keeps them.
+# Cells, the margins per kön, and the city (GROUPING: 0, 2, 3), kept as ours keeps them.
 rows = con.execute(f"SELECT CAST(t.ar AS INTEGER) AS a, coalesce(t.jobbtorg, m.jobbtorg, '{plan['saknar']}') AS j, "
                    f"t.kon AS k, GROUPING(j, k), {aggregates} FROM t LEFT JOIN m ON t.stadsdel = m.stadsdel "
-                   "GROUP BY GROUPING SETS ((a, j, k), (a, j), (a, k), (a))").fetchall()
+                   "GROUP BY GROUPING SETS ((a, j, k), (a, k), (a))").fetchall()
 names = [(unit, m) for unit, _ in units for m in plan["measures"]]
-margins, city = set(plan["margin_measures"]), set(plan["city_units"])
+per_kon, unit_measures = set(plan["per_kon_measures"]), set(plan["unit_measures"])
 
 def kept(level, unit, m):
-    if unit in city:
-        return level == 3
-    return level > 0 if m in margins else level == 0
+    if unit != "Hela KAA":
+        return level == 0 and m in unit_measures
+    return level >= 2 if m in per_kon else level == 0
 
 cells = {f"{a}|{j}|{k}|{unit}|{m}": x for a, j, k, level, *counts in rows
          for (unit, m), x in zip(names, counts) if x and kept(level, unit, m)}

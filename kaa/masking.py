@@ -19,6 +19,20 @@ What a reader is assumed to know (the attacker of the audit in tests/disclosure_
   avslut_studier + avslut_arbete + avslut_annan ≤ avslutade, and all seven exit reasons together ≤ avslutade,
 - each verksamhet (Jobbtorg, Aim, Skolslussen), and the three together, ≤ the whole KAA, in every cell.
 
+Figures kept coarser than jobbtorg × kön (the reader knows their cells exist and keep every
+relation above):
+
+- nadda_okand and avslut_okand (schema.LATENT_CELL_MEASURES) are published per jobbtorg and
+  per kön. Their jobbtorg × kön cells are in the model as figures hidden from the start and
+  never published, so every witness gives them values that keep the relations.
+- The other occupations and exit reasons (register.PER_KON_MEASURES) are published per kön
+  only. Any per-kön values that keep the relations per kön can be spread over the cells: the
+  four occupations fill nadda_sysselsatta's cells exactly (a transportation problem whose
+  supplies and demands balance always has a whole-numbered solution), nadda_ingen fits in
+  what nadda_okand leaves of nadda − nadda_sysselsatta, and the three other reasons in what
+  avslut_okand leaves of avslutade − the three reasons the cells show. So the per-kön model
+  is exact: the cells tell a reader nothing more.
+
 The guarantee: for every primary cell, every value from 1 to min_cell-1 is possible given
 all of that (an integer solution of all those relations exists with the cell at that
 value), and every hidden figure has at least two possible values.
@@ -67,12 +81,14 @@ EQUALS = (("sokta", ("nadda", "ej_nadda")),
 AT_MOST = (
     (("nadda_sysselsatta",), "nadda"),
     (("nadda_sysselsatta", "nadda_ingen", "nadda_okand"), "nadda"),
+    (("nadda_sysselsatta", "nadda_okand"), "nadda"),  # per jobbtorg × kön, where nadda_ingen is not kept
     (("sokta",), "registrerade"),
     (("inskrivna",), "registrerade"),
     (("nyinskrivna",), "inskrivna"),
     (("avslutade",), "inskrivna"),
     (("avslut_studier", "avslut_arbete", "avslut_annan"), "avslutade"),
     (schema.AVSLUT_ORSAKER, "avslutade"),
+    (("avslut_studier", "avslut_arbete", "avslut_annan", "avslut_okand"), "avslutade"),  # likewise
 )
 SUMMED_NOTE = "Summerad ur källans delar."
 
@@ -173,8 +189,9 @@ def _relations(frame: pd.DataFrame) -> tuple[list, list]:
     exact = frame["noggrannhet"].isin(_EXACT).to_numpy()
     level = _level(frame)
     where = {}
-    for pos, key in enumerate(zip(frame[schema.AR], frame[schema.VERKSAMHET], frame["measure"],
-                                  frame[schema.JOBBTORG], frame[schema.KON])):
+    # A margin's missing breakdown as None, whether it came as None or NaN (a frame read back from the store).
+    breakdowns = [frame[d].astype(object).where(frame[d].notna(), None) for d in _BREAKDOWNS]
+    for pos, key in enumerate(zip(frame[schema.AR], frame[schema.VERKSAMHET], frame["measure"], *breakdowns)):
         if exact[pos]:
             where[key] = pos
     equal, at_most = [], []
@@ -267,13 +284,13 @@ class _Protection:
     and `up - above <= upper - x`, which bind only while it is labelled `<5`.
     """
 
-    def __init__(self, model: _Model, primary: np.ndarray, upper: int):
+    def __init__(self, model: _Model, primary: np.ndarray, upper: int, latent: np.ndarray):
         self.model = model
         self.upper = upper
         self.n = n = len(model.x)
         x = model.x
         self.primary = primary
-        self.hidden = primary.copy()
+        self.hidden = primary | latent
         self.labelled = primary.copy() if upper > 1 else np.zeros(n, dtype=bool)  # `<5`: 1..upper
         self.seen = [set() for _ in range(n)]
         for i in np.flatnonzero(primary):
@@ -530,13 +547,18 @@ def protect(facts: pd.DataFrame, min_cell: int) -> pd.DataFrame:
     counts, other = facts[is_count], facts[~is_count]
     if min_cell > 1 and len(counts):
         counts = _margins(counts)
+    else:  # the latent cells' margins are published whatever the threshold
+        coarse = counts["measure"].isin(schema.LATENT_CELL_MEASURES)
+        if coarse.any():
+            counts = pd.concat([counts[~coarse], _margins(counts[coarse])], ignore_index=True)
+    latent = _latent(counts)
     out = pd.concat([counts, other], ignore_index=True)
     out[MASKED] = ""
     if min_cell <= 1 or counts.empty:
-        return out
+        return _published(out, latent)
     frame = out.iloc[:len(counts)]
     values = frame["value"].to_numpy()
-    small = (values >= 1) & (values < min_cell)
+    small = (values >= 1) & (values < min_cell) & ~latent
     hidden = small.copy()
     labelled = small.copy()
     level = _level(frame)
@@ -546,7 +568,7 @@ def protect(facts: pd.DataFrame, min_cell: int) -> pd.DataFrame:
 
     def one_year(item) -> _Protection:
         model, primary = item
-        protection = _Protection(model, primary, min_cell - 1)
+        protection = _Protection(model, primary, min_cell - 1, latent[model.rows])
         candidates = np.flatnonzero(primary)
         # Cells before margins before totals (fewer secondaries that way), the smallest first.
         protection.protect(candidates[np.lexsort((model.x[candidates], -level[model.rows][candidates]))])
@@ -559,7 +581,20 @@ def protect(facts: pd.DataFrame, min_cell: int) -> pd.DataFrame:
             labelled[model.rows] = np.where(primary, protection.labelled, labelled[model.rows])
     labels = np.where(labelled & small, primary_label(min_cell), np.where(hidden, SECONDARY, ""))
     out.loc[:len(counts) - 1, MASKED] = labels
-    return out
+    return _published(out, latent)
+
+
+def _latent(counts: pd.DataFrame) -> np.ndarray:
+    """The jobbtorg × kön cells of schema.LATENT_CELL_MEASURES: in the model (a reader knows they exist and what
+    relations they keep), hidden from the start, never published."""
+    return (counts["measure"].isin(schema.LATENT_CELL_MEASURES).to_numpy() & (_level(counts) == 3))
+
+
+def _published(out: pd.DataFrame, latent: np.ndarray) -> pd.DataFrame:
+    if not latent.any():
+        return out
+    keep = np.concatenate([~latent, np.ones(len(out) - len(latent), dtype=bool)])
+    return out[keep].reset_index(drop=True)
 
 
 def _small(min_cell: int) -> str:

@@ -164,7 +164,8 @@ def rollup(facts: pd.DataFrame, by: Sequence[str], sel: Selection = Selection())
     grid = grid[grid["measure"].isin(schema.COUNT_NAMES).to_numpy() | published]
     missing = grid.merge(found[cols + ["measure"]], on=cols + ["measure"], how="left", indicator=True)
     missing = missing[missing["_merge"] == "left_only"].drop(columns="_merge")
-    missing["orsaker"] = [reasons.encode([reasons.missing(measure, year, (year, measure) in in_source, needed)])
+    missing["orsaker"] = [reasons.encode([reasons.missing(measure, year, (year, measure) in in_source, needed,
+                                                          sel.verksamhet)])
                           for year, measure in zip(missing[schema.AR], missing["measure"])]
     long = pd.concat([found, missing], ignore_index=True)
     long = _add_shares(long, cols, sel.min_cell)

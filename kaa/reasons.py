@@ -35,10 +35,29 @@ class Reason:
     text: str = ""
 
 
-def missing(measure: str, year: int, in_source: bool, dims: Sequence[str] = ()) -> Reason:
-    """Why a count is missing: not in the source that year, or not per the breakdown asked for."""
+#: Said when a unit is asked for a measure it does not keep, and when a register measure is asked for per a
+#: breakdown it is not kept by (whatever the year: the same for every register extract).
+UNIT_ONLY = ("Verksamheterna (Aim, Skolslussen och Jobbtorg) redovisas bara med inskrivna, nyinskrivna, avslutade och "
+             "avslutade till studier, arbete och annan sysselsättning.")
+PER_KON_ONLY = ("Vad de nådda gjorde och avslutsorsakerna utöver studier, arbete och annan sysselsättning redovisas "
+                "per kön och för hela staden, inte per jobbtorg: uppdelade på jobbtorg blir antalen för små för att "
+                "visas. Okänd sysselsättning och okänd orsak redovisas också per jobbtorg.")
+LATENT_ONLY = ("Nådda med okänd sysselsättning och avslutade med okänd orsak redovisas per jobbtorg och per kön, men "
+               "inte per jobbtorg och kön samtidigt: där blir antalen för små för att visas.")
+
+
+def missing(measure: str, year: int, in_source: bool, dims: Sequence[str] = (),
+            verksamhet: str = schema.HELA_KAA) -> Reason:
+    """Why a count is missing: a unit does not keep it, it is not in the source that year, or not per the
+    breakdown asked for."""
+    if verksamhet != schema.HELA_KAA and measure not in schema.UNIT_MEASURES:
+        return Reason(TEXT, text=UNIT_ONLY)
     if not in_source:
         return Reason(NOT_IN_SOURCE, (measure,), (int(year),))
+    if measure in schema.PER_KON_MEASURES and schema.JOBBTORG in dims:
+        return Reason(TEXT, text=PER_KON_ONLY)
+    if measure in schema.LATENT_CELL_MEASURES and {schema.JOBBTORG, schema.KON} <= set(dims):
+        return Reason(TEXT, text=LATENT_ONLY)
     return Reason(NOT_BROKEN_DOWN, (measure,), (int(year),), tuple(sorted(dims)))
 
 

@@ -122,6 +122,15 @@ NADDA_SYSSELSATTA = NADDA_SYSSELSATTNING[:4]
 #: Every reason a support ends, one count each; together at most avslutade (a reason may be left empty).
 AVSLUT_ORSAKER = ("avslut_studier", "avslut_arbete", "avslut_annan", "avslut_jobbtorg_vuxen", "avslut_flyttat",
                   "avslut_fyllt20", "avslut_okand")
+#: What a unit (Aim, Skolslussen, Jobbtorg) counts of the young people it supports, as the report does for Aim.
+UNIT_MEASURES = ("inskrivna", "nyinskrivna", "avslutade", "avslut_studier", "avslut_arbete", "avslut_annan")
+#: Counted per jobbtorg × kön but shown only per jobbtorg, per kön and for the city (the data-quality view needs
+#: them per jobbtorg): the cells stay with the protection, which must know them, and are never published.
+LATENT_CELL_MEASURES = ("nadda_okand", "avslut_okand")
+#: What the reached were doing and the exit reasons beyond the report's three, kept per kön and for the city
+#: only (not per jobbtorg): split both ways their counts are mostly small, and the pages show them per year and
+#: kön. Kept so, they tell a reader nothing more than the per-kön relations say (see kaa.masking).
+PER_KON_MEASURES = tuple(m for m in NADDA_SYSSELSATTNING + AVSLUT_ORSAKER[3:] if m not in LATENT_CELL_MEASURES)
 
 
 @dataclass(frozen=True)
@@ -160,6 +169,16 @@ SHARES += tuple(  # worded like andel_studier ("Andel till studier"): the exit, 
     for name, label in zip(AVSLUT_ORSAKER[3:], ("Andel vidare till Jobbtorg 20–29", "Andel efter flytt",
                                                  "Andel vid 20 år", "Andel med okänd orsak")))
 
+#: How far an unknown can move a share: the share as it would be if every unknown were of the kind counted.
+SHARES += (
+    Share("andel_sysselsatta_hogst", "Andel nådda med sysselsättning, högst",
+          "Nådda med sysselsättning och nådda med okänd sysselsättning delat med alla nådda: andelen sysselsatta "
+          "om alla vars sysselsättning är okänd också hade en.", ("nadda_sysselsatta", "nadda_okand"), "nadda"),
+    Share("andel_studier_hogst", "Andel till studier, högst",
+          "Avslutade till studier och avslutade med okänd orsak delat med alla avslutade: andelen till studier om "
+          "alla med okänd orsak gick till studier.", ("avslut_studier", "avslut_okand"), "avslutade"),
+)
+
 COUNT_NAMES = tuple(m.name for m in COUNTS)
 SHARE_NAMES = tuple(s.name for s in SHARES)
 MEASURE_NAMES = COUNT_NAMES + SHARE_NAMES
@@ -178,6 +197,7 @@ GOOD_DIRECTION = {
     # What the reached were doing and the other exit reasons describe; none is a goal in itself.
     **{name: 0 for name in NADDA_SYSSELSATTNING + AVSLUT_ORSAKER[3:]},
     **{"andel_" + name: 0 for name in NADDA_SYSSELSATTNING + AVSLUT_ORSAKER[3:]},
+    "andel_sysselsatta_hogst": 0, "andel_studier_hogst": 0,
 }
 
 # --- Accuracy of a published figure -----------------------------------------

@@ -242,16 +242,16 @@ def _read(out: Published, frame: pd.DataFrame, labels: pd.DataFrame, by, jf, kf,
 
 def fine_facts(data: bytes, name: str) -> pd.DataFrame:
     """Every count of an extract per jobbtorg × kön, for every verksamhet: the cells behind what the store keeps
-    coarser (kaa.extract.register's MARGIN_MEASURES and WHOLE_CITY_UNITS). No reader sees them; the audit
-    needs them as the true figures that its constraints must hold for."""
+    coarser (kaa.extract.register's PER_KON_MEASURES). No reader sees them; the audit needs them as the true
+    figures that its constraints must hold for."""
     from kaa.extract import register
 
-    kept = register.MARGIN_MEASURES, register.WHOLE_CITY_UNITS
-    register.MARGIN_MEASURES, register.WHOLE_CITY_UNITS = (), ()
+    kept = register.PER_KON_MEASURES
+    register.PER_KON_MEASURES = ()
     try:
         result = extract.read_extract(data, name)
     finally:
-        register.MARGIN_MEASURES, register.WHOLE_CITY_UNITS = kept
+        register.PER_KON_MEASURES = kept
     return result.facts
 
 
@@ -266,6 +266,11 @@ def truth(raw: pd.DataFrame, years: list[int]) -> dict[tuple, float]:
             for measure in COUNTS:
                 if not pd.isna(row[measure]):
                     cells[(int(row["ar"]), verksamhet, measure, row["jobbtorg"], row["kon"])] = float(row[measure])
+    # The cells no view shows (schema.LATENT_CELL_MEASURES), straight from the facts.
+    latent = raw[raw["measure"].isin(schema.LATENT_CELL_MEASURES) & raw["jobbtorg"].notna() & raw["kon"].notna()
+                 & raw["ar"].isin(years)]
+    for row in latent.to_dict("records"):
+        cells[(int(row["ar"]), row["verksamhet"], row["measure"], row["jobbtorg"], row["kon"])] = float(row["value"])
     return cells
 
 

@@ -26,6 +26,7 @@ from kaa.extract import (
     report_lines,
     template_csv,
 )
+from kaa.extract import register
 from kaa.facts import FACT_COLUMNS, normalize_facts
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "extracts"
@@ -258,15 +259,18 @@ def fact(facts, ar, jobbtorg, kon, verksamhet, measure) -> float:
 
 def test_totals_match_the_hand_computation(reference):
     facts = reference.facts
-    # A measure's city total: its stated total where it has one (kept per margin, or for the whole city only),
-    # else the sum of its jobbtorg × kön cells.
+    # A measure's city total: its stated total where it has one (kept per kön and for the city), else the sum of
+    # its jobbtorg × kön cells. A unit (verksamhet) keeps only the enrolment measures.
     stated = facts[facts["jobbtorg"].isna() & facts["kon"].isna()]
     cells = facts[facts["jobbtorg"].notna() & facts["kon"].notna()]
     totals = pd.concat([stated, cells[~cells.set_index(["ar", "verksamhet", "measure"]).index.isin(
         stated.set_index(["ar", "verksamhet", "measure"]).index)]]).groupby(["ar", "verksamhet", "measure"])["value"].sum()
     for (year, verksamhet), expected in HAND_TOTALS.items():
         for measure, value in expected.items():
-            assert totals[(year, verksamhet, measure)] == value, (year, verksamhet, measure)
+            if verksamhet == "Hela KAA" or measure in schema.UNIT_MEASURES:
+                assert totals[(year, verksamhet, measure)] == value, (year, verksamhet, measure)
+            else:
+                assert (year, verksamhet, measure) not in totals.index
 
 
 def test_every_group_with_rows_gets_every_measure_zeros_included(reference):
@@ -274,15 +278,17 @@ def test_every_group_with_rows_gets_every_measure_zeros_included(reference):
     cells = facts[facts["jobbtorg"].notna() & facts["kon"].notna()]
     for year, groups in HAND_GROUPS.items():
         assert set(map(tuple, cells.loc[cells["ar"] == year, ["jobbtorg", "kon"]].drop_duplicates().values)) == groups
-    # groups × 11 measures × (Hela KAA, Aim); the other 10 per jobbtorg (5 and 4 a year), per kön (2 a year) and
-    # for the city; and per year the whole city's Jobbtorg and Skolslussen
-    assert len(facts) == (7 + 5) * 11 * 2 + (5 + 4 + 2 * 2 + 2 * 1) * 10 * 2 + 2 * 21 * 2
-    city = facts[facts["verksamhet"].isin(["Jobbtorg", "Skolslussen"])]
-    assert city["jobbtorg"].isna().all() and city["kon"].isna().all()
+    # Hela KAA: groups × (11 + the two unknowns); the other 8 new measures per kön (2 a year) and for the city;
+    # each of the three units: groups × its 6 enrolment measures.
+    assert len(facts) == (7 + 5) * 13 + 2 * (2 + 1) * 8 + (7 + 5) * 6 * 3
     assert set(facts["verksamhet"]) == {"Hela KAA", "Jobbtorg", "Aim", "Skolslussen"}
     assert set(facts["measure"]) == set(HAND_TOTALS[(2020, "Hela KAA")])
-    broken_down = facts[facts["verksamhet"].isin(["Hela KAA", "Aim"]) & facts["measure"].isin(
-        ["registrerade", "nadda", "nadda_sysselsatta", "avslutade", "avslut_studier"])]
+    units = facts[facts["verksamhet"] != "Hela KAA"]
+    assert set(units["measure"]) == set(schema.UNIT_MEASURES)
+    assert units["kon"].notna().all() and units["jobbtorg"].notna().all()
+    per_kon = facts[facts["measure"].isin(register.PER_KON_MEASURES)]
+    assert set(per_kon["verksamhet"]) == {"Hela KAA"} and per_kon["jobbtorg"].isna().all()
+    broken_down = facts[~facts["measure"].isin(register.PER_KON_MEASURES)]
     assert broken_down["kon"].notna().all() and broken_down["jobbtorg"].notna().all()
 
 
@@ -293,19 +299,18 @@ def test_single_groups_match_the_hand_computation(reference):
                   if m not in _NONE}
     assert skarholmen == dict(registrerade=2, sokta=2, nadda=1, ej_nadda=1, nadda_sysselsatta=1, inskrivna=2,
                               nyinskrivna=0, avslutade=2, avslut_studier=0, avslut_arbete=0, avslut_annan=1)
-    # The other occupations and reasons per jobbtorg (both of Skärholmen's are men) and per kön.
-    assert fact(f, 2020, "Jobbtorg Skärholmen", None, "Hela KAA", "nadda_utlandsstudier") == 1
-    assert fact(f, 2020, "Jobbtorg Skärholmen", None, "Hela KAA", "avslut_fyllt20") == 1
+    # The other occupations and reasons per kön (both of Skärholmen's are men).
+    assert fact(f, 2020, None, "Man", "Hela KAA", "nadda_utlandsstudier") == 1
     assert fact(f, 2020, None, "Man", "Hela KAA", "avslut_fyllt20") == 1
     assert fact(f, 2020, None, "Kvinna", "Hela KAA", "nadda_ingen") == 1  # P03
-    assert fact(f, 2020, "Jobbtorg Skärholmen", "Man", "Aim", "registrerade") == 1  # P07 only
+    assert fact(f, 2020, "Jobbtorg Skärholmen", "Man", "Aim", "inskrivna") == 1  # P07 only
     # P05 has neither stadsdel nor jobbtorg.
     assert fact(f, 2020, "Saknar stadsdel", "Kvinna", "Hela KAA", "registrerade") == 1
     assert fact(f, 2020, "Saknar stadsdel", "Kvinna", "Hela KAA", "sokta") == 0
     # P11 lives in Kungsholmen (City) but the jobbtorg column says Kista: the column wins.
     assert fact(f, 2021, "Jobbtorg Kista", "Man", "Hela KAA", "avslut_studier") == 1
     # A group without any Aim person still gets Aim rows, all 0.
-    assert fact(f, 2020, "Saknar stadsdel", "Kvinna", "Aim", "registrerade") == 0
+    assert fact(f, 2020, "Saknar stadsdel", "Kvinna", "Aim", "inskrivna") == 0
 
 
 def test_facts_fit_the_facts_frame_and_roll_up(reference):
@@ -364,27 +369,23 @@ def test_many_rows_match_an_independent_pandas_computation():
         "verksamhet": frame["verksamhet"],
     })
     measures = [c for c in expected.columns if c not in ("ar", "jobbtorg", "kon", "verksamhet")]
-    units = [("Hela KAA", expected)] + [(unit, expected[expected["verksamhet"] == unit])
-                                        for unit in ("Jobbtorg", "Aim", "Skolslussen")]
-    margin_only = [m for m in measures if m.startswith(("nadda_", "avslut_")) and m not in (
-        "nadda_sysselsatta", "avslut_studier", "avslut_arbete", "avslut_annan")]
+    per_kon = list(register.PER_KON_MEASURES)
+    fine = [m for m in measures if m not in per_kon]
+    unit_measures = [m for m in measures if m in schema.UNIT_MEASURES]
+    layout = [("Hela KAA", expected, ["ar", "jobbtorg", "kon"], fine),
+              ("Hela KAA", expected, ["ar", "kon"], per_kon), ("Hela KAA", expected, ["ar"], per_kon)]
+    layout += [(unit, expected[expected["verksamhet"] == unit], ["ar", "jobbtorg", "kon"], unit_measures)
+               for unit in ("Jobbtorg", "Aim", "Skolslussen")]
     facts = result.facts
-    for verksamhet, rows in units:  # Jobbtorg and Skolslussen are kept for the whole city, per year
+    for verksamhet, rows, keys, wanted in layout:
         mine = facts[facts["verksamhet"] == verksamhet]
-        split = verksamhet in ("Hela KAA", "Aim")
-        for keys, wanted in ((["ar", "jobbtorg", "kon"], [m for m in measures if m not in margin_only]),
-                             (["ar", "jobbtorg"], margin_only), (["ar", "kon"], margin_only), (["ar"], measures)):
-            if not split and keys != ["ar"]:
-                continue
-            at = mine[mine[[c for c in ("jobbtorg", "kon") if c in keys]].notna().all(axis=1)
-                      & mine[[c for c in ("jobbtorg", "kon") if c not in keys]].isna().all(axis=1)]
-            if split and keys == ["ar"]:
-                wanted = margin_only
-            sums = rows.groupby(keys)[wanted].sum()
-            got = at[at["measure"].isin(wanted)].pivot_table(index=keys, columns="measure", values="value",
-                                                              aggfunc="sum")
-            got = got[sums.columns].loc[sums.index]
-            np.testing.assert_array_equal(got.to_numpy(), sums.to_numpy(), err_msg=f"{verksamhet} {keys}")
+        at = mine[mine[[c for c in ("jobbtorg", "kon") if c in keys]].notna().all(axis=1)
+                  & mine[[c for c in ("jobbtorg", "kon") if c not in keys]].isna().all(axis=1)]
+        sums = rows.groupby(keys)[wanted].sum()
+        got = at[at["measure"].isin(wanted)].pivot_table(index=keys, columns="measure", values="value", aggfunc="sum")
+        got = got[sums.columns].loc[sums.index]
+        np.testing.assert_array_equal(got.to_numpy(), sums.to_numpy(), err_msg=f"{verksamhet} {keys}")
+        assert len(at[at["measure"].isin(wanted)]) == sums.size  # nothing else kept at that level
     assert "nyinskrivna" not in set(result.facts["measure"])  # no nyinskriven column
 
 

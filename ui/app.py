@@ -47,6 +47,8 @@ def pages(may_change: bool = True) -> dict[str, st.Page]:
         st.Page(ROOT / "pages/avslut.py", title="Avslut", icon=":material/school:", url_path="avslut"),
         st.Page(ROOT / "pages/jamfor.py", title="Jämför jobbtorg", icon=":material/leaderboard:",
                 url_path="jamfor"),
+        st.Page(ROOT / "pages/datakvalitet.py", title="Datakvalitet", icon=":material/fact_check:",
+                url_path="datakvalitet"),
         st.Page(ROOT / "pages/arsrapport.py", title="Årsrapport", icon=":material/description:",
                 url_path="arsrapport"),
         st.Page(ROOT / "pages/ladda-upp.py", title="Ladda upp", icon=":material/upload_file:",

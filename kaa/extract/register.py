@@ -246,13 +246,8 @@ MEASURE_DEPENDS = {
 }
 
 
-#: Measures kept per jobbtorg and per kön (and for the whole city), not per jobbtorg × kön: what the reached were
-#: doing and the exit reasons beyond the three the report has. Split both ways their counts are mostly small;
-#: the pages show them per year, kön or jobbtorg.
-MARGIN_MEASURES = schema.NADDA_SYSSELSATTNING + schema.AVSLUT_ORSAKER[3:]
-#: Verksamheter kept as whole-city counts per year only: split by jobbtorg and kön their counts are mostly small,
-#: and protecting them would hide much and take long; the pages show them per year.
-WHOLE_CITY_UNITS = (schema.JOBBTORG_VERKSAMHET, schema.SKOLSLUSSEN)
+#: Kept per kön and for the city, not per jobbtorg × kön (a module attribute, so the audit can count them finer).
+PER_KON_MEASURES = schema.PER_KON_MEASURES
 
 
 def _register_facts(coded: dict[str, _Coded], keep: np.ndarray, kalla: str) -> _Pending:
@@ -352,10 +347,9 @@ def _register_facts(coded: dict[str, _Coded], keep: np.ndarray, kalla: str) -> _
     # The groups with rows: where the first measure of Hela KAA (registrerade) is not 0.
     present = np.flatnonzero(by_unit[schema.HELA_KAA][:, 0] > 0) if measures else no
     # Rows in the order (ar, jobbtorg, kön, verksamhet, measure) of the vocabulary: a group's index
-    # grows with (ar, jobbtorg, kön), and the units and measures are laid out in their order. Jobbtorg and
-    # Skolslussen follow as whole-city counts per year (WHOLE_CITY_UNITS).
+    # grows with (ar, jobbtorg, kön), and the units and measures are laid out in their order.
     rank = {v: i for i, v in enumerate(schema.VERKSAMHET_VALUES)}
-    unit_names = sorted((u for u in by_unit if u not in WHOLE_CITY_UNITS), key=rank.__getitem__)
+    unit_names = sorted(by_unit, key=rank.__getitem__)
     values = np.stack([by_unit[unit][present] for unit in unit_names], axis=1)  # group, unit, measure
     per_group = len(unit_names) * len(measures)
     kon = np.repeat(present % n_kon, per_group)
@@ -369,21 +363,10 @@ def _register_facts(coded: dict[str, _Coded], keep: np.ndarray, kalla: str) -> _
         "measure": np.tile(np.array(measures, dtype=object), len(present) * len(unit_names)),
         "value": values.reshape(-1).astype("float64"),
     }
-    city = [u for u in WHOLE_CITY_UNITS if u in by_unit]
-    if city and len(present):
-        years = np.unique(present // (n_kon * n_jobbtorg))
-        per_year = {u: by_unit[u].reshape(-1, n_jobbtorg * n_kon, len(measures)).sum(axis=1)[years] for u in city}
-        rows = len(years) * len(city) * len(measures)
-        extra = {
-            schema.AR: np.repeat(years + first, len(city) * len(measures)).astype("int64"),
-            schema.JOBBTORG: np.full(rows, None, dtype=object),
-            schema.KON: np.full(rows, None, dtype=object),
-            schema.VERKSAMHET: np.tile(np.repeat(np.array(city, dtype=object), len(measures)), len(years)),
-            "measure": np.tile(np.array(measures, dtype=object), len(years) * len(city)),
-            "value": np.stack([per_year[u] for u in city], axis=1).reshape(-1).astype("float64"),
-        }
-        columns = {name: np.concatenate([columns[name], extra[name]]) for name in columns}
-    columns = _to_margins(columns, MARGIN_MEASURES)
+    # A unit (verksamhet) keeps only what is counted of the young people it supports: the enrolment measures.
+    kept = (columns[schema.VERKSAMHET] == schema.HELA_KAA) | np.isin(columns["measure"], schema.UNIT_MEASURES)
+    columns = {name: column[kept] for name, column in columns.items()}
+    columns = _to_margins(columns, PER_KON_MEASURES)
     return _Pending(_facts_frame, {
         **columns,
         "noggrannhet": schema.EXAKT, "kalla": kalla, "anmarkning": "", "source": "", "source_id": "",
@@ -391,16 +374,15 @@ def _register_facts(coded: dict[str, _Coded], keep: np.ndarray, kalla: str) -> _
 
 
 def _to_margins(columns: dict[str, np.ndarray], names: tuple[str, ...]) -> dict[str, np.ndarray]:
-    """The rows of the `names` measures summed to their per-jobbtorg and per-kön margins and the total, per
-    year and verksamhet, in place of their jobbtorg × kön cells."""
+    """The rows of the `names` measures summed to their per-kön margins and the total, per year and
+    verksamhet, in place of their jobbtorg × kön cells."""
     fine = np.isin(columns["measure"], names) & np.array([j is not None for j in columns[schema.JOBBTORG]])
     if not fine.any():
         return columns
     sums: dict[tuple, float] = {}
     for ar, jobbtorg, kon, verksamhet, measure, value in zip(*(columns[c][fine] for c in (
             schema.AR, schema.JOBBTORG, schema.KON, schema.VERKSAMHET, "measure", "value"))):
-        for key in ((ar, jobbtorg, None, verksamhet, measure), (ar, None, kon, verksamhet, measure),
-                    (ar, None, None, verksamhet, measure)):
+        for key in ((ar, None, kon, verksamhet, measure), (ar, None, None, verksamhet, measure)):
             sums[key] = sums.get(key, 0.0) + value
     keys = list(sums)
     coarse = {schema.AR: np.array([k[0] for k in keys], dtype="int64"),
