@@ -23,8 +23,9 @@ Figures kept coarser than jobbtorg × kön (the reader knows their cells exist a
 relation above):
 
 - nadda_okand and avslut_okand (schema.LATENT_CELL_MEASURES) are published per jobbtorg and
-  per kön. Their jobbtorg × kön cells are in the model as figures hidden from the start and
-  never published, so every witness gives them values that keep the relations.
+  per kön, Skolslussen and Jobbtorg (schema.CITY_UNITS) for the whole city only. Their finer
+  figures are in the model as figures hidden from the start and never published, so every
+  witness gives them values that keep the relations.
 - The other occupations and exit reasons (register.PER_KON_MEASURES) are published per kön
   only. Any per-kön values that keep the relations per kön can be spread over the cells: the
   four occupations fill nadda_sysselsatta's cells exactly (a transportation problem whose
@@ -373,9 +374,9 @@ class _Protection:
         if ok and not _whole(solution):
             solution = self._perturbed(i, target)
             if solution is None:
+                solution = self._integer_solve(np.asarray(h.getSolution().col_value))
+            if solution is None:
                 propagated = self._propagated(i, target)
-                if propagated is None:
-                    solution = self._integer_solve(np.asarray(h.getSolution().col_value))
         h.changeColBounds(i, 0.0, highspy.kHighsInf)
         h.changeColBounds(n + i, 0.0, x[i])
         if self.labelled[i]:
@@ -548,7 +549,7 @@ def protect(facts: pd.DataFrame, min_cell: int) -> pd.DataFrame:
     if min_cell > 1 and len(counts):
         counts = _margins(counts)
     else:  # the latent cells' margins are published whatever the threshold
-        coarse = counts["measure"].isin(schema.LATENT_CELL_MEASURES)
+        coarse = counts["measure"].isin(schema.LATENT_CELL_MEASURES) | counts[schema.VERKSAMHET].isin(schema.CITY_UNITS)
         if coarse.any():
             counts = pd.concat([counts[~coarse], _margins(counts[coarse])], ignore_index=True)
     latent = _latent(counts)
@@ -587,7 +588,9 @@ def protect(facts: pd.DataFrame, min_cell: int) -> pd.DataFrame:
 def _latent(counts: pd.DataFrame) -> np.ndarray:
     """The jobbtorg × kön cells of schema.LATENT_CELL_MEASURES: in the model (a reader knows they exist and what
     relations they keep), hidden from the start, never published."""
-    return (counts["measure"].isin(schema.LATENT_CELL_MEASURES).to_numpy() & (_level(counts) == 3))
+    level = _level(counts)
+    return ((counts["measure"].isin(schema.LATENT_CELL_MEASURES).to_numpy() & (level == 3))
+            | (counts[schema.VERKSAMHET].isin(schema.CITY_UNITS).to_numpy() & (level > 0)))
 
 
 def _published(out: pd.DataFrame, latent: np.ndarray) -> pd.DataFrame:

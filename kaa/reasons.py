@@ -42,6 +42,8 @@ UNIT_ONLY = ("Verksamheterna (Aim, Skolslussen och Jobbtorg) redovisas bara med 
 PER_KON_ONLY = ("Vad de nådda gjorde och avslutsorsakerna utöver studier, arbete och annan sysselsättning redovisas "
                 "per kön och för hela staden, inte per jobbtorg: uppdelade på jobbtorg blir antalen för små för att "
                 "visas. Okänd sysselsättning och okänd orsak redovisas också per jobbtorg.")
+CITY_UNIT_ONLY = ("Skolslussen och Jobbtorg redovisas bara för hela staden: uppdelade på jobbtorg eller kön blir "
+                  "antalen för små för att visas.")
 LATENT_ONLY = ("Nådda med okänd sysselsättning och avslutade med okänd orsak redovisas per jobbtorg och per kön, men "
                "inte per jobbtorg och kön samtidigt: där blir antalen för små för att visas.")
 
@@ -54,6 +56,8 @@ def missing(measure: str, year: int, in_source: bool, dims: Sequence[str] = (),
         return Reason(TEXT, text=UNIT_ONLY)
     if not in_source:
         return Reason(NOT_IN_SOURCE, (measure,), (int(year),))
+    if verksamhet in schema.CITY_UNITS and dims:
+        return Reason(TEXT, text=CITY_UNIT_ONLY)
     if measure in schema.PER_KON_MEASURES and schema.JOBBTORG in dims:
         return Reason(TEXT, text=PER_KON_ONLY)
     if measure in schema.LATENT_CELL_MEASURES and {schema.JOBBTORG, schema.KON} <= set(dims):

@@ -127,6 +127,9 @@ UNIT_MEASURES = ("inskrivna", "nyinskrivna", "avslutade", "avslut_studier", "avs
 #: Counted per jobbtorg × kön but shown only per jobbtorg, per kön and for the city (the data-quality view needs
 #: them per jobbtorg): the cells stay with the protection, which must know them, and are never published.
 LATENT_CELL_MEASURES = ("nadda_okand", "avslut_okand")
+#: Units counted per jobbtorg × kön but published for the whole city only: split, their counts are mostly
+#: small, and as they and Aim add up to the whole KAA, protecting them would hide the city's own figures.
+CITY_UNITS = (SKOLSLUSSEN, JOBBTORG_VERKSAMHET)
 #: What the reached were doing and the exit reasons beyond the report's three, kept per kön and for the city
 #: only (not per jobbtorg): split both ways their counts are mostly small, and the pages show them per year and
 #: kön. Kept so, they tell a reader nothing more than the per-kön relations say (see kaa.masking).

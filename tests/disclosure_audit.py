@@ -266,9 +266,9 @@ def truth(raw: pd.DataFrame, years: list[int]) -> dict[tuple, float]:
             for measure in COUNTS:
                 if not pd.isna(row[measure]):
                     cells[(int(row["ar"]), verksamhet, measure, row["jobbtorg"], row["kon"])] = float(row[measure])
-    # The cells no view shows (schema.LATENT_CELL_MEASURES), straight from the facts.
-    latent = raw[raw["measure"].isin(schema.LATENT_CELL_MEASURES) & raw["jobbtorg"].notna() & raw["kon"].notna()
-                 & raw["ar"].isin(years)]
+    # The cells no view shows (schema.LATENT_CELL_MEASURES, schema.CITY_UNITS), straight from the facts.
+    latent = raw[(raw["measure"].isin(schema.LATENT_CELL_MEASURES) | raw["verksamhet"].isin(schema.CITY_UNITS))
+                 & raw["jobbtorg"].notna() & raw["kon"].notna() & raw["ar"].isin(years)]
     for row in latent.to_dict("records"):
         cells[(int(row["ar"]), row["verksamhet"], row["measure"], row["jobbtorg"], row["kon"])] = float(row["value"])
     return cells
