@@ -9,7 +9,7 @@ For each synthetic extract (imported into a temporary store, as the dashboard wo
 - small: 1 000 rows over 2021–2022 (one jobbtorg's year),
 
 it counts the count figures the tables can show (cells, margins and totals, Hela KAA and
-Aim), the primary small counts (1–4), how many of them show `<5` and how many `..`, and
+every verksamhet), the primary small counts (1–4), how many of them show `<5` and how many `..`, and
 the secondary cells (hidden beyond the primary ones; zeros among them). The time is the
 median of --repeat runs of `masking.protect`, against the baseline of reading the store's
 facts (`store.load_facts`) in the same run: the dashboard does both once per store version.
