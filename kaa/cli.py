@@ -474,7 +474,8 @@ def run_table(args) -> int:
     facts = store.load_facts()
     sel = _table_request(args, facts)
     by, measures = args.by or [schema.AR], args.measures or list(schema.MEASURE_NAMES)
-    frame, masked, accuracy, missing = metrics.table_parts(facts, by, sel, measures, yoy=args.yoy)
+    frame, masked, accuracy, missing = metrics.table_parts(store.protect(facts, sel.min_cell), by, sel, measures,
+                                                           yoy=args.yoy)
     frame = frame.drop(columns="jamfort_med_ar", errors="ignore")
     sys.stdout.write(render(_typed(frame, masked, accuracy, args.format), args.format))
     if args.format == "markdown":  # what – and the symbols mean, under the table (csv and json are data only)
@@ -498,7 +499,8 @@ def run_rapport(args) -> int:
     if out.suffix.lower() not in (".docx", ".pdf"):
         raise UsageError(f"filen {out.name} ska sluta på .docx (Word) eller .pdf.")
     # A report is for spreading: small counts are always hidden, with the threshold the pages use.
-    data = report.make(facts, args.year, config.min_cell(), charts=not args.no_charts)
+    data = report.make(store.protect(facts, config.min_cell()), args.year, config.min_cell(), protected=True,
+                       charts=not args.no_charts)
     if out.suffix.lower() == ".pdf":
         try:
             data = report.pdf(data)

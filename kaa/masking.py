@@ -59,9 +59,12 @@ and they are moved (hidden) only as a last resort.
 
 from __future__ import annotations
 
+import hashlib
 import os
+from collections.abc import MutableMapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -542,8 +545,11 @@ def _load_solver() -> None:
     import scipy.sparse as sp
 
 
-def protect(facts: pd.DataFrame, min_cell: int) -> pd.DataFrame:
-    """The facts with every implied margin added and a `maskad` label on each row ("" = shown)."""
+def protect(facts: pd.DataFrame, min_cell: int, remember: MutableMapping[str, bytes] | None = None) -> pd.DataFrame:
+    """The facts with every implied margin added and a `maskad` label on each row ("" = shown).
+
+    `remember` keeps each year's labels by what decides them (the year's figures, the threshold and this
+    module's and the schema's text), so the same figures are protected once (kaa.store keeps them on disk)."""
     is_count = facts["measure"].isin(schema.COUNT_NAMES)
     counts, other = facts[is_count], facts[~is_count]
     if min_cell > 1 and len(counts):
@@ -563,9 +569,21 @@ def protect(facts: pd.DataFrame, min_cell: int) -> pd.DataFrame:
     hidden = small.copy()
     labelled = small.copy()
     level = _level(frame)
-    _load_solver()
-    work = [(model, small[model.rows] & model.related) for model in _models(frame)]
-    work = [(model, primary) for model, primary in work if primary.any()]
+    codes = np.zeros(len(frame), dtype=np.uint8)  # 0 shown, 1 `<5`, 2 `..`
+    work, keys = [], {}
+    for ar, rows in frame.groupby(schema.AR, sort=False).indices.items():
+        key = _year_key(frame.iloc[rows], min_cell) if remember is not None else None
+        known = _recall(remember, key, len(rows))
+        if known is not None:
+            codes[rows] = known
+        else:
+            keys[int(ar)] = (key, rows)
+    if keys:
+        _load_solver()
+        years = frame[schema.AR].to_numpy()
+        work = [(model, small[model.rows] & model.related) for model in _models(frame)
+                if int(years[model.rows[0]]) in keys]
+        work = [(model, primary) for model, primary in work if primary.any()]
 
     def one_year(item) -> _Protection:
         model, primary = item
@@ -580,9 +598,44 @@ def protect(facts: pd.DataFrame, min_cell: int) -> pd.DataFrame:
         for (model, primary), protection in zip(work, pool.map(one_year, work)):
             hidden[model.rows] |= protection.hidden
             labelled[model.rows] = np.where(primary, protection.labelled, labelled[model.rows])
-    labels = np.where(labelled & small, primary_label(min_cell), np.where(hidden, SECONDARY, ""))
+    for key, rows in keys.values():
+        codes[rows] = np.where(labelled[rows] & small[rows], 1, np.where(hidden[rows], 2, 0))
+        if remember is not None:
+            remember[key] = codes[rows].tobytes()
+    labels = np.array(["", primary_label(min_cell), SECONDARY], dtype=object)[codes]
     out.loc[:len(counts) - 1, MASKED] = labels
     return _published(out, latent)
+
+
+_SOURCE_DIGEST = None
+
+
+def _year_key(rows: pd.DataFrame, min_cell: int) -> str:
+    """What decides a year's labels: its figures in order (with what the model reads of them), the threshold,
+    and the text of this module and the schema (the relations and measures)."""
+    global _SOURCE_DIGEST
+    if _SOURCE_DIGEST is None:
+        _SOURCE_DIGEST = hashlib.sha256(Path(__file__).read_bytes() + Path(schema.__file__).read_bytes()).digest()
+    columns = [schema.AR, schema.VERKSAMHET, "measure", schema.JOBBTORG, schema.KON, "value", "noggrannhet"]
+    kept = rows[columns].assign(_published=rows["source_id"] == SOURCE_ID)
+    for column in (schema.JOBBTORG, schema.KON):
+        kept[column] = kept[column].astype(object).where(kept[column].notna(), "")
+    digest = hashlib.sha256(_SOURCE_DIGEST + str(min_cell).encode())
+    digest.update(pd.util.hash_pandas_object(kept, index=False).to_numpy().tobytes())
+    return digest.hexdigest()
+
+
+def _recall(remember: MutableMapping[str, bytes] | None, key: str | None, rows: int) -> np.ndarray | None:
+    if remember is None:
+        return None
+    try:
+        known = remember.get(key)
+    except (OSError, ValueError):
+        return None
+    if known is None or len(known) != rows:
+        return None
+    codes = np.frombuffer(known, dtype=np.uint8)
+    return codes if codes.max(initial=0) <= 2 else None
 
 
 def _latent(counts: pd.DataFrame) -> np.ndarray:

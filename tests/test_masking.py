@@ -147,6 +147,29 @@ def test_protection_is_the_same_every_time():
     assert first[masking.MASKED].tolist() == second[masking.MASKED].tolist()
 
 
+def test_a_year_is_protected_once_and_remembered_by_its_figures():
+    facts, _ = audit_store_facts(600, seed=11)
+    memory: dict[str, bytes] = {}
+    computed = masking.protect(facts, 5)
+    first = masking.protect(facts, 5, remember=memory)
+    years = facts["ar"].nunique()  # the extract's and the report's
+    assert len(memory) == years  # one entry per year
+    pd.testing.assert_frame_equal(first, computed)
+    recalled = masking.protect(facts, 5, remember=dict(memory))
+    pd.testing.assert_frame_equal(recalled, computed)
+    # A changed figure in one year, or another threshold, is protected anew; the other year is recalled.
+    changed = facts.copy()
+    row = changed.index[(changed["ar"] == YEARS[0]) & (changed["measure"] == "registrerade")][0]
+    changed.loc[row, "value"] += 1
+    masking.protect(changed, 5, remember=memory)
+    assert len(memory) == years + 1
+    masking.protect(facts, 3, remember=memory)
+    assert len(memory) == 2 * years + 1
+    # Labels that do not fit (another number of figures, an unknown code) are not used.
+    wrong = {key: b"\x07" * len(codes) for key, codes in memory.items()}
+    pd.testing.assert_frame_equal(masking.protect(facts, 5, remember=wrong), computed)
+
+
 def test_the_symbols_are_explained_in_words():
     small, hidden = masking.reason("<5", 5), masking.reason("..", 5)
     assert "1–4" in small

@@ -581,3 +581,27 @@ def test_an_import_of_demo_ids_is_marked_as_example_data(kaa_data_dir):
     facts = store.load_facts()
     assert set(facts.loc[facts["ar"] == 2021, "source"]) == {outcome.source.label}
     assert outcome.source.label.endswith(", exempeldata")
+
+
+def test_the_protection_is_remembered_in_the_store_and_nowhere_else(backend, kaa_data_dir):
+    from kaa import demo, extract
+
+    data = io.BytesIO()
+    demo.write(demo.generate(800, [2021, 2022], seed=3), data, encoding="cp1252")
+    store.import_extract(extract.read_extract(data.getvalue(), "demo.csv"), data.getvalue(), "demo.csv", "Demo")
+    before, version = sorted(p.name for p in kaa_data_dir.rglob("*")), store.version()
+    facts = store.load_facts()
+    first = store.protect(facts, 5)
+    with db.reading() as connection:
+        kept = connection.execute(sa.select(sa.func.count()).select_from(tables.skydd)).scalar()
+    assert kept == facts["ar"].nunique()  # one entry per year
+    pd.testing.assert_frame_equal(store.protect(facts, 5), first)
+    with db.reading() as connection:
+        assert connection.execute(sa.select(sa.func.count()).select_from(tables.skydd)).scalar() == kept
+    assert sorted(p.name for p in kaa_data_dir.rglob("*")) == before  # no file beside the database
+    assert store.version() == version  # remembering is not a change of the figures
+
+
+def test_protecting_the_report_alone_creates_no_store(kaa_data_dir):
+    store.protect(store.load_facts(), 5)
+    assert not any(kaa_data_dir.iterdir())

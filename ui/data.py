@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from kaa import charts, masking, panels, schema, store
+from kaa import charts, panels, schema, store
 from kaa.metrics import Selection
 from kaa.published import NOTES_CSV, TARGETS_CSV, Target, load_notes, load_targets
 
@@ -27,7 +27,7 @@ def _raw_facts(version: str) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False)
 def _facts(version: str, min_cell: int) -> pd.DataFrame:
-    return masking.protect(_raw_facts(version), min_cell)
+    return store.protect(_raw_facts(version), min_cell)
 
 
 def raw_facts() -> pd.DataFrame:

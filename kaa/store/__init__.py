@@ -3,7 +3,9 @@
 The database is a SQLite file under KAA_DATA_DIR by default, or any SQLAlchemy URL in
 KAA_DATABASE_URL (PostgreSQL for a store shared by several dashboard processes). It holds sources,
 their aggregated facts and an append-only event log; every change is one transaction, and removing a
-source is the only delete. Nothing outside the database is ever written or removed.
+source is the only delete of figures. It also remembers the small-cell protection's labels per year
+(derived from the figures, so the same figures are protected once; the oldest are let go). Nothing
+outside the database is ever written or removed.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import datetime as dt
 import getpass
 import hashlib
 from collections import defaultdict
+from collections.abc import MutableMapping
 from dataclasses import dataclass, replace
 from typing import Iterable, Sequence
 
@@ -28,7 +31,7 @@ from kaa.store.records import Source
 
 __all__ = ["StoreError", "Source", "ImportOutcome", "data_dir", "min_cell", "sha256", "load_driver", "sources",
            "add_source", "import_extract", "set_active", "remove", "load_facts", "replaced_published_years",
-           "backing", "available_years", "version", "events", "command_line_actor"]
+           "backing", "available_years", "version", "events", "command_line_actor", "protect"]
 
 ACTION_LABELS = {"import": "importerade", "activate": "aktiverade", "deactivate": "inaktiverade",
                  "remove": "tog bort", "migrate": "flyttade över"}
@@ -298,3 +301,58 @@ def version() -> str:
     if path is not None and path.exists():
         stamp.append(str(path.stat().st_ino))
     return "-".join(stamp)
+
+
+# --- The protection's labels, remembered --------------------------------------------------------------
+
+#: How many years' labels are kept; the oldest go first.
+REMEMBERED_YEARS = 2000
+
+
+class _Remembered(MutableMapping):
+    """masking.protect's memory in the store: a year's labels by their key. A store that cannot be read or
+    written (not created yet, read-only) remembers nothing, and the labels are computed as without it."""
+
+    def __getitem__(self, key: str) -> bytes:
+        try:
+            with db.reading() as connection:
+                found = None if connection is None else connection.execute(
+                    sa.select(tables.skydd.c.koder).where(tables.skydd.c.nyckel == key)).scalar()
+        except StoreError:
+            found = None
+        if found is None:
+            raise KeyError(key)
+        return bytes(found)
+
+    def __setitem__(self, key: str, codes: bytes) -> None:
+        try:
+            with db.reading() as connection:
+                if connection is None:  # nothing is created by reading: no store, nothing remembered
+                    return
+            with db.writing() as connection:
+                if connection.execute(sa.select(tables.skydd.c.pk).where(tables.skydd.c.nyckel == key)).first():
+                    return
+                connection.execute(sa.insert(tables.skydd).values(nyckel=key, koder=codes))
+                newest = connection.execute(sa.select(sa.func.max(tables.skydd.c.pk))).scalar()
+                connection.execute(sa.delete(tables.skydd).where(tables.skydd.c.pk <= newest - REMEMBERED_YEARS))
+        except StoreError:
+            pass
+
+    def __delitem__(self, key: str) -> None:
+        raise NotImplementedError("the protection's memory lets the oldest go by itself")
+
+    def __iter__(self):
+        with db.reading() as connection:
+            keys = [] if connection is None else connection.execute(sa.select(tables.skydd.c.nyckel)).scalars().all()
+        return iter(keys)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+def protect(facts: pd.DataFrame, min_cell: int) -> pd.DataFrame:
+    """`masking.protect`, with each year's labels remembered in the store: the same figures are protected once,
+    whichever process asks (a command, a restarted dashboard)."""
+    from kaa import masking
+
+    return masking.protect(facts, min_cell, remember=_Remembered())

@@ -54,4 +54,11 @@ events = sa.Table(  # append-only: triggers refuse UPDATE and DELETE
     sa.Column("detail", sa.Text, nullable=False, server_default=""),
 )
 
+skydd = sa.Table(  # derived from the facts, safe to lose: each year's protection labels, one code per figure
+    "skydd", metadata,
+    sa.Column("pk", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("nyckel", sa.String(64), nullable=False, unique=True),  # masking._year_key
+    sa.Column("koder", sa.LargeBinary, nullable=False),  # 0 shown, 1 <N, 2 .. per figure, in the year's order
+)
+
 FACT_FIELDS = ("ar", "jobbtorg", "kon", "verksamhet", "measure", "value", "noggrannhet", "kalla", "anmarkning")

@@ -28,7 +28,8 @@ USERS = {  # the provider's users: sub -> claims (e-mail and name reach the dash
     "analytiker": {"email": "Ana.Lys@Stad.se", "name": "Ana Lys"},  # configured in lower case below
     "gruppanalytiker": {"email": "gun.grupp@stad.se", "name": "Gun Grupp", "groups": ["personal", "kaa-analytiker"]},
 }
-MENU = ["Översikt", "Uppsök", "Avslut", "Jämför jobbtorg", "Årsrapport", "Om statistiken", "Om tillgänglighet"]
+MENU = ["Översikt", "Uppsök", "Avslut", "Jämför jobbtorg", "Datakvalitet", "Årsrapport", "Om statistiken",
+        "Om tillgänglighet"]
 
 
 @pytest.fixture(scope="module")
@@ -137,7 +138,7 @@ def test_an_analyst_imports_and_the_event_log_names_them_until_they_sign_out(pag
     base, store = signin
     sign_in(page, base, "analytiker")  # Ana.Lys@Stad.se, named as ana.lys@stad.se: case does not matter
     expect(page.get_by_test_id("stSidebar")).to_contain_text("Inloggad som Ana Lys (analytiker)")
-    assert menu(page) == MENU[:5] + ["Ladda upp"] + MENU[5:]
+    assert menu(page) == MENU[:6] + ["Ladda upp"] + MENU[6:]
     extract = tmp_path / "uttag-2022.csv"
     demo.write(demo.generate(600, [2022], seed=12), extract, encoding="utf-8", delimiter=";")
     import_on_page(page, base, extract)
