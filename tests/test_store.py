@@ -504,8 +504,10 @@ def test_the_embedded_database_is_a_plain_sqlite_file_with_only_aggregates(kaa_d
     with sqlite3.connect(kaa_data_dir / config.SQLITE_NAME) as connection:
         tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         columns = {r[1] for r in connection.execute("PRAGMA table_info(facts)")}
-    assert tables == {"alembic_version", "sources", "facts", "events"}
+        remembered = {r[1] for r in connection.execute("PRAGMA table_info(skydd)")}
+    assert tables == {"alembic_version", "sources", "facts", "events", "skydd"}
     assert "person_id" not in columns
+    assert remembered == {"pk", "nyckel", "koder"}  # a year's key and one label code per figure
 
 
 def test_the_command_line_shows_the_event_log_with_the_os_user(kaa_data_dir, tmp_path):

@@ -254,7 +254,8 @@ def _register_facts(coded: dict[str, _Coded], keep: np.ndarray, kalla: str) -> _
     """Sum the person rows to facts: one row per (ar, jobbtorg, kön, verksamhet, measure).
 
     Every (ar, jobbtorg, kön) group with rows gets every measure its columns allow, for
-    Hela KAA and (with a verksamhet column) for Aim, zeros included. The columns are plain arrays (a
+    Hela KAA and (with a verksamhet column) for each unit, which keeps only schema.UNIT_MEASURES, zeros
+    included; PER_KON_MEASURES are then summed to their per-kön margins and the city. The columns are plain arrays (a
     few thousand rows); the facts frame is built from them when it is first asked for.
 
     One pass over the rows: each row gets one number for its group and the states of the columns the
@@ -366,14 +367,14 @@ def _register_facts(coded: dict[str, _Coded], keep: np.ndarray, kalla: str) -> _
     # A unit (verksamhet) keeps only what is counted of the young people it supports: the enrolment measures.
     kept = (columns[schema.VERKSAMHET] == schema.HELA_KAA) | np.isin(columns["measure"], schema.UNIT_MEASURES)
     columns = {name: column[kept] for name, column in columns.items()}
-    columns = _to_margins(columns, PER_KON_MEASURES)
+    columns = _per_kon(columns, PER_KON_MEASURES)
     return _Pending(_facts_frame, {
         **columns,
         "noggrannhet": schema.EXAKT, "kalla": kalla, "anmarkning": "", "source": "", "source_id": "",
     })
 
 
-def _to_margins(columns: dict[str, np.ndarray], names: tuple[str, ...]) -> dict[str, np.ndarray]:
+def _per_kon(columns: dict[str, np.ndarray], names: tuple[str, ...]) -> dict[str, np.ndarray]:
     """The rows of the `names` measures summed to their per-kön margins and the total, per year and
     verksamhet, in place of their jobbtorg × kön cells."""
     fine = np.isin(columns["measure"], names) & np.array([j is not None for j in columns[schema.JOBBTORG]])
