@@ -39,6 +39,6 @@ blocks.panel("Andel till studier: antecknad och högst möjlig", studies,
 st.subheader("Registrerade utan stadsdel")
 st.markdown("En ungdom utan stadsdel i registret hör inte till något jobbtorg. Hen räknas i stadens total men "
             "hos inget jobbtorg, så jobbtorgens siffror blir tillsammans mindre än stadens med just så många.")
-lines = quality.without_district_sentences(quality.without_district(data.facts(), sel))
+lines = quality.without_district_sentences(data.without_district(sel))
 st.markdown("\n".join(f"- {line}" for line in lines) if lines else
             "Inga år i urvalet har registrerade per jobbtorg.")

@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from kaa import charts, panels, schema, store
+from kaa import charts, panels, quality, schema, store
 from kaa.metrics import Selection
 from kaa.published import NOTES_CSV, TARGETS_CSV, Target, load_notes, load_targets
 
@@ -60,6 +60,16 @@ def _headline(version: str, min_cell: int, sel: Selection, year: int) -> pd.Data
 def headline(sel: Selection, year: int) -> pd.DataFrame:
     """`kaa.panels.headline`: the year's key figures and their change."""
     return _headline(store.version(), store.min_cell(), sel, year)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _without_district(version: str, min_cell: int, sel: Selection) -> pd.DataFrame:
+    return quality.without_district(_facts(version, min_cell), sel)
+
+
+def without_district(sel: Selection) -> pd.DataFrame:
+    """`kaa.quality.without_district`: per year, the registered without a district."""
+    return _without_district(store.version(), store.min_cell(), sel)
 
 
 @st.cache_data(show_spinner=False, max_entries=128, hash_funcs=_TARGET_KEY)
