@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import pandas as pd
-
 from dataclasses import replace
+
+import pandas as pd
 
 from kaa import fmt, masking, metrics, schema
 
