@@ -43,16 +43,9 @@ st.markdown("Varje avslut har en orsak: studier, arbete, annan sysselsättning, 
             "en annan aktör, flytt, att ungdomen fyllde 20 år, eller okänd.")
 reasons = ["andel_studier", "andel_arbete", "andel_annan",
            *(f"andel_{name}" for name in schema.AVSLUT_ORSAKER[3:])]
-split = st.segmented_control("Dela upp", ["Per år", "Per kön"], default="Per år", required=True, key="orsak",
-                             bind="query-params")
-if split == "Per år":
-    exits, exits_note = data.nearest_figures([schema.AR], sel, reasons)
-    figure = data.bar_chart(exits, "matt", schema.AR, f"Avslutade per orsak, andel av alla avslutade, {years}")
-else:
-    exits, exits_note = data.nearest_figures([schema.KON], sel, reasons)
-    figure = data.bar_chart(exits, "matt", schema.KON, f"Avslutade per orsak och kön, andel av alla avslutade, "
-                            f"{years}", facet=schema.AR)
-blocks.panel("Avslutade per orsak", exits, figure, key="exits", note=exits_note)
+blocks.per_year_or_kon("Avslutade per orsak", reasons, sel, key="exits", switch="orsak",
+                       chart="Avslutade per orsak, andel av alla avslutade",
+                       chart_per_kon="Avslutade per orsak och kön, andel av alla avslutade")
 
 st.subheader("Insatser per kön")
 st.caption("Ungdomar som tagit emot stöd eller en åtgärd inom KAA (inklusive Skolslussen).")

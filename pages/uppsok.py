@@ -49,16 +49,9 @@ st.subheader("Vad gör de som nås?")
 st.markdown("När en ungdom nås antecknas vad hen gör. Många studerar redan i någon form som inte syns i "
             "registret, arbetar eller är utomlands.")
 doing = ["andel_sysselsatta", *(f"andel_{name}" for name in schema.NADDA_SYSSELSATTNING)]
-split = st.segmented_control("Dela upp", ["Per år", "Per kön"], default="Per år", required=True, key="gor",
-                             bind="query-params")
-if split == "Per år":
-    occupied, occupied_note = data.nearest_figures([schema.AR], sel, doing)
-    figure = data.bar_chart(occupied, "matt", schema.AR, f"Vad de nådda gjorde, andel av alla nådda, {years}")
-else:
-    occupied, occupied_note = data.nearest_figures([schema.KON], sel, doing)
-    figure = data.bar_chart(occupied, "matt", schema.KON, f"Vad de nådda gjorde per kön, andel av alla nådda, "
-                            f"{years}", facet=schema.AR)
-blocks.panel("Vad de nådda gjorde", occupied, figure, key="occupied", note=occupied_note)
+blocks.per_year_or_kon("Vad de nådda gjorde", doing, sel, key="occupied", switch="gor",
+                       chart="Vad de nådda gjorde, andel av alla nådda",
+                       chart_per_kon="Vad de nådda gjorde per kön, andel av alla nådda")
 st.caption("Sysselsatta är de som studerade (i Sverige eller utomlands), arbetade eller hade annan "
            "sysselsättning. Andelen med okänd sysselsättning visar hur ofta det inte antecknades vad de gjorde.")
 

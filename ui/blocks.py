@@ -141,6 +141,19 @@ def per_jobbtorg(measure: str, sel: Selection, key: str) -> None:
     panel(title, frame, figure, key=key, note=note)
 
 
+def per_year_or_kon(title: str, measures: list[str], sel: Selection, key: str, switch: str, chart: str,
+                    chart_per_kon: str) -> None:
+    """Measures side by side per year, or per kön with a facet per year (a switch bound to the URL as `switch`),
+    as a panel. `chart` and `chart_per_kon` are the two charts' titles, without the years."""
+    per_kon = st.segmented_control("Dela upp", ["Per år", "Per kön"], default="Per år", required=True, key=switch,
+                                   bind="query-params") == "Per kön"
+    frame, note = data.nearest_figures([schema.KON if per_kon else schema.AR], sel, measures)
+    years = filters.span(sel)
+    figure = (data.bar_chart(frame, "matt", schema.KON, f"{chart_per_kon}, {years}", facet=schema.AR) if per_kon
+              else data.bar_chart(frame, "matt", schema.AR, f"{chart}, {years}"))
+    panel(title, frame, figure, key=key, note=note)
+
+
 _DELTA = {"bra": "green", "dåligt": "red", "neutralt": "gray"}
 
 
