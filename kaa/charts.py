@@ -104,6 +104,9 @@ def _hover_title(x: str, color: str) -> str:
 
 #: Titles are broken into lines of at most this many characters, so none is cut off on a phone.
 TITLE_WIDTH = 42
+#: Small multiples stand this many a row, their titles broken at PANEL_TITLE_WIDTH characters, so that
+#: on a phone (a plot about 330 px wide) neighbouring titles never run into each other.
+PANELS_PER_ROW, PANEL_TITLE_WIDTH = 2, 20
 
 
 def wrap_title(title: str, width: int = TITLE_WIDTH) -> str:
@@ -272,10 +275,13 @@ def trend(frame: pd.DataFrame, series: str, title: str, *, panels: str | None = 
     data["serie"] = data[series].astype(str)
     percent = bool(len(data)) and data["measure"].isin(schema.SHARE_NAMES).all()
     orders = _orders(data)
+    rows = -(-data[panels].nunique() // PANELS_PER_ROW) if panels else 1
     fig = px.line(
         data, x=schema.AR, y="y", color=series, symbol=series, line_dash=series if series == schema.JOBBTORG
         and schema.SAKNAR_STADSDEL in set(data[series]) else None, markers=True,
-        facet_col=panels, facet_col_wrap=3 if panels else 0, facet_row_spacing=0.16,
+        facet_col=panels, facet_col_wrap=PANELS_PER_ROW if panels else 0,
+        facet_row_spacing=min(0.16, 110 / (300 * rows)),  # some 110 px: a row's years and the next titles
+        facet_col_spacing=0.08,
         color_discrete_map=color_map(data, series),
         category_orders=orders, custom_data=["matt", "text", "bakom", "serie"],
         labels={**schema.DIMENSION_LABELS, "y": "Andel" if percent else "Antal", "matt": "Mått"},
@@ -283,14 +289,17 @@ def trend(frame: pd.DataFrame, series: str, title: str, *, panels: str | None = 
     fig.update_traces(hovertemplate=_hover_title(schema.AR, series) + "<br>%{customdata[0]}: %{customdata[1]}"
                                     "<br>%{customdata[2]}<extra></extra>", line={"width": 2.5})
     if panels:
-        fig.for_each_annotation(lambda a: a.update(text=a.text.split("=")[-1]))
+        fig.for_each_annotation(lambda a: a.update(text=wrap_title(a.text.split("=")[-1], PANEL_TITLE_WIDTH)))
         fig.for_each_xaxis(lambda axis: axis.update(title=None))
     fig.update_xaxes(type="category", showticklabels=True)
     fig.update_yaxes(rangemode="tozero")
     if target is not None:
         add_target(fig, target)
-    rows = -(-data[panels].nunique() // 3) if panels else 1
-    return style(fig, title, percent, height=140 + 300 * rows)
+    style(fig, title, percent, height=140 + 300 * rows)
+    if panels:  # the first row's titles stand above the plot: room for their lines under the figure's title
+        lines = max((a.text.count("<br>") + 1 for a in fig.layout.annotations if a.text), default=1)
+        fig.update_layout(margin_t=fig.layout.margin.t + 18 * lines, height=fig.layout.height + 18 * lines)
+    return fig
 
 
 def set_apart_unknown_district(fig: go.Figure, categories: list[str], horizontal: bool = False) -> None:

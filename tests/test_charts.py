@@ -57,6 +57,27 @@ def test_many_years_are_drawn_as_lines():
     assert all(trace.type == "bar" for trace in charts.bar(few, schema.JOBBTORG, schema.AR, "t").data)
 
 
+def test_small_multiples_stand_two_a_row_with_titles_that_fit_a_phone():
+    # Per kön over ten years: one panel per measure. Three a row, their long titles ran into each other at 390 px.
+    measures = {"avslut_studier": 18, "avslut_arbete": 6, "avslut_annan": 3, "avslut_jobbtorg_vuxen": 4,
+                "avslut_flyttat": 2}
+    rows = [{"ar": str(y), "jobbtorg": j, "kon": k, "measure": m, "value": str(v + y % 3)}
+            for y in range(2016, 2026) for j in schema.JOBBTORG_NAMES for k in ("Kvinna", "Man")
+            for m, v in {"avslutade": 40, **measures}.items()]
+    facts = normalize_facts(pd.DataFrame(rows))
+    shares = ["andel_studier", "andel_arbete", "andel_annan", "andel_avslut_jobbtorg_vuxen", "andel_avslut_flyttat"]
+    frame = panels.figures(facts, [schema.KON], Selection(), shares)
+    fig = charts.bar(frame, "matt", schema.KON, "Avslutade per orsak och kön", facet=schema.AR)
+    titles = [a for a in fig.layout.annotations if a.text and a.yref == "paper"]
+    assert len(titles) == 5
+    assert all(len(line) <= charts.PANEL_TITLE_WIDTH for a in titles for line in a.text.split("<br>"))
+    assert "Andel vidare till<br>Jobbtorg 20–29" in {a.text for a in titles}
+    # Two panels a row: the five panels' x axes start at two distinct places.
+    starts = set()
+    fig.for_each_xaxis(lambda axis: starts.add(round(axis.domain[0], 2)))
+    assert len(starts) == 2
+
+
 def test_ranking_puts_rank_one_on_top_saknar_stadsdel_apart_with_the_city_and_the_target_marked(facts):
     frame = panels.compare_jobbtorg(facts, Selection(), 2020, "andel_studier", target=0.5)
     fig = charts.ranking(frame, "Andel till studier per jobbtorg 2020, rangordnat", target=0.5)
