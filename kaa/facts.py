@@ -1,6 +1,6 @@
-"""The facts frame: one row per (ar, jobbtorg, kon, verksamhet, measure) with its value.
+"""The facts frame: one row per (ar, jobbtorg, kon, stadsdel, alder, verksamhet, measure) with its value.
 
-An empty jobbtorg or kon means "not broken down by this dimension", i.e. the
+An empty jobbtorg, kon, stadsdel or alder means "not broken down by this dimension", i.e. the
 figure covers every value of it. Every source, published or imported, becomes
 this frame; nothing downstream knows which kind it came from except `source_id` (the source's stable id:
 `published.SOURCE_ID`, or the store's id of an import) and `source` (how the pages credit it).
@@ -12,9 +12,13 @@ from kaa import schema
 from kaa.lazy import pandas as pd
 
 FACT_COLUMNS = [
-    schema.AR, schema.JOBBTORG, schema.KON, schema.VERKSAMHET,
+    schema.AR, schema.JOBBTORG, schema.KON, schema.STADSDEL, schema.ALDER, schema.VERKSAMHET,
     "measure", "value", "noggrannhet", "kalla", "anmarkning", "source", "source_id",
 ]
+#: What a figure is of: no two rows of the facts share it.
+KEY_COLUMNS = FACT_COLUMNS[:7]
+#: The breakdowns, each empty (None) in a row that covers every value of it.
+BREAKDOWNS = (schema.JOBBTORG, schema.KON, schema.STADSDEL, schema.ALDER)
 
 
 class FactsError(ValueError):
@@ -65,7 +69,8 @@ def normalize_facts(raw: pd.DataFrame) -> pd.DataFrame:
     for i in df.index[jobbtorg.isna()]:
         problems.append(_problem(i, schema.JOBBTORG, df.at[i, schema.JOBBTORG],
                                  "tomt eller ett av " + ", ".join(schema.JOBBTORG_NAMES)))
-    for column, allowed in ((schema.KON, schema.KON_VALUES), (schema.VERKSAMHET, schema.VERKSAMHET_VALUES)):
+    for column, allowed in ((schema.KON, schema.KON_VALUES), (schema.STADSDEL, schema.STADSDEL_NAMES),
+                            (schema.ALDER, schema.ALDER_VALUES), (schema.VERKSAMHET, schema.VERKSAMHET_VALUES)):
         bad = ~df[column].isin(("",) + allowed)
         for i in df.index[bad]:
             problems.append(_problem(i, column, df.at[i, column], "tomt eller ett av " + ", ".join(allowed)))
@@ -87,6 +92,8 @@ def normalize_facts(raw: pd.DataFrame) -> pd.DataFrame:
         schema.AR: ar.astype("int64"),
         schema.JOBBTORG: jobbtorg.replace("", None),
         schema.KON: df[schema.KON].replace("", None),
+        schema.STADSDEL: df[schema.STADSDEL].replace("", None),
+        schema.ALDER: df[schema.ALDER].replace("", None),
         schema.VERKSAMHET: df[schema.VERKSAMHET].replace("", schema.HELA_KAA),
         "measure": df["measure"],
         "value": value.astype("float64"),
@@ -96,7 +103,7 @@ def normalize_facts(raw: pd.DataFrame) -> pd.DataFrame:
         "source": df["source"],
         "source_id": df["source_id"] if "source_id" in df else "",
     })
-    duplicated = out.duplicated(subset=FACT_COLUMNS[:5], keep=False)
+    duplicated = out.duplicated(subset=KEY_COLUMNS, keep=False)
     if duplicated.any():
         rows = ", ".join(str(i + 2) for i in out.index[duplicated])
         raise FactsError(f"Samma mått förekommer flera gånger för samma grupp (rader {rows}).")

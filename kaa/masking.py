@@ -75,6 +75,9 @@ from kaa.published import SOURCE_ID
 MASKED = "maskad"
 SECONDARY = ".."
 _BREAKDOWNS = (schema.JOBBTORG, schema.KON)
+_ALL_BREAKDOWNS = _BREAKDOWNS + schema.AREA_DIMENSIONS
+#: A figure's level: which breakdowns it is split by, one bit each (jobbtorg 1, kön 2, stadsdel 4, ålder 8).
+_AREA_BITS = 4 | 8
 _KEYS = [schema.AR, schema.VERKSAMHET, "measure"]
 #: Figures that add up exactly; approximate ones ("minst", "ungefär") are in no relation.
 _EXACT = (schema.EXAKT, "härledd")
@@ -98,7 +101,7 @@ SUMMED_NOTE = "Summerad ur källans delar."
 
 # Weights: what hiding a shown figure costs, per unit it has to move. Totals are read most,
 # then margins; the report's printed figures are public anyway and are moved only as a last resort.
-_WEIGHT = {0: 3.0, 1: 1.5, 2: 1.5, 3: 1.0}
+_WEIGHT = {0: 3.0, 1: 1.5, 2: 1.5, 3: 1.0, 4: 1.5, 8: 1.5}  # by level (a latent cell is hidden: 1.0)
 _PUBLISHED_WEIGHT = 1000.0
 #: Breaking a `<5` bound (the figure is then shown as `..`), per unit.
 _LABEL_WEIGHT = 0.4
@@ -126,7 +129,12 @@ def is_label(text) -> bool:
 
 
 def _level(frame: pd.DataFrame) -> np.ndarray:
-    return frame[schema.JOBBTORG].notna().to_numpy() * 1 + frame[schema.KON].notna().to_numpy() * 2
+    return sum(frame[d].notna().to_numpy() * (1 << bit) for bit, d in enumerate(_ALL_BREAKDOWNS)
+               if d in frame)
+
+
+def _popcount(level: np.ndarray) -> np.ndarray:
+    return sum((level >> bit) & 1 for bit in range(len(_ALL_BREAKDOWNS)))
 
 
 # --- Margins -------------------------------------------------------------------------------------
@@ -137,6 +145,9 @@ def _margins(counts: pd.DataFrame) -> pd.DataFrame:
     if counts.empty:
         return counts
     level = _level(counts)
+    if (level & _AREA_BITS).any():  # the figures per stadsdel and ålder come with their margins
+        area = (level & _AREA_BITS) != 0
+        return pd.concat([_margins(counts[~area]), counts[area]], ignore_index=True)
     flags = pd.DataFrame({f"_has{lvl}": level == lvl for lvl in range(4)}, index=counts.index)
     flags["_max"] = level
     grouped = pd.concat([counts[_KEYS], flags], axis=1).groupby(_KEYS, sort=False, dropna=False)
@@ -150,7 +161,7 @@ def _margins(counts: pd.DataFrame) -> pd.DataFrame:
         out = rows.groupby(_KEYS + keys, sort=False, dropna=False).agg(
             value=("value", "sum"), noggrannhet=("noggrannhet", "first"), kalla=("kalla", "first"),
             source=("source", "first"), source_id=("source_id", "first")).reset_index()
-        for column in _BREAKDOWNS:
+        for column in _ALL_BREAKDOWNS:
             if column not in keys:
                 out[column] = None
         out["anmarkning"] = SUMMED_NOTE
@@ -194,7 +205,8 @@ def _relations(frame: pd.DataFrame) -> tuple[list, list]:
     level = _level(frame)
     where = {}
     # A margin's missing breakdown as None, whether it came as None or NaN (a frame read back from the store).
-    breakdowns = [frame[d].astype(object).where(frame[d].notna(), None) for d in _BREAKDOWNS]
+    breakdowns = [frame[d].astype(object).where(frame[d].notna(), None) if d in frame
+                  else pd.Series(None, index=frame.index, dtype=object) for d in _ALL_BREAKDOWNS]
     for pos, key in enumerate(zip(frame[schema.AR], frame[schema.VERKSAMHET], frame["measure"], *breakdowns)):
         if exact[pos]:
             where[key] = pos
@@ -207,8 +219,20 @@ def _relations(frame: pd.DataFrame) -> tuple[list, list]:
 
     # Sums within a (year, verksamhet, measure): cells to margins, margins to the total.
     by_group: dict[tuple, dict[int, list]] = {}
-    for (ar, verksamhet, measure, j, k), pos in where.items():
-        by_group.setdefault((ar, verksamhet, measure), {0: [], 1: [], 2: [], 3: []})[level[pos]].append((j, k, pos))
+    # Per stadsdel (ålder): each margin is the sum of its jobbtorg × kön × stadsdel (ålder) cells, and those of a
+    # jobbtorg × kön cell sum to it.
+    area_sums: dict[tuple, list[int]] = {}
+    for (ar, verksamhet, measure, j, k, s, a), pos in where.items():
+        if level[pos] < 4:
+            by_group.setdefault((ar, verksamhet, measure), {0: [], 1: [], 2: [], 3: []})[level[pos]].append((j, k, pos))
+        elif j is not None:
+            bit = 4 if s is not None else 8
+            area_sums.setdefault((ar, verksamhet, measure, None, None, s, a), []).append(pos)
+            area_sums.setdefault((ar, verksamhet, measure, j, k, bit), []).append(pos)
+    for key, members in area_sums.items():
+        whole = where.get(key if len(key) == 7 else key[:5] + (None, None))
+        if whole is not None:
+            add(equal, {whole: -1.0, **{pos: 1.0 for pos in members}})
     for group in by_group.values():
         totals = group[0]
         for lvl in (1, 2):
@@ -220,19 +244,19 @@ def _relations(frame: pd.DataFrame) -> tuple[list, list]:
                     members = [pos for *jk, pos in group[3] if jk[side] == margin[side]]
                     add(equal, {margin[2]: -1.0, **{pos: 1.0 for pos in members}})
     # Between measures, and between each verksamhet and the whole, at every cell and margin.
-    for (ar, verksamhet, measure, j, k), pos in where.items():
+    for (ar, verksamhet, measure, *dims), pos in where.items():
         for whole, parts in EQUALS:
             if measure == whole:
-                found = [where.get((ar, verksamhet, part, j, k)) for part in parts]
+                found = [where.get((ar, verksamhet, part, *dims)) for part in parts]
                 if None not in found:
                     add(equal, {pos: -1.0, **{p: 1.0 for p in found}})
         for parts, whole in AT_MOST:
             if measure == whole:
-                found = [where.get((ar, verksamhet, part, j, k)) for part in parts]
+                found = [where.get((ar, verksamhet, part, *dims)) for part in parts]
                 if None not in found:
                     add(at_most, {pos: -1.0, **{p: 1.0 for p in found}})
         if verksamhet == schema.HELA_KAA:  # each unit, and the units together, are part of the whole
-            found = [where.get((ar, part, measure, j, k)) for part in schema.VERKSAMHET_PARTS]
+            found = [where.get((ar, part, measure, *dims)) for part in schema.VERKSAMHET_PARTS]
             for part in found:
                 if part is not None:
                     add(at_most, {part: 1.0, pos: -1.0})
@@ -263,7 +287,7 @@ def _models(frame: pd.DataFrame) -> list[_Model]:
         eq = [r for r in equal if next(iter(r)) in local]
         le = [r for r in at_most if next(iter(r)) in local]
         n = len(positions)
-        weight = np.array([_WEIGHT[lvl] for lvl in level[positions]], dtype=float)
+        weight = np.array([_WEIGHT.get(lvl, 1.0) for lvl in level[positions]], dtype=float)
         weight[published[positions]] = _PUBLISHED_WEIGHT
         related = np.zeros(n, dtype=bool)
         for terms in eq + le:
@@ -590,7 +614,7 @@ def protect(facts: pd.DataFrame, min_cell: int, remember: MutableMapping[str, by
         protection = _Protection(model, primary, min_cell - 1, latent[model.rows])
         candidates = np.flatnonzero(primary)
         # Cells before margins before totals (fewer secondaries that way), the smallest first.
-        protection.protect(candidates[np.lexsort((model.x[candidates], -level[model.rows][candidates]))])
+        protection.protect(candidates[np.lexsort((model.x[candidates], -_popcount(level[model.rows][candidates])))])
         return protection
 
     # Years share no relation; HiGHS releases the GIL, so they are solved side by side.
@@ -616,9 +640,9 @@ def _year_key(rows: pd.DataFrame, min_cell: int) -> str:
     global _SOURCE_DIGEST
     if _SOURCE_DIGEST is None:
         _SOURCE_DIGEST = hashlib.sha256(Path(__file__).read_bytes() + Path(schema.__file__).read_bytes()).digest()
-    columns = [schema.AR, schema.VERKSAMHET, "measure", schema.JOBBTORG, schema.KON, "value", "noggrannhet"]
+    columns = [schema.AR, schema.VERKSAMHET, "measure", *_ALL_BREAKDOWNS, "value", "noggrannhet"]
     kept = rows[columns].assign(_published=rows["source_id"] == SOURCE_ID)
-    for column in (schema.JOBBTORG, schema.KON):
+    for column in _ALL_BREAKDOWNS:
         kept[column] = kept[column].astype(object).where(kept[column].notna(), "")
     digest = hashlib.sha256(_SOURCE_DIGEST + str(min_cell).encode())
     digest.update(pd.util.hash_pandas_object(kept, index=False).to_numpy().tobytes())
@@ -643,7 +667,8 @@ def _latent(counts: pd.DataFrame) -> np.ndarray:
     relations they keep), hidden from the start, never published."""
     level = _level(counts)
     return ((counts["measure"].isin(schema.LATENT_CELL_MEASURES).to_numpy() & (level == 3))
-            | (counts[schema.VERKSAMHET].isin(schema.CITY_UNITS).to_numpy() & (level > 0)))
+            | (counts[schema.VERKSAMHET].isin(schema.CITY_UNITS).to_numpy() & (level > 0))
+            | (((level & _AREA_BITS) != 0) & ((level & 3) != 0)))
 
 
 def _published(out: pd.DataFrame, latent: np.ndarray) -> pd.DataFrame:

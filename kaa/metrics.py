@@ -15,9 +15,12 @@ import pandas as pd
 from kaa import config, masking, reasons, schema
 from kaa.masking import MASKED
 
-BREAKDOWNS = (schema.JOBBTORG, schema.KON)
-_BITS = {schema.JOBBTORG: 1, schema.KON: 2}
-_POPCOUNT = np.array([0, 1, 1, 2])
+BREAKDOWNS = (schema.JOBBTORG, schema.KON, schema.STADSDEL, schema.ALDER)
+_BITS = {d: 1 << i for i, d in enumerate(BREAKDOWNS)}
+_POPCOUNT = np.array([bin(level).count("1") for level in range(1 << len(BREAKDOWNS))])
+#: Stadsdel and ålder are published on their own per year (schema.AREA_MEASURES); a figure split by one of them
+#: and by anything else is a latent cell of the protection, never a figure to show.
+_AREA_BITS = _BITS[schema.STADSDEL] | _BITS[schema.ALDER]
 #: taljare/namnare: for a share computed from counts, the counts behind it (for hover and tables).
 #: orsak is a row's reasons in Swedish, orsaker the same as records (kaa.reasons).
 LONG_COLUMNS = ["measure", "value", "noggrannhet", "kalla", "orsak", "orsaker", MASKED, "taljare", "namnare"]
@@ -33,6 +36,8 @@ class Selection:
     years: tuple[int, ...] | None = None
     jobbtorg: tuple[str, ...] | None = None
     kon: tuple[str, ...] | None = None
+    stadsdel: tuple[str, ...] | None = None
+    alder: tuple[str, ...] | None = None
     verksamhet: str = schema.HELA_KAA
     #: Counts from 1 to min_cell-1 are masked; 0 shows everything (for analysts).
     min_cell: int = DEFAULT_MIN_CELL
@@ -119,13 +124,15 @@ def rollup(facts: pd.DataFrame, by: Sequence[str], sel: Selection = Selection())
     in_source = set(zip(facts[schema.AR], facts["measure"]))
     # Which breakdown each row is split by, as bits; keep the rows whose breakdown answers the
     # question, and of those, per year and measure, the coarsest breakdown.
-    level = sum(facts[d].notna().to_numpy().astype(int) * bit for d, bit in _BITS.items())
-    usable = (level & need_bits) == need_bits
+    level = sum(facts[d].notna().to_numpy().astype(int) * bit for d, bit in _BITS.items() if d in facts)
+    area = level & _AREA_BITS
+    usable = ((level & need_bits) == need_bits) & ((area == 0) | (level == area) & (_POPCOUNT[area] == 1))
     rows = facts[usable].assign(_key=_POPCOUNT[level[usable]] * 4 + level[usable])
     rows = rows[rows["_key"] == rows.groupby([schema.AR, "measure"])["_key"].transform("min")]
     answered = rows.groupby([schema.AR, "measure"], as_index=False).agg(_kalla=("kalla", _join_unique))
-    if filters[schema.KON] is not None:
-        rows = rows[rows[schema.KON].isin(filters[schema.KON])]
+    for d in (schema.KON, *schema.AREA_DIMENSIONS):
+        if filters[d] is not None:
+            rows = rows[rows[d].isin(filters[d])]
     unfiltered = rows
     if filters[schema.JOBBTORG] is not None:
         rows = rows[rows[schema.JOBBTORG].isin(filters[schema.JOBBTORG])]

@@ -47,6 +47,10 @@ CITY_UNIT_ONLY = ("Skolslussen och Jobbtorg redovisas bara för hela staden: upp
 LATENT_ONLY = ("Nådda med okänd sysselsättning och avslutade med okänd orsak redovisas per jobbtorg och per kön, men "
                "inte per jobbtorg och kön samtidigt: där blir antalen för små för att visas.")
 
+AREA_ONLY = ("Per stadsdelsområde och per ålder redovisas bara registrerade, sökta, nådda och ej nådda, för hela KAA "
+             "och hela staden per år, inte samtidigt per jobbtorg, kön, stadsdelsområde eller ålder: uppdelade så "
+             "blir antalen för små för att visas.")
+
 
 def missing(measure: str, year: int, in_source: bool, dims: Sequence[str] = (),
             verksamhet: str = schema.HELA_KAA) -> Reason:
@@ -56,6 +60,9 @@ def missing(measure: str, year: int, in_source: bool, dims: Sequence[str] = (),
         return Reason(TEXT, text=UNIT_ONLY)
     if not in_source:
         return Reason(NOT_IN_SOURCE, (measure,), (int(year),))
+    areas = set(schema.AREA_DIMENSIONS) & set(dims)
+    if areas and (measure not in schema.AREA_MEASURES or verksamhet != schema.HELA_KAA or len(dims) > 1):
+        return Reason(TEXT, text=AREA_ONLY)
     if verksamhet in schema.CITY_UNITS and dims:
         return Reason(TEXT, text=CITY_UNIT_ONLY)
     if measure in schema.PER_KON_MEASURES and schema.JOBBTORG in dims:

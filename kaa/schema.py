@@ -13,16 +13,22 @@ from dataclasses import dataclass
 AR = "ar"
 JOBBTORG = "jobbtorg"
 KON = "kon"
+STADSDEL = "stadsdel"
+ALDER = "alder"
 VERKSAMHET = "verksamhet"
 
 #: Dimensions a table can be grouped by (verksamhet is a filter, not a breakdown:
 #: Aim is a part of the whole KAA, not a sibling of it).
-GROUPABLE = (AR, JOBBTORG, KON)
+GROUPABLE = (AR, JOBBTORG, KON, STADSDEL, ALDER)
+#: Where the young person lives and how old they are: published per year only (see AREA_MEASURES).
+AREA_DIMENSIONS = (STADSDEL, ALDER)
 
 DIMENSION_LABELS = {
     AR: "År",
     JOBBTORG: "Jobbtorg",
     KON: "Kön",
+    STADSDEL: "Stadsdelsområde",
+    ALDER: "Ålder",
     VERKSAMHET: "Verksamhet",
 }
 
@@ -39,6 +45,17 @@ JOBBTORG_NAMES = (
 
 KON_VALUES = ("Kvinna", "Man")
 
+#: Stockholm's 13 stadsdelsområden in the city's usual order (as in data/stadsdel_jobbtorg.csv), then the
+#: register's young people without one (the same words as the jobbtorg they are counted under).
+STADSDEL_NAMES = (
+    "Rinkeby-Kista", "Spånga-Tensta", "Hässelby-Vällingby", "Bromma", "Kungsholmen", "Norrmalm", "Östermalm",
+    "Södermalm", "Enskede-Årsta-Vantör", "Skarpnäck", "Farsta", "Hägersten-Älvsjö", "Skärholmen",
+    SAKNAR_STADSDEL,
+)
+SAKNAR_ALDER = "Saknar ålder"
+#: Age in whole years at the end of the statistics year, as the register gives it; text like every breakdown.
+ALDER_VALUES = ("15", "16", "17", "18", "19", "20", SAKNAR_ALDER)
+
 HELA_KAA = "Hela KAA"
 JOBBTORG_VERKSAMHET = "Jobbtorg"
 AIM = "Aim"
@@ -53,6 +70,8 @@ TOTALT = "Totalt"
 DIMENSION_ORDER = {
     JOBBTORG: JOBBTORG_NAMES,
     KON: KON_VALUES,
+    STADSDEL: STADSDEL_NAMES,
+    ALDER: ALDER_VALUES,
     VERKSAMHET: VERKSAMHET_VALUES,
 }
 
@@ -134,6 +153,10 @@ CITY_UNITS = (SKOLSLUSSEN, JOBBTORG_VERKSAMHET)
 #: only (not per jobbtorg): split both ways their counts are mostly small, and the pages show them per year and
 #: kön. Kept so, they tell a reader nothing more than the per-kön relations say (see kaa.masking).
 PER_KON_MEASURES = tuple(m for m in NADDA_SYSSELSATTNING + AVSLUT_ORSAKER[3:] if m not in LATENT_CELL_MEASURES)
+#: What is published per stadsdelsområde and per age, for the whole KAA and per year only (not with jobbtorg or
+#: kön): who is in the register and how the outreach reached them. Their jobbtorg × stadsdel × kön and
+#: jobbtorg × kön × ålder cells stay with the protection, which must know them, and are never published.
+AREA_MEASURES = ("registrerade", "sokta", "nadda", "ej_nadda")
 
 
 @dataclass(frozen=True)

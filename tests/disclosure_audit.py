@@ -6,7 +6,9 @@ kaa/masking.py:
 - every figure `metrics.table` publishes (the CLI's `python -m kaa table`, and the pages,
   which lay out the same frames), for every grouping, for Hela KAA and each verksamhet, for every
   jobbtorg and kön filter it is asked to try, with shares and changes from the year before,
-- that a shown count is the sum of its jobbtorg × kön cells, that counts are whole numbers
+- that a shown count is the sum of its jobbtorg × kön cells (for registrerade, sokta, nadda and ej_nadda,
+  which are also published per stadsdel and per age: of its jobbtorg × kön × stadsdel × ålder cells, the
+  people themselves, counted from the file by this module), that counts are whole numbers
   of 0 or more, and what the symbols mean (`legend_for`, as the README and the pages say),
 - sokta = nadda + ej_nadda, the README's relations between measures, and each verksamhet (and the
   three together) ≤ the whole KAA, in every cell.
@@ -99,7 +101,8 @@ UNITS = ("Jobbtorg", "Aim", "Skolslussen")  # each, and all three together, at m
 
 @dataclass(frozen=True)
 class Figure:
-    """One published count: the cells it sums, and its value or its symbol."""
+    """One published count: the cells it sums (within `place`, a stadsdel or an age, if any), and its value or
+    its symbol."""
 
     year: int
     verksamhet: str
@@ -107,10 +110,11 @@ class Figure:
     cells: frozenset
     label: str
     value: float
+    place: tuple = ()  # ("stadsdel", "Bromma"), ("alder", "17") or () for every place and age
 
     @property
     def key(self) -> tuple:
-        return self.year, self.verksamhet, self.measure, self.cells
+        return self.year, self.verksamhet, self.measure, self.cells, self.place
 
     @property
     def is_fact_shaped(self) -> bool:
@@ -125,9 +129,9 @@ class Figure:
 @dataclass
 class Published:
     figures: dict = field(default_factory=dict)   # key -> Figure (the first seen; all must agree)
-    shares: list = field(default_factory=list)    # (year, verksamhet, numerators, denominator, cells, value)
-    changes: list = field(default_factory=list)   # (year, previous year, verksamhet, measure, cells, change)
-    share_changes: list = field(default_factory=list)  # (previous year, verksamhet, spec, cells, share then)
+    shares: list = field(default_factory=list)    # (year, verksamhet, numerators, denominator, cells, value, place)
+    changes: list = field(default_factory=list)   # (year, previous year, verksamhet, measure, cells, change, place)
+    share_changes: list = field(default_factory=list)  # (previous year, verksamhet, spec, cells, share then, place)
     disagreements: list = field(default_factory=list)
     tables: int = 0
 
@@ -167,6 +171,10 @@ def collect(protected: pd.DataFrame, years: list[int], jobbtorg_filters: list | 
             jfs = jobbtorg_filters if "jobbtorg" not in by else [None]
             kfs = kon_filters if "kon" not in by else [None]
             requests += [(verksamhet, by, jf, kf) for jf in jfs for kf in kfs]
+        # Per stadsdel and per age (published for the whole KAA only; asked with a breakdown or a filter they
+        # must show nothing but "–").
+        for by in (["stadsdel"], ["alder"], ["stadsdel", "kon"], ["jobbtorg", "alder"]):
+            requests += [(verksamhet, by, None, kf) for kf in kon_filters]
     job = (protected, set(years), table, min_cell)
     workers = workers or os.cpu_count() or 1
     chunks = [requests[i::workers] for i in range(workers)]
@@ -215,29 +223,30 @@ def _read(out: Published, frame: pd.DataFrame, labels: pd.DataFrame, by, jf, kf,
         year = int(row["ar"])
         cells = frozenset(itertools.product(_covered(row, by, "jobbtorg", jf, JOBBTORG),
                                             _covered(row, by, "kon", kf, KON)))
+        place = next(((d, row[d]) for d in schema.AREA_DIMENSIONS if d in by and row[d] != schema.TOTALT), ())
         if year not in years:
             continue
         for measure in COUNTS:
             value, label = row.get(measure), mark.get(measure, "")
             if value is None or (pd.isna(value) and not label):
                 continue  # missing in the source, not hidden
-            figure = Figure(year, verksamhet, measure, cells, label, float(value) if not label else math.nan)
+            figure = Figure(year, verksamhet, measure, cells, label, float(value) if not label else math.nan, place)
             known = out.figures.setdefault(figure.key, figure)
             if (known.label, known.label or known.value) != (figure.label, figure.label or figure.value):
                 out.disagreements.append((known, figure))
             change = row.get(measure + metrics.CHANGE_SUFFIX)
             previous = row.get("jamfort_med_ar")
             if change is not None and not pd.isna(change) and not pd.isna(previous):
-                out.changes.append((year, int(previous), verksamhet, measure, cells, float(change)))
+                out.changes.append((year, int(previous), verksamhet, measure, cells, float(change), place))
         for spec in schema.SHARES:
             value = row.get(spec.name)
             if value is None or pd.isna(value):
                 continue
-            out.shares.append((year, verksamhet, spec.numerators, spec.denominator, cells, float(value)))
+            out.shares.append((year, verksamhet, spec.numerators, spec.denominator, cells, float(value), place))
             change = row.get(spec.name + metrics.CHANGE_SUFFIX)
             previous = row.get("jamfort_med_ar")
             if change is not None and not pd.isna(change) and not pd.isna(previous):
-                out.share_changes.append((int(previous), verksamhet, spec, cells, float(value) - float(change)))
+                out.share_changes.append((int(previous), verksamhet, spec, cells, float(value) - float(change), place))
 
 
 def fine_facts(data: bytes, name: str) -> pd.DataFrame:
@@ -252,7 +261,36 @@ def fine_facts(data: bytes, name: str) -> pd.DataFrame:
         result = extract.read_extract(data, name)
     finally:
         register.PER_KON_MEASURES = kept
-    return result.facts
+    return pd.concat([result.facts, person_cells(data)], ignore_index=True)
+
+
+AREA = schema.AREA_MEASURES
+
+
+def person_cells(data: bytes) -> pd.DataFrame:
+    """schema.AREA_MEASURES per jobbtorg × kön × stadsdel × ålder, counted from a demo CSV's rows here, not by the
+    importer: the finest cells behind the figures per stadsdel and per age (rows split by all four breakdowns).
+
+    Every cell whose jobbtorg × kön × stadsdel and jobbtorg × kön × ålder both hold someone is there, 0 or not: a
+    reader cannot tell which of those combinations are empty."""
+    rows = pd.read_csv(io.BytesIO(data), sep=";", encoding="cp1252", dtype=str, keep_default_na=False)
+    districts = pd.read_csv(extract.codes.STADSDEL_CSV, dtype=str, keep_default_na=False)
+    served = dict(zip(districts["stadsdel"], districts["jobbtorg"]))
+    rows["jobbtorg"] = [j or served.get(s, schema.SAKNAR_STADSDEL) for j, s in zip(rows["jobbtorg"], rows["stadsdel"])]
+    rows["stadsdel"] = rows["stadsdel"].replace("", schema.SAKNAR_STADSDEL)
+    rows["alder"] = rows["alder"].replace("", schema.SAKNAR_ALDER)
+    nadd = rows["nadd"].str.lower()
+    rows = rows.assign(registrerade=1, sokta=nadd.isin(("ja", "nej")).astype(int), nadda=(nadd == "ja").astype(int),
+                       ej_nadda=(nadd == "nej").astype(int), ar=rows["ar"].astype(int))
+    keys = ["ar", "jobbtorg", "kon", "stadsdel", "alder"]
+    counted = rows.groupby(keys)[list(AREA)].sum()
+    places = rows[["ar", "jobbtorg", "kon", "stadsdel"]].drop_duplicates()
+    ages = rows[["ar", "jobbtorg", "kon", "alder"]].drop_duplicates()
+    support = places.merge(ages, on=["ar", "jobbtorg", "kon"]).set_index(keys)
+    cells = counted.reindex(support.index, fill_value=0).reset_index()
+    long = cells.melt(id_vars=keys, value_vars=list(AREA), var_name="measure", value_name="value")
+    return long.assign(verksamhet=schema.HELA_KAA, value=long["value"].astype(float), noggrannhet=schema.EXAKT,
+                       kalla="", anmarkning="", source="", source_id="")
 
 
 def truth(raw: pd.DataFrame, years: list[int]) -> dict[tuple, float]:
@@ -266,6 +304,12 @@ def truth(raw: pd.DataFrame, years: list[int]) -> dict[tuple, float]:
             for measure in COUNTS:
                 if not pd.isna(row[measure]):
                     cells[(int(row["ar"]), verksamhet, measure, row["jobbtorg"], row["kon"])] = float(row[measure])
+    # Per stadsdel and age: the people's cells (`person_cells`) in place of the jobbtorg × kön ones.
+    cells = {key: value for key, value in cells.items() if not (key[1] == schema.HELA_KAA and key[2] in AREA)}
+    people = raw[raw["stadsdel"].notna() & raw["alder"].notna() & raw["ar"].isin(years)]
+    for row in people.to_dict("records"):
+        cells[(int(row["ar"]), row["verksamhet"], row["measure"], row["jobbtorg"], row["kon"], row["stadsdel"],
+               row["alder"])] = float(row["value"])
     # The cells no view shows (schema.LATENT_CELL_MEASURES, schema.CITY_UNITS), straight from the facts.
     latent = raw[(raw["measure"].isin(schema.LATENT_CELL_MEASURES) | raw["verksamhet"].isin(schema.CITY_UNITS))
                  & raw["jobbtorg"].notna() & raw["kon"].notna() & raw["ar"].isin(years)]
@@ -320,6 +364,10 @@ class Audit:
         self.upper = min_cell - 1
         self.legend = legend or legend_for(min_cell)
         self.index = {key: i for i, key in enumerate(sorted(cells))}
+        # A jobbtorg × kön cell's variables: itself, or the people's cells within it (schema.AREA_MEASURES).
+        self.finer: dict[tuple, list[tuple[int, tuple]]] = {}
+        for key, i in self.index.items():
+            self.finer.setdefault(key[:5], []).append((i, key[5:]))
         self.n = len(self.index)
         self.x = np.array([cells[key] for key in sorted(cells)])
         self.figures = list(published.figures.values())
@@ -335,9 +383,10 @@ class Audit:
 
     # Building ------------------------------------------------------------------------------------
 
-    def _terms(self, year, verksamhet, measure, cells) -> dict[int, float]:
-        return {self.index[(year, verksamhet, measure, j, k)]: 1.0 for j, k in cells
-                if (year, verksamhet, measure, j, k) in self.index}
+    def _terms(self, year, verksamhet, measure, cells, place=()) -> dict[int, float]:
+        position = 0 if not place else schema.AREA_DIMENSIONS.index(place[0])
+        return {i: 1.0 for j, k in cells for i, where in self.finer.get((year, verksamhet, measure, j, k), ())
+                if not place or where[position] == place[1]}
 
     def _add(self, terms: dict[int, float], lower: float, upper: float) -> None:
         self.rows.append(terms)
@@ -348,7 +397,7 @@ class Audit:
         self.n_vars = self.n
         self.vector = {}
         for f in self.figures:
-            terms = self._terms(f.year, f.verksamhet, f.measure, f.cells)
+            terms = self._terms(f.year, f.verksamhet, f.measure, f.cells, f.place)
             self.vector[f.key] = terms
             if not f.label:
                 self._add(terms, f.value, f.value)
@@ -364,45 +413,52 @@ class Audit:
                 self._add({**terms, b: -float(self.upper + 1)}, 0.0, INF)
             else:
                 self._add(terms, meaning[0], meaning[1])
-        for year, verksamhet, numerators, denominator, cells, value in self.published.shares:
-            self._share(year, verksamhet, numerators, denominator, cells, value)
-        for previous, verksamhet, spec, cells, value in self.published.share_changes:
-            if any(key[0] == previous for key in self.index):
-                self._share(previous, verksamhet, spec.numerators, spec.denominator, cells, value)
-        for year, previous, verksamhet, measure, cells, change in self.published.changes:
-            if any(key[0] == previous for key in self.index):
-                now = self._terms(year, verksamhet, measure, cells)
-                then = self._terms(previous, verksamhet, measure, cells)
+        years = set(key[0] for key in self.index)
+        for year, verksamhet, numerators, denominator, cells, value, place in self.published.shares:
+            self._share(year, verksamhet, numerators, denominator, cells, value, place)
+        for previous, verksamhet, spec, cells, value, place in self.published.share_changes:
+            if previous in years:
+                self._share(previous, verksamhet, spec.numerators, spec.denominator, cells, value, place)
+        for year, previous, verksamhet, measure, cells, change, place in self.published.changes:
+            if previous in years:
+                now = self._terms(year, verksamhet, measure, cells, place)
+                then = self._terms(previous, verksamhet, measure, cells, place)
                 self._add({**now, **{i: -1.0 for i in then}}, change, change)
-        years = sorted({key[0] for key in self.index})
-        for year, verksamhet, (j, k) in itertools.product(years, schema.VERKSAMHET_VALUES, sorted(ALL_CELLS)):
-            at = lambda m, v=verksamhet: self.index.get((year, v, m, j, k))  # noqa: E731
+
+        def between(whole: dict | None, parts: list, equal: bool) -> None:
+            if whole is not None and None not in parts:
+                terms = {i: -1.0 for i in whole}
+                for part in parts:
+                    terms.update(part)
+                self._add(terms, 0.0 if equal else -INF, 0.0)
+
+        for year, verksamhet, (j, k) in itertools.product(sorted(years), schema.VERKSAMHET_VALUES, sorted(ALL_CELLS)):
+            def at(m, v=verksamhet):
+                return self._terms(year, v, m, [(j, k)]) or None
             for whole, parts in SUMS:
-                found = [at(m) for m in (whole,) + parts]
-                if None not in found:
-                    self._add({found[0]: -1.0, **{p: 1.0 for p in found[1:]}}, 0.0, 0.0)
+                between(at(whole), [at(m) for m in parts], True)
             for parts, whole in AT_MOST:
-                found = [at(m) for m in parts + (whole,)]
-                if None not in found:
-                    self._add({**{p: 1.0 for p in found[:-1]}, found[-1]: -1.0}, -INF, 0.0)
+                between(at(whole), [at(m) for m in parts], False)
             if verksamhet == schema.HELA_KAA:
                 for measure in COUNTS:
-                    whole, units = at(measure), [at(measure, unit) for unit in UNITS]
-                    if whole is None:
-                        continue
+                    units = [at(measure, unit) for unit in UNITS]
                     for unit in units:
-                        if unit is not None:
-                            self._add({unit: 1.0, whole: -1.0}, -INF, 0.0)
-                    if None not in units:
-                        self._add({**{u: 1.0 for u in units}, whole: -1.0}, -INF, 0.0)
+                        between(at(measure), [unit], False)
+                    between(at(measure), units, False)
+        # Each person is not sought, sought and reached, or sought and not reached.
+        for key, i in self.index.items():
+            if len(key) == 7 and key[2] == "sokta":
+                at = {m: self.index[(*key[:2], m, *key[3:])] for m in AREA}
+                self._add({i: -1.0, at["nadda"]: 1.0, at["ej_nadda"]: 1.0}, 0.0, 0.0)
+                self._add({i: 1.0, at["registrerade"]: -1.0}, -INF, 0.0)
 
-    def _share(self, year, verksamhet, numerators, denominator, cells, value) -> None:
+    def _share(self, year, verksamhet, numerators, denominator, cells, value, place=()) -> None:
         """A shown share: numerator - share · denominator = 0, within the float's own precision."""
         terms: dict[int, float] = {}
         for m in numerators:
-            for i, c in self._terms(year, verksamhet, m, cells).items():
+            for i, c in self._terms(year, verksamhet, m, cells, place).items():
                 terms[i] = terms.get(i, 0.0) + c
-        for i, c in self._terms(year, verksamhet, denominator, cells).items():
+        for i, c in self._terms(year, verksamhet, denominator, cells, place).items():
             terms[i] = terms.get(i, 0.0) - value * c
         self._add(terms, -1e-6, 1e-6)
 

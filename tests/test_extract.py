@@ -27,7 +27,7 @@ from kaa.extract import (
     template_csv,
 )
 from kaa.extract import register
-from kaa.facts import FACT_COLUMNS, normalize_facts
+from kaa.facts import FACT_COLUMNS, KEY_COLUMNS, normalize_facts
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "extracts"
 REGISTER_HEADER = "ar;person_id;kon;alder;stadsdel;jobbtorg;nadd;sysselsattning;inskriven;nyinskriven;verksamhet;avslutad;avslutsorsak"
@@ -44,7 +44,7 @@ def read_text(text: str, name: str = "uttag.csv", encoding: str = "utf-8", **kwa
 
 def comparable(facts: pd.DataFrame) -> pd.DataFrame:
     """Facts without the file name in kalla, in a fixed order."""
-    return facts.drop(columns="kalla").sort_values(FACT_COLUMNS[:5]).reset_index(drop=True)
+    return facts.drop(columns="kalla").sort_values(KEY_COLUMNS).reset_index(drop=True)
 
 
 def problems_of(result: ExtractResult, typ: str, allvarlighet: str | None = None) -> pd.DataFrame:
@@ -252,13 +252,19 @@ def _is(column: pd.Series, value) -> pd.Series:
 
 def fact(facts, ar, jobbtorg, kon, verksamhet, measure) -> float:
     hit = facts[(facts["ar"] == ar) & _is(facts["jobbtorg"], jobbtorg) & _is(facts["kon"], kon)
+                & facts["stadsdel"].isna() & facts["alder"].isna()
                 & (facts["verksamhet"] == verksamhet) & (facts["measure"] == measure)]
     assert len(hit) == 1, (ar, jobbtorg, kon, verksamhet, measure, len(hit))
     return float(hit["value"].iloc[0])
 
 
+def by_jobbtorg_kon(facts: pd.DataFrame) -> pd.DataFrame:
+    """The figures that are not per stadsdel or age."""
+    return facts[facts["stadsdel"].isna() & facts["alder"].isna()]
+
+
 def test_totals_match_the_hand_computation(reference):
-    facts = reference.facts
+    facts = by_jobbtorg_kon(reference.facts)
     # A measure's city total: its stated total where it has one (kept per kön and for the city), else the sum of
     # its jobbtorg × kön cells. A unit (verksamhet) keeps only the enrolment measures.
     stated = facts[facts["jobbtorg"].isna() & facts["kon"].isna()]
@@ -274,7 +280,7 @@ def test_totals_match_the_hand_computation(reference):
 
 
 def test_every_group_with_rows_gets_every_measure_zeros_included(reference):
-    facts = reference.facts
+    facts = by_jobbtorg_kon(reference.facts)
     cells = facts[facts["jobbtorg"].notna() & facts["kon"].notna()]
     for year, groups in HAND_GROUPS.items():
         assert set(map(tuple, cells.loc[cells["ar"] == year, ["jobbtorg", "kon"]].drop_duplicates().values)) == groups
@@ -290,6 +296,35 @@ def test_every_group_with_rows_gets_every_measure_zeros_included(reference):
     assert set(per_kon["verksamhet"]) == {"Hela KAA"} and per_kon["jobbtorg"].isna().all()
     broken_down = facts[~facts["measure"].isin(register.PER_KON_MEASURES)]
     assert broken_down["kon"].notna().all() and broken_down["jobbtorg"].notna().all()
+
+
+# Per stadsdel and age, by hand (registrerade, sokta, nadda, ej_nadda); no one in a district or age is 0 there.
+HAND_AREAS = {
+    (2020, "stadsdel"): {"Rinkeby-Kista": (1, 1, 1, 0), "Spånga-Tensta": (1, 1, 0, 1), "Södermalm": (1, 1, 1, 0),
+                         "Skärholmen": (1, 1, 0, 1), "Hägersten-Älvsjö": (1, 1, 1, 0), "Farsta": (1, 0, 0, 0),
+                         "Saknar stadsdel": (2, 1, 1, 0)},
+    (2020, "alder"): {"16": (1, 1, 1, 0), "17": (3, 2, 1, 1), "18": (2, 1, 0, 1), "19": (2, 2, 2, 0)},
+    (2021, "stadsdel"): {"Rinkeby-Kista": (1, 1, 1, 0), "Bromma": (1, 1, 1, 0), "Östermalm": (1, 1, 0, 1),
+                         "Kungsholmen": (1, 1, 1, 0), "Saknar stadsdel": (1, 0, 0, 0)},
+    (2021, "alder"): {"16": (1, 1, 1, 0), "17": (1, 1, 0, 1), "18": (2, 2, 2, 0), "19": (1, 0, 0, 0)},
+}
+
+
+def test_districts_and_ages_match_the_hand_computation(reference):
+    facts = reference.facts
+    for (year, dimension), expected in HAND_AREAS.items():
+        other = "alder" if dimension == "stadsdel" else "stadsdel"
+        margins = facts[(facts["ar"] == year) & facts[dimension].notna() & facts[other].isna()
+                        & facts["jobbtorg"].isna() & facts["kon"].isna()]
+        assert set(margins["verksamhet"]) == {"Hela KAA"} and set(margins["measure"]) == set(schema.AREA_MEASURES)
+        got = margins.pivot(index=dimension, columns="measure", values="value")[list(schema.AREA_MEASURES)]
+        assert {place: tuple(int(v) for v in row) for place, row in zip(got.index, got.to_numpy())} == expected
+    # The cells behind them, kept for the protection: P11 lives in Kungsholmen but is Jobbtorg Kista's (the column
+    # wins), a man of 18.
+    cell = facts[(facts["ar"] == 2021) & (facts["stadsdel"] == "Kungsholmen") & facts["jobbtorg"].notna()]
+    assert set(zip(cell["jobbtorg"], cell["kon"])) == {("Jobbtorg Kista", "Man")}
+    age = facts[(facts["ar"] == 2021) & (facts["alder"] == "18") & (facts["jobbtorg"] == "Jobbtorg Kista")]
+    assert age.set_index("measure")["value"].to_dict() == {"registrerade": 1, "sokta": 1, "nadda": 1, "ej_nadda": 0}
 
 
 def test_single_groups_match_the_hand_computation(reference):
@@ -334,6 +369,7 @@ def test_many_rows_match_an_independent_pandas_computation():
         "person_id": [f"DEMO-{i:06d}" for i in range(n)],
         "kon": rng.choice(["Kvinna", "Man", "k", "M"], n),
         "stadsdel": rng.choice(["Farsta", "Bromma", "Rinkeby-Kista", "Södermalm", ""], n),
+        "alder": rng.choice(["15", "16", "19", "20", ""], n),
         "nadd": rng.choice(["ja", "nej", ""], n),
         "inskriven": rng.choice(["ja", "nej"], n),
     })
@@ -376,7 +412,7 @@ def test_many_rows_match_an_independent_pandas_computation():
               ("Hela KAA", expected, ["ar", "kon"], per_kon), ("Hela KAA", expected, ["ar"], per_kon)]
     layout += [(unit, expected[expected["verksamhet"] == unit], ["ar", "jobbtorg", "kon"], unit_measures)
                for unit in ("Jobbtorg", "Aim", "Skolslussen")]
-    facts = result.facts
+    facts = by_jobbtorg_kon(result.facts)
     for verksamhet, rows, keys, wanted in layout:
         mine = facts[facts["verksamhet"] == verksamhet]
         at = mine[mine[[c for c in ("jobbtorg", "kon") if c in keys]].notna().all(axis=1)
@@ -387,6 +423,16 @@ def test_many_rows_match_an_independent_pandas_computation():
         np.testing.assert_array_equal(got.to_numpy(), sums.to_numpy(), err_msg=f"{verksamhet} {keys}")
         assert len(at[at["measure"].isin(wanted)]) == sums.size  # nothing else kept at that level
     assert "nyinskrivna" not in set(result.facts["measure"])  # no nyinskriven column
+    # Per stadsdel and per age, for the whole KAA.
+    expected["stadsdel"] = frame["stadsdel"].replace("", "Saknar stadsdel")
+    expected["alder"] = frame["alder"].replace("", "Saknar ålder")
+    expected["ej_nadda"] = (frame["nadd"] == "nej").astype(int)
+    for dimension, other in (("stadsdel", "alder"), ("alder", "stadsdel")):
+        sums = expected.groupby(["ar", dimension])[list(schema.AREA_MEASURES)].sum()
+        at = result.facts[result.facts[dimension].notna() & result.facts[other].isna() & result.facts["kon"].isna()]
+        got = at.pivot_table(index=["ar", dimension], columns="measure", values="value", aggfunc="sum")
+        np.testing.assert_array_equal(got[sums.columns].loc[sums.index].to_numpy(), sums.to_numpy(), err_msg=dimension)
+        assert len(at) == sums.size
 
 
 # --- Optional columns ------------------------------------------------------------------------------------
@@ -493,7 +539,8 @@ def test_identical_duplicate_is_a_warning_counted_once():
     assert not result.has_errors
     assert where(result, "dubblett") == [("varning", 3, "person_id")]
     assert "rad 2" in problems_of(result, "dubblett")["meddelande"].iloc[0]
-    registrerade = result.facts[(result.facts["measure"] == "registrerade") & (result.facts["verksamhet"] == "Hela KAA")]
+    facts = by_jobbtorg_kon(result.facts)
+    registrerade = facts[(facts["measure"] == "registrerade") & (facts["verksamhet"] == "Hela KAA")]
     assert registrerade["value"].sum() == 2
     assert report_lines(result)[-1].startswith("Filen kan importeras")
 

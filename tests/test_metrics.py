@@ -111,7 +111,7 @@ def test_grouping_always_includes_ar_in_canonical_order(by, expected):
     assert metrics.grouping(by) == expected
 
 
-@pytest.mark.parametrize("by", [["verksamhet"], ["stadsdel"], ["kon", "Kön"]])
+@pytest.mark.parametrize("by", [["verksamhet"], ["stadsdelsområde"], ["kon", "Kön"]])
 def test_grouping_rejects_unknown_dimension(by):
     with pytest.raises(ValueError, match="Okänd dimension"):
         metrics.grouping(by)

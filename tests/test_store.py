@@ -95,8 +95,8 @@ def test_a_fault_while_storing_figures_is_a_swedish_error_on_both_backends(backe
     from kaa.store import records
 
     engine()  # the schema exists
-    columns = {f: [v] for f, v in zip(tables.FACT_FIELDS, (2020, None, None, "Hela KAA", "registrerade", 1.0, "exakt",
-                                                           "", ""))}
+    columns = {f: [v] for f, v in zip(tables.FACT_FIELDS, (2020, None, None, None, None, "Hela KAA", "registrerade",
+                                                           1.0, "exakt", "", ""))}
     with pytest.raises(store.StoreError, match="svarade med ett fel"):  # no source 999999: refused by the key
         with db.writing() as connection:
             records.insert_facts(connection, 999_999, columns)

@@ -37,6 +37,7 @@ from kaa.extract.codes import (
     _code_from,
     _jobbtorg_code,
     _last_year,
+    _stadsdel_key,
     _stadsdel_lookup,
     _year_code,
 )
@@ -292,6 +293,7 @@ def _register_facts(coded: dict[str, _Coded], keep: np.ndarray, kalla: str) -> _
     else:
         group += SAKNAR_INDEX * n_kon
     group += row_values(coded["kon"], coded["kon"].table)
+    area = _area_columns(coded, keep, group, first) if "nadd" in coded else {}
 
     # The states each measure needs, one axis per column (an absent column has one state).
     no = np.zeros(0, dtype=np.int64)
@@ -368,10 +370,84 @@ def _register_facts(coded: dict[str, _Coded], keep: np.ndarray, kalla: str) -> _
     kept = (columns[schema.VERKSAMHET] == schema.HELA_KAA) | np.isin(columns["measure"], schema.UNIT_MEASURES)
     columns = {name: column[kept] for name, column in columns.items()}
     columns = _per_kon(columns, PER_KON_MEASURES)
+    none = np.full(len(columns["value"]), None, dtype=object)
+    columns.update({schema.STADSDEL: none, schema.ALDER: none})
+    if area:
+        columns = {c: np.concatenate([columns[c], area[c]]) for c in columns}
     return _Pending(_facts_frame, {
         **columns,
         "noggrannhet": schema.EXAKT, "kalla": kalla, "anmarkning": "", "source": "", "source_id": "",
     })
+
+
+def _area_index(coded: dict[str, _Coded], name: str) -> np.ndarray | None:
+    """Per row, the index of its stadsdelsområde or age in schema.STADSDEL_NAMES or schema.ALDER_VALUES (the last,
+    Saknar …, for an empty cell); None without the column."""
+    if name not in coded:
+        return None
+    column = coded[name]
+    if name == "stadsdel":
+        places = {_stadsdel_key(s): i for i, s in enumerate(schema.STADSDEL_NAMES[:-1])}
+        table = [places.get(_stadsdel_key(raw), -1) if code >= 0 else -1
+                 for raw, code in zip(column.distinct, column.table)]
+    else:
+        table = [int(code) - 15 if code >= 0 else -1 for code in column.table]
+    missing = len(schema.STADSDEL_NAMES if name == "stadsdel" else schema.ALDER_VALUES) - 1
+    return np.where(np.asarray(table, dtype=np.int64) >= 0, table, missing).astype(np.int32)[column.indices]
+
+
+def _area_columns(coded: dict[str, _Coded], keep: np.ndarray, group: np.ndarray, first: int) -> dict[str, np.ndarray]:
+    """schema.AREA_MEASURES for the whole KAA per year and stadsdelsområde, and per year and age, with the
+    jobbtorg × stadsdel × kön and jobbtorg × kön × ålder cells they are margins of (which kaa.masking keeps
+    latent: in its model, never published). `group` is each row's (year, jobbtorg, kön) number."""
+    n_jobbtorg, n_kon = len(schema.JOBBTORG_NAMES), len(schema.KON_VALUES)
+    nadd = coded["nadd"].table
+    state = np.where((nadd == NADD_JA) | (nadd == NADD_NEJ), nadd, 0).astype(np.int32)[coded["nadd"].indices]
+    out: dict[str, list[np.ndarray]] = {}
+    for name, dimension, values in (("stadsdel", schema.STADSDEL, schema.STADSDEL_NAMES),
+                                    ("alder", schema.ALDER, schema.ALDER_VALUES)):
+        index = _area_index(coded, name)
+        if index is None:
+            continue
+        m = len(values)
+        cell = (group // n_kon * m + index) * n_kon + group % n_kon  # ((year, jobbtorg), place, kön)
+        cell = cell * 3 + state
+        if not keep.all():
+            cell = cell[keep]
+        counts = np.bincount(cell, minlength=3 * (-(-(int(cell.max(initial=0)) + 1) // 3))).reshape(-1, 3)  # per cell: not sought, reached, not reached
+        del cell
+        by_measure = np.stack([counts.sum(axis=1), counts[:, 1] + counts[:, 2], counts[:, NADD_JA],
+                               counts[:, NADD_NEJ]], axis=1)  # schema.AREA_MEASURES
+        present = np.flatnonzero(by_measure[:, 0] > 0)
+        kon = present % n_kon
+        place = present // n_kon % m
+        year_jobbtorg = present // n_kon // m
+        # The cells, and per year and place their sum over jobbtorg and kön.
+        margin_key = (year_jobbtorg // n_jobbtorg) * m + place
+        margins, inverse = np.unique(margin_key, return_inverse=True)
+        summed = np.zeros((len(margins), len(schema.AREA_MEASURES)), dtype=np.int64)
+        np.add.at(summed, inverse, by_measure[present])
+        parts = [
+            (year_jobbtorg // n_jobbtorg, np.array(schema.JOBBTORG_NAMES, dtype=object)[year_jobbtorg % n_jobbtorg],
+             np.array(schema.KON_VALUES, dtype=object)[kon], place, by_measure[present]),
+            (margins // m, np.full(len(margins), None, dtype=object), np.full(len(margins), None, dtype=object),
+             margins % m, summed),
+        ]
+        for year, jobbtorg, kon_names, places, values_ in parts:
+            k = len(schema.AREA_MEASURES)
+            other = (schema.ALDER if dimension == schema.STADSDEL else schema.STADSDEL)
+            piece = {
+                schema.AR: np.repeat(year + first, k).astype("int64"),
+                schema.JOBBTORG: np.repeat(jobbtorg, k), schema.KON: np.repeat(kon_names, k),
+                dimension: np.repeat(np.array(values, dtype=object)[places], k),
+                other: np.full(len(year) * k, None, dtype=object),
+                schema.VERKSAMHET: np.full(len(year) * k, schema.HELA_KAA, dtype=object),
+                "measure": np.tile(np.array(schema.AREA_MEASURES, dtype=object), len(year)),
+                "value": values_.reshape(-1).astype("float64"),
+            }
+            for column, array in piece.items():
+                out.setdefault(column, []).append(array)
+    return {column: np.concatenate(arrays) for column, arrays in out.items()}
 
 
 def _per_kon(columns: dict[str, np.ndarray], names: tuple[str, ...]) -> dict[str, np.ndarray]:

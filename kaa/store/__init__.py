@@ -22,7 +22,7 @@ import sqlalchemy as sa
 
 from kaa import config, notices, schema
 from kaa.config import data_dir, min_cell
-from kaa.facts import FACT_COLUMNS, invalid_value, invalid_values, overlay
+from kaa.facts import BREAKDOWNS, FACT_COLUMNS, invalid_value, invalid_values, overlay
 from kaa.lazy import pandas as pd  # imported at first use: an import from the command line never needs it
 from kaa.published import PUBLISHED_CSV, SOURCE_ID, load_published, published_keys
 from kaa.store import db, records, tables
@@ -178,7 +178,9 @@ def _source_facts(source: Source, rows: pd.DataFrame) -> pd.DataFrame:
         raise _damaged(source, "den har inga siffror sparade")
     bad = (~rows["measure"].isin(schema.MEASURE_NAMES) | ~rows[schema.VERKSAMHET].isin(schema.VERKSAMHET_VALUES)
            | ~rows[schema.KON].isin((None,) + schema.KON_VALUES)
-           | ~rows[schema.JOBBTORG].isin((None,) + tuple(schema.JOBBTORG_NAMES)))
+           | ~rows[schema.JOBBTORG].isin((None,) + tuple(schema.JOBBTORG_NAMES))
+           | ~rows[schema.STADSDEL].isin((None,) + schema.STADSDEL_NAMES)
+           | ~rows[schema.ALDER].isin((None,) + schema.ALDER_VALUES))
     bad |= invalid_values(rows["measure"], pd.to_numeric(rows["value"], errors="coerce"))
     if bad.any():
         raise _damaged(source, f"{int(bad.sum())} av dess {len(rows)} siffror följer inte begreppslistan")
@@ -213,8 +215,8 @@ def load_facts() -> pd.DataFrame:
     wins; the published report is the fallback.
     """
     facts = _load()
-    for column in (schema.JOBBTORG, schema.KON):
-        facts[column] = facts[column].where(facts[column].notna(), None)
+    for column in BREAKDOWNS:
+        facts[column] = facts[column].astype(object).where(facts[column].notna(), None)
     facts["value"] = facts["value"].astype("float64")
     return facts[FACT_COLUMNS].reset_index(drop=True)
 
@@ -237,7 +239,8 @@ def replaced_published_years(years: Iterable[int],
             active = [s for s in records.all_sources(connection) if s.aktiv]
             if active:
                 f = tables.facts.c
-                query = (sa.select(tables.sources.c.id, f.ar, f.jobbtorg, f.kon, f.verksamhet, f.measure, f.value)
+                query = (sa.select(tables.sources.c.id, f.ar, f.jobbtorg, f.kon, f.stadsdel, f.alder, f.verksamhet,
+                                   f.measure, f.value)
                          .join(tables.sources, tables.sources.c.pk == f.source_pk)
                          .where(tables.sources.c.aktiv.is_(True)))
                 for row in connection.execute(query):
@@ -256,8 +259,10 @@ def _check_stored(source: Source, rows: list) -> None:
     if not rows:
         raise _damaged(source, "den har inga siffror sparade")
     kon, jobbtorg = (None, *schema.KON_VALUES), (None, *schema.JOBBTORG_NAMES)
+    stadsdel, alder = (None, *schema.STADSDEL_NAMES), (None, *schema.ALDER_VALUES)
     bad = sum(1 for r in rows if r.measure not in schema.MEASURE_NAMES or r.verksamhet not in schema.VERKSAMHET_VALUES
-              or r.kon not in kon or r.jobbtorg not in jobbtorg or invalid_value(r.measure, r.value))
+              or r.kon not in kon or r.jobbtorg not in jobbtorg or r.stadsdel not in stadsdel or r.alder not in alder
+              or invalid_value(r.measure, r.value))
     if bad:
         raise _damaged(source, f"{bad} av dess {len(rows)} siffror följer inte begreppslistan")
 

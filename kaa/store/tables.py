@@ -33,6 +33,8 @@ facts = sa.Table(
     sa.Column("ar", sa.Integer, nullable=False),
     sa.Column("jobbtorg", sa.String(100)),
     sa.Column("kon", sa.String(20)),
+    sa.Column("stadsdel", sa.String(40)),
+    sa.Column("alder", sa.String(20)),
     sa.Column("verksamhet", sa.String(40), nullable=False),
     sa.Column("measure", sa.String(60), nullable=False),
     sa.Column("value", sa.Float, nullable=False),
@@ -61,4 +63,4 @@ skydd = sa.Table(  # derived from the facts, safe to lose: each year's protectio
     sa.Column("koder", sa.LargeBinary, nullable=False),  # 0 shown, 1 <N, 2 .. per figure, in the year's order
 )
 
-FACT_FIELDS = ("ar", "jobbtorg", "kon", "verksamhet", "measure", "value", "noggrannhet", "kalla", "anmarkning")
+FACT_FIELDS = ("ar", "jobbtorg", "kon", "stadsdel", "alder", "verksamhet", "measure", "value", "noggrannhet", "kalla", "anmarkning")
