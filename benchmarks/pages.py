@@ -42,6 +42,7 @@ PAGES = [
     ("Uppsök", "pages/uppsok.py", "uppsok"),
     ("Avslut", "pages/avslut.py", "avslut"),
     ("Jämför jobbtorg", "pages/jamfor.py", "jamfor"),
+    ("Stadsdelar", "pages/stadsdelar.py", "stadsdelar"),
     ("Datakvalitet", "pages/datakvalitet.py", "datakvalitet"),
     ("Ladda upp", "pages/ladda-upp.py", "ladda-upp"),
     ("Årsrapport", "pages/arsrapport.py", "arsrapport"),

@@ -16,9 +16,15 @@ from kaa import panels, schema
 from kaa.published import Target
 
 #: Categories a chart compares, in the order they are named; Totalt and Saknar stadsdel are not compared.
-_COMPARED = (schema.JOBBTORG, schema.KON)
-_NOT_COMPARED = (schema.TOTALT, schema.SAKNAR_STADSDEL)
-_NOUN = {schema.JOBBTORG: "jobbtorg", schema.KON: "kön"}
+_COMPARED = schema.BREAKDOWNS
+_NOT_COMPARED = (schema.TOTALT, schema.SAKNAR_STADSDEL, schema.SAKNAR_ALDER)
+#: (one, several) of a compared category, as in `1 stadsdelsområde`, `3 stadsdelsområden`.
+_NOUN = {schema.JOBBTORG: ("jobbtorg", "jobbtorg"), schema.KON: ("kön", "kön"),
+         schema.STADSDEL: ("stadsdelsområde", "stadsdelsområden"), schema.ALDER: ("ålder", "åldrar")}
+
+
+def _counted(n: int, column: str) -> str:
+    return f"{n} {_NOUN[column][n != 1]}"
 #: More series than this are summed up by the table, not read out one by one.
 _MOST_SERIES = 4
 NOTHING_SHOWN = "Diagrammet har inga siffror att visa: de är dolda eller saknas, se tabellen."
@@ -34,7 +40,7 @@ def _extremes(label: str, year: int, rows: pd.DataFrame, column: str, left_out: 
         said = (f"{label} {year} är högst för {high[column]} ({high['text']}) "
                 f"och lägst för {low[column]} ({low['text']}).")
     if left_out:
-        said += f" {left_out} {_NOUN[column]} med dold eller saknad uppgift är inte med i jämförelsen."
+        said += f" {_counted(left_out, column)} med dold eller saknad uppgift är inte med i jämförelsen."
     return said
 
 
@@ -60,7 +66,7 @@ def _target(measure: str, rows: pd.DataFrame, column: str | None, goal: float, y
         return panels.target_gap(measure, latest["varde"].iloc[0], goal, year)[1]
     goal = Target.of(goal)
     met = sum(bool(goal.met(v)) for v in latest["varde"])
-    return f"{met} av {len(latest)} {_NOUN[column]} når målet på {goal.words} år {year}."
+    return f"{met} av {_counted(len(latest), column)} når målet på {goal.words} år {year}."
 
 
 def describe(frame: pd.DataFrame, targets: Mapping[str, float] | None = None, most: int | None = _MOST_SERIES) -> str:
@@ -112,7 +118,8 @@ _WORDS = {  # (good direction known, first = the most progress): the word for a 
 def describe_change(frame: pd.DataFrame) -> str:
     """A change chart (`panels.by_change`) in words: who moved most each way, as `störst förbättring för X (+1,3
     procentenheter)`."""
-    moved = frame[frame["forandring"].notna() & ~frame[schema.JOBBTORG].isin(_NOT_COMPARED)]
+    unit = schema.compared(frame)
+    moved = frame[frame["forandring"].notna() & ~frame[unit].isin(_NOT_COMPARED)]
     if moved.empty:
         return "Diagrammet har inga förändringar att visa: ett av årens värden är dolt eller saknas för alla."
     measure = moved["measure"].iloc[0]
@@ -124,5 +131,5 @@ def describe_change(frame: pd.DataFrame) -> str:
     for row, first in zip(ends, (True, False)):
         up, same, down = _WORDS[(direction != 0, first)]
         word = up if row["_progress"] > 0 else same if row["_progress"] == 0 else down
-        said.append(f"{word} för {row[schema.JOBBTORG]} ({row['forandring_text']})")
+        said.append(f"{word} för {row[unit]} ({row['forandring_text']})")
     return f"{schema.MEASURES[measure].label} från {since} till {year}: " + ", ".join(said) + "."

@@ -45,7 +45,7 @@ MAX_BAR_YEARS = 4
 def _orders(data: pd.DataFrame) -> dict[str, list]:
     """Category orders as in the report (Totalt last), limited to the values present."""
     orders = {}
-    for d in (schema.JOBBTORG, schema.KON):
+    for d in schema.BREAKDOWNS:
         if d in data:
             present = set(data[d])
             orders[d] = [v for v in list(schema.DIMENSION_ORDER[d]) + [schema.TOTALT] if v in present]
@@ -165,13 +165,15 @@ def bar(frame: pd.DataFrame, x: str, color: str, title: str, *, facet: str | Non
     lines over the years instead (see `trend`).
     """
     if frame[schema.AR].nunique() > MAX_BAR_YEARS and schema.AR in (color, facet):
+        if x == schema.STADSDEL and color == schema.AR:  # 14 lines in one chart cannot be told apart: a panel each
+            return trend(frame, "matt", title, panels=x, target=target)
         series = x if color == schema.AR else color
         return trend(frame, series, title, panels=None if color == schema.AR else x, target=target)
     data = _hover_frame(frame, keep_hidden=barmode != "stack")
     data["serie"] = data[color].astype(str)
     percent = bool(len(data)) and data["measure"].isin(schema.SHARE_NAMES).all()
     orders = _orders(data)
-    horizontal = x == schema.JOBBTORG or (x == "matt" and data["matt"].str.len().max() > LONG_CATEGORY)
+    horizontal = x in schema.COMPARED or (x == "matt" and data["matt"].str.len().max() > LONG_CATEGORY)
     value_label = "Andel" if percent else "Antal"
     fig = px.bar(
         data, x="y" if horizontal else x, y=x if horizontal else "y", orientation="h" if horizontal else "v",
@@ -199,10 +201,10 @@ def bar(frame: pd.DataFrame, x: str, color: str, title: str, *, facet: str | Non
         panels = data[facet].nunique() if facet else 1
         bars_per_panel = len(orders[x]) * (1 if inside else data[color].nunique())
         height = 110 + panels * (BAR_PX * bars_per_panel + 40)
-    if x == schema.JOBBTORG:
+    if x in schema.COMPARED:
         # As Plotly numbers the categories (px lists horizontal ones bottom-up).
         placed = fig.layout.yaxis.categoryarray if horizontal else None
-        set_apart_unknown_district(fig, list(placed or orders[schema.JOBBTORG]), horizontal)
+        set_apart_unknown_district(fig, list(placed or orders[x]), horizontal)
     if target is not None:
         add_target(fig, target, horizontal)
     style(fig, title, percent, height, value_axis="x" if horizontal else "y")
@@ -280,7 +282,7 @@ def trend(frame: pd.DataFrame, series: str, title: str, *, panels: str | None = 
         data, x=schema.AR, y="y", color=series, symbol=series, line_dash=series if series == schema.JOBBTORG
         and schema.SAKNAR_STADSDEL in set(data[series]) else None, markers=True,
         facet_col=panels, facet_col_wrap=PANELS_PER_ROW if panels else 0,
-        facet_row_spacing=min(0.16, 110 / (300 * rows)),  # some 110 px: a row's years and the next titles
+        facet_row_spacing=min(0.16, 110 / ((300 if rows <= 3 else 230) * rows)),  # some 110 px: years, next titles
         facet_col_spacing=0.08,
         color_discrete_map=color_map(data, series),
         category_orders=orders, custom_data=["matt", "text", "bakom", "serie"],
@@ -295,7 +297,7 @@ def trend(frame: pd.DataFrame, series: str, title: str, *, panels: str | None = 
     fig.update_yaxes(rangemode="tozero")
     if target is not None:
         add_target(fig, target)
-    style(fig, title, percent, height=140 + 300 * rows)
+    style(fig, title, percent, height=140 + (300 if rows <= 3 else 230) * rows)
     if panels:  # the first row's titles stand above the plot: room for their lines under the figure's title
         lines = max((a.text.count("<br>") + 1 for a in fig.layout.annotations if a.text), default=1)
         fig.update_layout(margin_t=fig.layout.margin.t + 18 * lines, height=fig.layout.height + 18 * lines)
@@ -336,12 +338,13 @@ DIRECTION_NAMES = {"bra": "Förbättring", "dåligt": "Försämring", "neutralt"
 
 
 def _ranked_rows(data: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The ranked jobbtorg in rank order, named with their rank, and Saknar stadsdel apart."""
-    units = data[~data[schema.JOBBTORG].isin([schema.TOTALT, schema.SAKNAR_STADSDEL])].copy()
+    """The ranked jobbtorg (or stadsdelsområden) in rank order, named with their rank, and Saknar stadsdel apart."""
+    unit = schema.compared(data)
+    units = data[~data[unit].isin([schema.TOTALT, schema.SAKNAR_STADSDEL])].copy()
     # "1. Kista": the page is about jobbtorg, and a short name leaves the bars room on a phone.
-    names = units[schema.JOBBTORG].str.removeprefix("Jobbtorg ")
+    names = units[unit].str.removeprefix("Jobbtorg ")
     units["rad"] = [f"{int(r)}. {j}" if pd.notna(r) else j for r, j in zip(units["rang"], names)]
-    apart = data[data[schema.JOBBTORG] == schema.SAKNAR_STADSDEL].copy()
+    apart = data[data[unit] == schema.SAKNAR_STADSDEL].copy()
     apart["rad"] = schema.SAKNAR_STADSDEL
     return units, apart
 
@@ -376,11 +379,12 @@ def ranking(frame: pd.DataFrame, title: str, target: float | None = None) -> go.
     """
     data = _hover_frame(frame)
     units, apart = _ranked_rows(data)
-    total = data[data[schema.JOBBTORG] == schema.TOTALT]
+    total = data[data[schema.compared(data)] == schema.TOTALT]
     percent = bool(len(data)) and data["measure"].isin(schema.SHARE_NAMES).all()
     fig = go.Figure()
     hover = "<b>%{y}</b><br>%{customdata[0]}: %{customdata[1]}<br>%{customdata[2]}<extra></extra>"
-    for rows, color, pattern, name in ((units, UNIT_COLOR, "", "Jobbtorg, rangordnade"),
+    ranked = "Jobbtorg" if schema.compared(data) == schema.JOBBTORG else "Stadsdelsområden"
+    for rows, color, pattern, name in ((units, UNIT_COLOR, "", f"{ranked}, rangordnade"),
                                        (apart, APART_COLOR, "/", "Saknar stadsdel (rangordnas inte)")):
         if len(rows):
             inside = color == UNIT_COLOR
@@ -405,7 +409,7 @@ def change(frame: pd.DataFrame, title: str, target: float | None = None) -> go.F
     Sorted by the move in the measure's good direction, so the one that moved most toward the target
     is on top; Saknar stadsdel apart below, never ranked. Blue is an improvement, orange a worsening.
     """
-    usable = frame[frame["varde"].notna() & frame["varde_fore"].notna() & (frame[schema.JOBBTORG] != schema.TOTALT)]
+    usable = frame[frame["varde"].notna() & frame["varde_fore"].notna() & (frame[schema.compared(frame)] != schema.TOTALT)]
     data = _hover_frame(usable)
     percent = bool(len(data)) and data["measure"].isin(schema.SHARE_NAMES).all()
     scale = 100 if percent else 1
@@ -446,4 +450,63 @@ def change(frame: pd.DataFrame, title: str, target: float | None = None) -> go.F
     _rows_layout(fig, title, list(rows["rad"]), reach, percent, row_px=56)  # room for the words above
     # The top row's words stay inside the plot, below the reference lines' notes above it.
     fig.update_yaxes(range=[-0.5, len(rows) + 0.1])
+    return fig
+
+
+#: Where each stadsdelsområde's tile stands (column, row from the top): roughly as on a map of Stockholm, so
+#: a reader finds a district where they know it lies. Saknar stadsdel stands apart, bottom left.
+DISTRICT_TILES = {
+    "Hässelby-Vällingby": (0, 0), "Spånga-Tensta": (1, 0), "Rinkeby-Kista": (2, 0),
+    "Bromma": (1, 1), "Kungsholmen": (2, 1), "Norrmalm": (3, 1), "Östermalm": (4, 1),
+    "Skärholmen": (1, 2), "Hägersten-Älvsjö": (2, 2), "Södermalm": (3, 2), "Skarpnäck": (4, 2),
+    "Enskede-Årsta-Vantör": (3, 3), "Farsta": (4, 3),
+    schema.SAKNAR_STADSDEL: (0, 3),
+}
+_TILE_SCALE = [[0.0, "#DEEBF7"], [1.0, "#08519C"]]  # light to dark blue: more is darker
+
+
+def tiles(frame: pd.DataFrame, title: str) -> go.Figure:
+    """One measure of one year per stadsdelsområde as a grid of tiles laid out like the map (DISTRICT_TILES),
+    darker for more, each tile naming its district and value; a hidden or missing value leaves its tile white
+    with its symbol (`..`, `<5`, –). Saknar stadsdel is grey: it is not a place."""
+    data = _hover_frame(frame, keep_missing=True)
+    percent = bool(len(data)) and data["measure"].isin(schema.SHARE_NAMES).all()
+    columns = 1 + max(c for c, _ in DISTRICT_TILES.values())
+    rows = 1 + max(r for _, r in DISTRICT_TILES.values())
+    fig = go.Figure()
+    by_name = {row[schema.STADSDEL]: row for row in data.to_dict("records")}
+    places = [name for name in DISTRICT_TILES if name != schema.SAKNAR_STADSDEL]
+    values = [by_name[name]["y"] if name in by_name else None for name in places]
+    shown = [v for v in values if v is not None and not pd.isna(v)]
+    for names, scale, scaled in ((places, _TILE_SCALE, True), ([schema.SAKNAR_STADSDEL], [[0, "#D9D9D9"], [1, "#D9D9D9"]],
+                                                                  False)):
+        z = [[None] * columns for _ in range(rows)]
+        text = [[""] * columns for _ in range(rows)]
+        custom = [[["", "", "", ""]] * columns for _ in range(rows)]
+        for name in names:
+            column, row = DISTRICT_TILES[name]
+            record = by_name.get(name)
+            value = None if record is None or pd.isna(record["y"]) else record["y"]
+            shown_text = fmt.MISSING if record is None else (record["text"] or fmt.MISSING)
+            z[row][column] = value if value is not None else (None if scaled else 0)
+            text[row][column] = name.replace("-", "-<br>").replace(" ", "<br>") + f"<br><b>{shown_text}</b>"
+            custom[row][column] = [name, record["matt"] if record else "", shown_text, record["bakom"] if record else ""]
+        fig.add_heatmap(
+            z=z, text=text, texttemplate="%{text}", customdata=custom, colorscale=scale, showscale=False,
+            zmin=min(shown, default=0) if scaled else 0, zmax=max(shown, default=1) if scaled else 1,
+            xgap=4, ygap=4, textfont={"size": 12}, hoverongaps=False,
+            hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}: %{customdata[2]}<br>%{customdata[3]}"
+                          "<extra></extra>")
+        if not scaled:
+            continue
+        # A hidden or missing district: a white tile with a thin frame, so the gap reads as a place without a figure.
+        for name, value in zip(places, values):
+            if value is None or pd.isna(value):
+                column, row = DISTRICT_TILES[name]
+                fig.add_shape(type="rect", x0=column - 0.46, x1=column + 0.46, y0=row - 0.46, y1=row + 0.46,
+                              line={"color": "#8C8C8C", "width": 1}, layer="below")
+    style(fig, title, percent, height=110 + 105 * rows)
+    fig.update_xaxes(visible=False, range=[-0.5, columns - 0.5])
+    fig.update_yaxes(visible=False, range=[rows - 0.5, -0.5])
+    fig.update_layout(plot_bgcolor="#FFFFFF")
     return fig

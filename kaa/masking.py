@@ -33,6 +33,15 @@ relation above):
   what nadda_okand leaves of nadda − nadda_sysselsatta, and the three other reasons in what
   avslut_okand leaves of avslutade − the three reasons the cells show. So the per-kön model
   is exact: the cells tell a reader nothing more.
+- schema.AREA_MEASURES are published per year and stadsdelsområde and per year and age. Their
+  jobbtorg × kön × stadsdel and jobbtorg × kön × ålder cells are latent as above (each layer sums to
+  the jobbtorg × kön cell and to the published figure per stadsdel or age, and keeps the relations
+  between the four measures). A reader knows more: that both layers are margins of the people's
+  jobbtorg × kön × stadsdel × ålder cells. That adds nothing: for each jobbtorg × kön and each kind of
+  person (not sought, reached, sought and not reached) the two layers give a stadsdel margin and an age
+  margin with the same sum, and such a table always has a whole-numbered filling (a transportation
+  problem whose supplies and demands balance). Only the combinations that hold someone are variables;
+  the rest are 0 in the model, which only makes it stricter than a reader.
 
 The guarantee: for every primary cell, every value from 1 to min_cell-1 is possible given
 all of that (an integer solution of all those relations exists with the cell at that
@@ -663,8 +672,9 @@ def _recall(remember: MutableMapping[str, bytes] | None, key: str | None, rows: 
 
 
 def _latent(counts: pd.DataFrame) -> np.ndarray:
-    """The jobbtorg × kön cells of schema.LATENT_CELL_MEASURES: in the model (a reader knows they exist and what
-    relations they keep), hidden from the start, never published."""
+    """The jobbtorg × kön cells of schema.LATENT_CELL_MEASURES, the city units' finer figures and the cells behind
+    the figures per stadsdel and age: in the model (a reader knows they exist and what relations they keep),
+    hidden from the start, never published."""
     level = _level(counts)
     return ((counts["measure"].isin(schema.LATENT_CELL_MEASURES).to_numpy() & (level == 3))
             | (counts[schema.VERKSAMHET].isin(schema.CITY_UNITS).to_numpy() & (level > 0))

@@ -60,11 +60,11 @@ _RELAXED = ((schema.KON, "båda könen"), (schema.JOBBTORG, "hela staden"))
 
 def shows_total(by: Sequence[str], sel: Selection, measures: Sequence[str]) -> bool:
     """Whether a panel ends with a Totalt row, as the report's tables do: per kön while both are shown (one
-    kön chosen, Totalt would be the other as well); per jobbtorg for shares, which compare with the city's,
-    and not for counts, where the city's would dwarf every jobbtorg."""
+    kön chosen, Totalt would be the other as well); per jobbtorg, stadsdelsområde or age for shares, which compare
+    with the city's, and not for counts, where the city's would dwarf every part."""
     if schema.KON in by:
         return not sel.kon
-    return schema.JOBBTORG in by and all(m in schema.SHARE_NAMES for m in measures)
+    return bool(set(by) & {schema.JOBBTORG, *schema.AREA_DIMENSIONS}) and all(m in schema.SHARE_NAMES for m in measures)
 
 
 def nearest_figures(facts: pd.DataFrame, by: Sequence[str], sel: Selection, measures: Sequence[str],
@@ -94,6 +94,18 @@ def nearest_figures(facts: pd.DataFrame, by: Sequence[str], sel: Selection, meas
             return nearer, (f"Källan redovisar inte de här uppgifterna per {per}, så det finns inga siffror för "
                             f"{asked}. Här visas i stället {shown}.")
     return frame, ""
+
+
+def for_areas(sel: Selection) -> tuple[Selection, str]:
+    """The selection a view per stadsdelsområde or age can answer (the whole KAA, every jobbtorg, both kön: the
+    only figures published per stadsdel and per age), and a sentence naming the filters let go ("" if none)."""
+    let_go = [words for dimension, words in ((schema.JOBBTORG, "jobbtorg"), (schema.KON, "kön"))
+              if sel.filter_for(dimension) is not None]
+    area = replace(sel, jobbtorg=None, kon=None, verksamhet=schema.HELA_KAA)
+    if not let_go:
+        return area, ""
+    return area, (f"Urvalet av {' och '.join(let_go)} i sidopanelen gäller inte här: per stadsdelsområde och ålder "
+                  "redovisas bara hela KAA, för alla jobbtorg och båda könen.")
 
 
 def missing_reasons(frame: pd.DataFrame) -> list[str]:
@@ -244,8 +256,9 @@ def headline_note(cards: pd.DataFrame, sel: Selection) -> str:
 
 
 def compare_jobbtorg(facts: pd.DataFrame, sel: Selection, year: int, measure: str, since: int | None = None,
-                     target: float | None = None) -> pd.DataFrame:
-    """All jobbtorg side by side: the value in `year` and in `since`, the change, rank, city gap, target gap.
+                     target: float | None = None, dimension: str = schema.JOBBTORG) -> pd.DataFrame:
+    """All jobbtorg (or, by `dimension`, stadsdelsområden) side by side: the value in `year` and in `since`, the
+    change, rank, city gap, target gap.
 
     `since` defaults to the previous year in the data. Rank 1 is the best value in `year` (by the
     measure's good direction). The gap to the city and to the target are given for shares only (a
@@ -254,31 +267,31 @@ def compare_jobbtorg(facts: pd.DataFrame, sel: Selection, year: int, measure: st
     Saknar stadsdel, then Totalt.
     """
     every_jobbtorg = replace(sel, years=None, jobbtorg=None)
-    out = figures(facts, [schema.JOBBTORG], replace(every_jobbtorg, years=(year,)), [measure], totals=True)
+    out = figures(facts, [dimension], replace(every_jobbtorg, years=(year,)), [measure], totals=True)
     if since is None:
         earlier = [int(y) for y in facts[schema.AR].unique() if y < year]
         since = max(earlier) if earlier else None
     out["jamfort_med_ar"] = since if since is not None and since != year else None
     if out["jamfort_med_ar"].notna().any():
-        before = figures(facts, [schema.JOBBTORG], replace(every_jobbtorg, years=(since,)), [measure], totals=True)
-        before = before.set_index(schema.JOBBTORG)
-        out["varde_fore"] = out[schema.JOBBTORG].map(before["varde"])
-        out["text_fore"] = out[schema.JOBBTORG].map(before["text"])
+        before = figures(facts, [dimension], replace(every_jobbtorg, years=(since,)), [measure], totals=True)
+        before = before.set_index(dimension)
+        out["varde_fore"] = out[dimension].map(before["varde"])
+        out["text_fore"] = out[dimension].map(before["text"])
     else:
         out["varde_fore"], out["text_fore"] = np.nan, fmt.MISSING
     out["forandring"] = out["varde"] - out["varde_fore"]
     out = _describe_changes(out)
     is_share = measure in schema.SHARE_NAMES
-    city = out.loc[out[schema.JOBBTORG] == schema.TOTALT, "varde"]
+    city = out.loc[out[dimension] == schema.TOTALT, "varde"]
     out["skillnad_mot_staden"] = np.nan
     if is_share and len(city):
-        out.loc[out[schema.JOBBTORG] != schema.TOTALT, "skillnad_mot_staden"] = out["varde"] - city.iloc[0]
+        out.loc[out[dimension] != schema.TOTALT, "skillnad_mot_staden"] = out["varde"] - city.iloc[0]
     out["avstand_mal"] = out["varde"] - target if is_share and target is not None else np.nan
-    is_unit = ~out[schema.JOBBTORG].isin([schema.TOTALT, schema.SAKNAR_STADSDEL])
+    is_unit = ~out[dimension].isin([schema.TOTALT, schema.SAKNAR_STADSDEL])
     good = schema.GOOD_DIRECTION.get(measure, 0) or 1
     out["rang"] = (out.loc[is_unit, "varde"] * good).rank(ascending=False, method="min").astype("Int64")
     place = np.where(is_unit, out["rang"].astype("float").fillna(len(out)), np.where(
-        out[schema.JOBBTORG] == schema.SAKNAR_STADSDEL, len(out) + 1, len(out) + 2))
+        out[dimension] == schema.SAKNAR_STADSDEL, len(out) + 1, len(out) + 2))
     return out.assign(_place=place).sort_values("_place", kind="stable").drop(columns="_place").reset_index(drop=True)
 
 
@@ -288,16 +301,24 @@ def by_change(frame: pd.DataFrame) -> pd.DataFrame:
     Jobbtorg without a change follow, then Saknar stadsdel and Totalt, which are never ranked.
     """
     good = frame["measure"].map(lambda m: schema.GOOD_DIRECTION.get(m, 0) or 1)
-    unit = ~frame[schema.JOBBTORG].isin([schema.TOTALT, schema.SAKNAR_STADSDEL])
-    place = np.where(unit, 0, np.where(frame[schema.JOBBTORG] == schema.SAKNAR_STADSDEL, 1, 2))
+    dimension = schema.compared(frame)
+    unit = ~frame[dimension].isin([schema.TOTALT, schema.SAKNAR_STADSDEL])
+    place = np.where(unit, 0, np.where(frame[dimension] == schema.SAKNAR_STADSDEL, 1, 2))
     return (frame.assign(_place=place, _progress=-(frame["forandring"] * good).fillna(-np.inf))
             .sort_values(["_place", "_progress"], kind="stable").drop(columns=["_place", "_progress"])
             .reset_index(drop=True))
 
 
+def has_changes(frame: pd.DataFrame) -> bool:
+    """Whether a comparison (`compare_jobbtorg`) has a move to draw: a jobbtorg or district with both years' values."""
+    units = frame[frame[schema.compared(frame)] != schema.TOTALT]
+    return bool((units["varde"].notna() & units["varde_fore"].notna()).any())
+
+
 def left_out_of_change(frame: pd.DataFrame) -> str:
     """Which jobbtorg the change chart cannot draw (a value of either year hidden or missing), and why."""
-    rows = frame[(frame[schema.JOBBTORG] != schema.TOTALT) & (frame["varde"].isna() | frame["varde_fore"].isna())]
+    dimension = schema.compared(frame)
+    rows = frame[(frame[dimension] != schema.TOTALT) & (frame["varde"].isna() | frame["varde_fore"].isna())]
     if rows.empty or frame["jamfort_med_ar"].isna().all():
         return ""
     year, since = int(frame[schema.AR].iloc[0]), int(frame["jamfort_med_ar"].dropna().iloc[0])
@@ -305,7 +326,7 @@ def left_out_of_change(frame: pd.DataFrame) -> str:
     for row in rows.to_dict("records"):
         missing = [f"{y} ({text})" for y, value, text in ((since, row["varde_fore"], row["text_fore"]),
                                                           (year, row["varde"], row["text"])) if pd.isna(value)]
-        parts.append(f"{row[schema.JOBBTORG]}: {' och '.join(missing)}")
+        parts.append(f"{row[dimension]}: {' och '.join(missing)}")
     return ("Utan pil, eftersom värdet för ett av åren är dolt eller saknas (– saknas, <5 och .. är dolda): "
             + "; ".join(parts) + ".")
 

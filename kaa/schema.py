@@ -22,6 +22,15 @@ VERKSAMHET = "verksamhet"
 GROUPABLE = (AR, JOBBTORG, KON, STADSDEL, ALDER)
 #: Where the young person lives and how old they are: published per year only (see AREA_MEASURES).
 AREA_DIMENSIONS = (STADSDEL, ALDER)
+#: What a figure can be broken down by besides the year.
+BREAKDOWNS = GROUPABLE[1:]
+#: What the comparison (rank and change) lines up side by side: jobbtorg, or stadsdelsområden.
+COMPARED = (JOBBTORG, STADSDEL)
+
+
+def compared(columns) -> str:
+    """Which of COMPARED a comparison frame (its columns) lines up."""
+    return STADSDEL if STADSDEL in columns else JOBBTORG
 
 DIMENSION_LABELS = {
     AR: "År",

@@ -69,7 +69,7 @@ class Table:
     def row_names(self) -> list[str]:
         """The leading columns that say what a row is (up to its jobbtorg, kön or mått): those a reader
         scrolling a wide table sideways must keep in view. Empty when no such column leads the table."""
-        names = [COLUMN_LABELS[c] for c in (schema.JOBBTORG, schema.KON, "matt")]
+        names = [COLUMN_LABELS[c] for c in (*schema.BREAKDOWNS, "matt")]
         leading = list(self.values.columns[:_ROW_NAME_WITHIN])
         first = next((i for i, column in enumerate(leading) if column in names), None)
         return [] if first is None else leading[:first + 1]
@@ -139,8 +139,8 @@ def list_columns(frame: pd.DataFrame) -> list[str]:
     and its value, numerator and denominator where a share is computed from them, how exact the figures are
     where that says something (not all exact), the source and why a figure is missing."""
     if "rang" in frame:
-        return list(COMPARISON_COLUMNS)
-    columns = [c for c in (schema.AR, schema.JOBBTORG, schema.KON) if c in frame] + ["matt", "varde"]
+        return [schema.compared(frame) if c == schema.JOBBTORG else c for c in COMPARISON_COLUMNS]
+    columns = [c for c in schema.GROUPABLE if c in frame] + ["matt", "varde"]
     if "taljare" in frame and frame["taljare"].notna().any():
         columns += ["taljare", "namnare"]
     if "noggrannhet" in frame and not frame["noggrannhet"].fillna("").isin(_EXACT).all():
@@ -240,7 +240,7 @@ def change_table(changes: pd.DataFrame) -> Table:
 
 
 def _row_dimension(frame: pd.DataFrame) -> str:
-    return next((d for d in (schema.JOBBTORG, schema.KON) if d in frame), "matt")
+    return next((d for d in schema.BREAKDOWNS if d in frame), "matt")
 
 
 #: The event log as users read it (page and command line); `rows` is a number, the rest text.

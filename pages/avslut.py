@@ -27,7 +27,7 @@ measure = blocks.measure_choice("Visa andel", {
     "Till studier eller arbete": "andel_studier_arbete",
     "Avslutade av inskrivna": "andel_avslutade",
 }, default="Till studier", key="utfall")
-blocks.per_jobbtorg(measure, sel, key="shares")
+blocks.per_breakdown(measure, sel, key="shares")
 
 st.subheader("Antal inskrivna och avslutade")
 count = blocks.measure_choice("Visa antal", {
@@ -36,7 +36,7 @@ count = blocks.measure_choice("Visa antal", {
     "Till studier": "avslut_studier",
     "Till arbete": "avslut_arbete",
 }, default="Avslutade", key="antal")
-blocks.per_jobbtorg(count, sel, key="counts")
+blocks.per_breakdown(count, sel, key="counts")
 
 st.subheader("Vart de avslutade gick")
 st.markdown("Varje avslut har en orsak: studier, arbete, annan sysselsättning, vidare till Jobbtorg 20–29 eller "

@@ -33,7 +33,7 @@ UNKNOWNS = [
 for heading, meaning, unknown, bounds, words, (unknown_key, bounds_key) in UNKNOWNS:
     st.subheader(heading)
     st.markdown(meaning)
-    blocks.per_jobbtorg(unknown, sel, key=unknown_key)
+    blocks.per_breakdown(unknown, sel, key=unknown_key)
     frame, note = data.nearest_figures([schema.AR], sel, bounds)
     blocks.panel(f"{words}: antecknad och högst möjlig", frame,
                  data.bar_chart(frame, "matt", schema.AR, f"{words}, antecknad och högst möjlig, {years}",

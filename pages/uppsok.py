@@ -25,6 +25,8 @@ blocks.panel(
 st.caption("Registret är alltid större än gruppen under uppsök: många finns där bara kort, t.ex. vid byte av "
            "skola eller inflyttning, och försvinner när studier registreras. Uppsöket börjar först efter "
            "ungefär två veckor.")
+st.page_link(app.pages()["stadsdelar"], label="Samma steg per stadsdelsområde och ålder – Stadsdelar",
+             icon=":material/location_city:")
 
 st.subheader("Nådda per kön")
 view = st.segmented_control("Visa", ["Andel nådda", "Antal nådda och ej nådda"], default="Andel nådda",

@@ -221,7 +221,7 @@ ERRORS = {
     "unknown year": (["table", "--year", "2018"], "år"),
     "year not a number": (["table", "--year", "tjugo"], "år"),
     "unknown measure": (["table", "--measures", "nadda,nådda"], "mått"),
-    "unknown dimension": (["table", "--by", "stadsdel"], "dimension"),
+    "unknown dimension": (["table", "--by", "stadsdelsomrade"], "dimension"),
     "verksamhet is no dimension": (["table", "--by", "verksamhet"], "dimension"),
     "unknown verksamhet": (["table", "--verksamhet", "Gymnasiet"], "verksamhet"),
     "unknown flag": (["table", "--bogus"], "okända argument"),
@@ -272,3 +272,29 @@ def test_table_help_has_one_usage_prefix(run):
     text = ok(run("table", "--help"))
     assert text.count("Användning:") == 1, text.splitlines()[0]
     assert "Användning: python -m kaa table" in text
+
+
+def test_a_table_by_stadsdel_or_alder_counts_as_the_file_and_says_why_the_rest_is_missing(run, tmp_path):
+    from kaa import demo
+
+    path = tmp_path / "uttag.csv"
+    with open(path, "wb") as handle:
+        demo.write(demo.generate(3000, [2021, 2022], seed=4), handle, encoding="cp1252")
+    ok(run("import", str(path)))
+    with open(path, encoding="cp1252", newline="") as handle:
+        people = [row for row in csv.DictReader(handle, delimiter=";") if row["ar"] == "2022"]
+    for dimension, empty in (("stadsdel", schema.SAKNAR_STADSDEL), ("alder", schema.SAKNAR_ALDER)):
+        rows = parse_csv(ok(run("table", "--by", dimension, "--year", "2022", "--format", "csv",
+                                "--measures", "registrerade,ej_nadda,inskrivna")))
+        assert [r[dimension] for r in rows][-1] == schema.TOTALT
+        for row in rows[:-1]:
+            mine = [p for p in people if (p[dimension] or empty) == row[dimension]]
+            assert int(row["registrerade"]) == len(mine), row  # no place or age has fewer than 5 people
+            if row["ej_nadda"]:
+                assert int(row["ej_nadda"]) == sum(p["nadd"] == "nej" for p in mine), row
+            assert row["inskrivna"] == ""  # not published per stadsdel or age
+        assert int(rows[-1]["inskrivna"]) == sum(p["inskriven"] == "ja" for p in people)
+    text = ok(run("table", "--by", "stadsdel,kon", "--year", "2022", "--measures", "registrerade"))
+    assert "inte samtidigt per jobbtorg, kön" in text
+    text = ok(run("table", "--by", "alder", "--year", "2020", "--measures", "registrerade"))
+    assert "Källan redovisar inte registrerade per ålder för 2020." in text  # the report has no ages

@@ -21,6 +21,7 @@ from streamlit.testing.v1 import AppTest
 
 from kaa import config, demo, extract, metrics, reasons, schema, store
 from kaa.extract import read_extract, report_lines, template_csv
+from kaa.facts import KEY_COLUMNS
 
 from .test_personnummer import luhn  # the check digit, computed on YYMMDDNNN
 
@@ -709,9 +710,8 @@ def test_python_m_kaa_import_never_imports_pandas(kaa_data_dir, tmp_path):
     stored = stored[stored["source"].str.contains("Utan pandas")].drop(columns=["source", "source_id"])
     stored = stored.reset_index(drop=True)
     expected = read_extract(path.read_bytes(), "uttag.csv").facts.drop(columns=["source", "source_id"])
-    pd.testing.assert_frame_equal(stored.sort_values(list(stored.columns[:5])).reset_index(drop=True),
-                                  expected.sort_values(list(expected.columns[:5])).reset_index(drop=True),
-                                  check_dtype=False)
+    pd.testing.assert_frame_equal(stored.sort_values(KEY_COLUMNS).reset_index(drop=True),
+                                  expected.sort_values(KEY_COLUMNS).reset_index(drop=True), check_dtype=False)
 
 
 def _page_table(page: str, params: dict[str, str], panel: str) -> pd.DataFrame:
@@ -775,3 +775,31 @@ def test_every_exit_reason_and_occupation_is_counted_as_in_the_file(page, params
             assert row["Täljare (antal)"].iloc[0] == group[column].isin(accepted).sum(), (year, part, label)
             assert row["Nämnare (antal)"].iloc[0] == len(group), (year, part, label)
     assert shown >= total * 3 // 4  # most are shown
+
+
+@pytest.mark.parametrize("panel, heading, column, missing", [
+    ("stadsdel-ar", "Stadsdelsområde", "stadsdel", schema.SAKNAR_STADSDEL),
+    ("alder-nadda", "Ålder", "alder", schema.SAKNAR_ALDER),
+])
+def test_districts_and_ages_are_counted_as_in_the_file(panel, heading, column, missing):
+    """Stadsdelar's reach per stadsdelsområde and per age, read off the page's table: the reached and the sought
+    behind each share equal counts made from the rows (an empty cell is Saknar stadsdel, Saknar ålder)."""
+    data = demo_bytes(6000, [2021, 2022], seed=3)
+    rows = read_csv_rows(data)
+    rows[column] = rows[column].replace("", missing)
+    store.import_extract(read_extract(data, "demo.csv"), data, "demo.csv", "Demo")
+    table = _page_table("pages/stadsdelar.py", {}, panel)
+    sought = rows[rows["nadd"].isin(("ja", "nej"))]
+    shown = total = 0
+    for (year, part), group in list(sought.groupby(["ar", column])) + [((y, "Totalt"), g)
+                                                                       for y, g in sought.groupby("ar")]:
+        row = table[(table["År"] == year) & (table[heading] == str(part)) & (table["Mått"] == "Andel nådda")]
+        assert len(row) == 1, (year, part)
+        total += 1
+        if "Dold uppgift" in row and row["Dold uppgift"].iloc[0]:
+            assert pd.isna(row["Täljare (antal)"].iloc[0])
+            continue
+        shown += 1
+        assert row["Täljare (antal)"].iloc[0] == (group["nadd"] == "ja").sum(), (year, part)
+        assert row["Nämnare (antal)"].iloc[0] == len(group), (year, part)
+    assert shown >= total * 3 // 4

@@ -47,6 +47,8 @@ def pages(may_change: bool = True) -> dict[str, st.Page]:
         st.Page(ROOT / "pages/avslut.py", title="Avslut", icon=":material/school:", url_path="avslut"),
         st.Page(ROOT / "pages/jamfor.py", title="Jämför jobbtorg", icon=":material/leaderboard:",
                 url_path="jamfor"),
+        st.Page(ROOT / "pages/stadsdelar.py", title="Stadsdelar", icon=":material/location_city:",
+                url_path="stadsdelar"),
         st.Page(ROOT / "pages/datakvalitet.py", title="Datakvalitet", icon=":material/fact_check:",
                 url_path="datakvalitet"),
         st.Page(ROOT / "pages/arsrapport.py", title="Årsrapport", icon=":material/description:",

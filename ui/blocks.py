@@ -132,11 +132,12 @@ def measure_choice(label: str, choices: dict[str, str], default: str, key: str) 
                                         bind="query-params")]
 
 
-def per_jobbtorg(measure: str, sel: Selection, key: str) -> None:
-    """One measure per jobbtorg, a bar per year (with the measure's target, if it has one), as a panel."""
-    frame, note = data.nearest_figures([schema.JOBBTORG], sel, [measure])
-    title = f"{schema.MEASURES[measure].label} per jobbtorg"
-    figure = data.bar_chart(frame, schema.JOBBTORG, schema.AR, f"{title}, {filters.span(sel)}",
+def per_breakdown(measure: str, sel: Selection, key: str, dimension: str = schema.JOBBTORG) -> None:
+    """One measure per jobbtorg (or per `dimension`), a bar per year (with the measure's target, if it has one),
+    as a panel."""
+    frame, note = data.nearest_figures([dimension], sel, [measure])
+    title = f"{schema.MEASURES[measure].label} per {schema.DIMENSION_LABELS[dimension].lower()}"
+    figure = data.bar_chart(frame, dimension, schema.AR, f"{title}, {filters.span(sel)}",
                             target=target_for(data.targets(), measure))
     panel(title, frame, figure, key=key, note=note)
 

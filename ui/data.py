@@ -74,14 +74,15 @@ def without_district(sel: Selection) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=128, hash_funcs=_TARGET_KEY)
 def _compare_jobbtorg(version: str, min_cell: int, sel: Selection, year: int, measure: str, since: int | None,
-                      target: float | None) -> pd.DataFrame:
-    return panels.compare_jobbtorg(_facts(version, min_cell), sel, year, measure, since, target)
+                      target: float | None, dimension: str) -> pd.DataFrame:
+    return panels.compare_jobbtorg(_facts(version, min_cell), sel, year, measure, since, target, dimension)
 
 
 def compare_jobbtorg(sel: Selection, year: int, measure: str, since: int | None = None,
-                     target: float | None = None) -> pd.DataFrame:
-    """`kaa.panels.compare_jobbtorg`: the jobbtorg ranked in `year`, and their move since `since`."""
-    return _compare_jobbtorg(store.version(), store.min_cell(), sel, year, measure, since, target)
+                     target: float | None = None, dimension: str = schema.JOBBTORG) -> pd.DataFrame:
+    """`kaa.panels.compare_jobbtorg`: the jobbtorg (or stadsdelsområden) ranked in `year`, and their move since
+    `since`."""
+    return _compare_jobbtorg(store.version(), store.min_cell(), sel, year, measure, since, target, dimension)
 
 
 def source_line(frame: pd.DataFrame) -> str:
@@ -100,6 +101,12 @@ def available_years() -> list[int]:
 def bar_chart(frame: pd.DataFrame, x: str, color: str, title: str, **options) -> go.Figure:
     """`kaa.charts.bar`."""
     return charts.bar(frame, x, color, title, **options)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def tiles_chart(frame: pd.DataFrame, title: str) -> go.Figure:
+    """`kaa.charts.tiles`."""
+    return charts.tiles(frame, title)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64, hash_funcs=_TARGET_KEY)

@@ -216,7 +216,7 @@ def load_facts() -> pd.DataFrame:
     """
     facts = _load()
     for column in BREAKDOWNS:
-        facts[column] = facts[column].astype(object).where(facts[column].notna(), None)
+        facts[column] = facts[column].where(facts[column].notna(), None)
     facts["value"] = facts["value"].astype("float64")
     return facts[FACT_COLUMNS].reset_index(drop=True)
 

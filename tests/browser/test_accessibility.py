@@ -14,7 +14,7 @@ from kaa import demo
 
 from .conftest import assert_accessible, import_on_page, open_page, screenshot, wait_until_idle
 
-PAGES = ["", "uppsok", "avslut?aim=true", "jamfor?jamfor_sedan=2019", "datakvalitet", "arsrapport", "ladda-upp", "om",
+PAGES = ["", "uppsok", "avslut?aim=true", "jamfor?jamfor_sedan=2019", "stadsdelar", "datakvalitet", "arsrapport", "ladda-upp", "om",
          "tillganglighet"]
 WIDTHS = (1440, 390)
 #: Streamlit's English names, as its controls carry them (ui/swedish.js gives each its Swedish name).

@@ -16,6 +16,7 @@ PAGES = {  # url path: (title, charts on the page with the embedded data); Över
     "uppsok": ("Uppsök", 4),
     "avslut": ("Avslut", 4),  # and the verksamhet section's two when it is opened
     "jamfor": ("Jämför jobbtorg", 2),
+    "stadsdelar": ("Stadsdelar", 0),  # the report has nothing per stadsdel or age: every panel says so
     "datakvalitet": ("Datakvalitet", 2),  # the unknowns per jobbtorg: not in the report
     "arsrapport": ("Årsrapport", 0),
     "ladda-upp": ("Ladda upp registeruttag", 0),

@@ -158,9 +158,9 @@ def test_the_excel_download_of_the_cross_table_opens_with_its_headers(page, serv
 
 def test_no_english_anywhere_a_user_looks(page, server, tmp_path):
     found = {}
-    for path in ("", "uppsok", "avslut", "jamfor", "datakvalitet", "arsrapport", "om", "tillganglighet"):
+    for path in ("", "uppsok", "avslut", "jamfor", "stadsdelar", "datakvalitet", "arsrapport", "om", "tillganglighet"):
         open_page(page, f"{server}/{path}")
-        if path not in ("arsrapport", "om", "tillganglighet"):  # the pages without charts
+        if path not in ("stadsdelar", "arsrapport", "om", "tillganglighet"):  # the pages without charts
             page.get_by_test_id("stPlotlyChart").first.hover()  # the chart's tool bar shows on hover
             found[f"{path or 'oversikt'}, diagram"] = english_on(page)
             open_table_tab(page)

@@ -1,0 +1,64 @@
+"""Stadsdelar: where the young people in the register live, how old they are, and how well the outreach reaches
+them, per stadsdelsområde and age."""
+
+from dataclasses import replace
+
+import streamlit as st
+
+from kaa import alt_text, panels, schema
+from ui import app, blocks, data, filters
+
+app.require_entrypoint()
+sel, let_go = panels.for_areas(filters.selection())
+years = sorted(filters.chosen_years(sel), reverse=True)
+
+st.title("Stadsdelar")
+st.markdown("Var bor ungdomarna i registret, hur gamla är de, och hur väl når uppsöket dem? Siffrorna gäller hela "
+            f"KAA och båda könen. Visar **{filters.span(sel)}**.")
+if let_go:
+    st.info(let_go, icon=":material/filter_alt_off:")
+
+MEASURES = ["andel_nadda", "registrerade", "sokta", "nadda", "ej_nadda"]
+
+st.subheader("Stadsdelsområdena")
+left, right = st.columns([2, 1])
+measure = left.selectbox("Mått", MEASURES, format_func=lambda m: schema.MEASURES[m].label, key="stadsdel_matt",
+                         bind="query-params", placeholder="Välj ett mått")
+year = right.selectbox("År", years, key="stadsdel_ar", bind="query-params", placeholder="Välj ett år")
+label = schema.MEASURES[measure].label
+tiles, tiles_note = data.nearest_figures([schema.STADSDEL], replace(sel, years=(year,)), [measure])
+blocks.panel(f"{label} per stadsdelsområde {year}", tiles,
+             data.tiles_chart(tiles[tiles[schema.STADSDEL] != schema.TOTALT], f"{label} per stadsdelsområde {year}"),
+             key="tiles", note=tiles_note)
+st.caption("Rutorna ligger ungefär som stadsdelsområdena på kartan: Järva och Hässelby-Vällingby överst till "
+           "vänster, innerstaden i mitten, söderort nederst. Mörkare ruta betyder högre värde. Saknar stadsdel (grå) "
+           "är de vars stadsdel inte är känd.")
+
+blocks.per_breakdown(measure, sel, key="stadsdel-ar", dimension=schema.STADSDEL)
+
+earlier = [y for y in years if y < year]
+if earlier:
+    since = earlier[0]
+    moved = panels.by_change(data.compare_jobbtorg(sel, year, measure, since, dimension=schema.STADSDEL))
+    title = f"{label}: förändring per stadsdelsområde, {since}–{year}"
+    if not panels.has_changes(moved):
+        st.info(f"**{title}:** ingen förändring att visa. " + " ".join(panels.missing_reasons(moved)),
+                icon=":material/info:")
+    else:
+        blocks.panel(title, moved, data.change_chart(moved, title), key="stadsdel-forandring", missing_note=False,
+                     alt=alt_text.describe_change(moved))
+        left_out = panels.left_out_of_change(moved)
+        if left_out:
+            st.caption(left_out)
+        st.caption(f"Pilen går från {since} (ring) till {year} (pil). Överst det stadsdelsområde som förbättrats "
+                   "mest; blått är en förbättring, orange en försämring, grått en förändring som varken är bra eller "
+                   "dålig i sig.")
+
+st.subheader("Ålder")
+st.markdown("Hur gamla ungdomarna i registret är, och hur stor andel av de sökta i varje ålder som nåddes. Åldern "
+            "är den registret anger för statistikåret.")
+blocks.per_breakdown("registrerade", sel, key="alder-registrerade", dimension=schema.ALDER)
+blocks.per_breakdown("andel_nadda", sel, key="alder-nadda", dimension=schema.ALDER)
+
+st.caption("Aim och de andra verksamheterna redovisas per jobbtorg på sidan Avslut, inte per stadsdelsområde: "
+           "uppdelade på stadsdelsområden blir antalen för små för att visas.")
