@@ -34,9 +34,10 @@ pair-by-pair ratios ours / DuckDB:
 DuckDB's work: read_csv(encoding='latin-1', all_varchar) into an in-memory table, empty required values,
 the year range, the duplicate-person check (same ar + person_id twice), the distinct-code check of every
 coded column and the GROUP BY (ar, jobbtorg, kon) with jobbtorg derived from stadsdel and its margins, for
-every verksamhet, kept as ours keeps them (see SPLIT_UNITS). It prints no notices and stores nothing; ours writes its sums to the store (SQLite by default; on PostgreSQL the
+every verksamhet, kept as ours keeps them (see SPLIT_UNITS), and the GROUP BY (ar, jobbtorg, kon, stadsdel),
+(ar, stadsdel), (ar, jobbtorg, kon, alder) and (ar, alder) of schema.AREA_MEASURES for the whole KAA. It prints no notices and stores nothing; ours writes its sums to the store (SQLite by default; on PostgreSQL the
 server's own CPU time is not in our process's accounting, its wall time is). The in-process results
-must be equal, every (ar, jobbtorg, kon, verksamhet, measure) count, or the script stops.
+must be equal, every (ar, jobbtorg, kon, stadsdel, alder, verksamhet, measure) count, or the script stops.
 Seconds are for this machine only; the ratios compare across machines.
 
 Bytecode: the project's modules (kaa/) are compiled to __pycache__ before the runs, as Python does on
@@ -71,7 +72,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from kaa.extract.codes import AVSLUTSORSAKER, JA_NEJ, SYSSELSATTNING, VERKSAMHETER  # noqa: E402
 from kaa.extract.register import PER_KON_MEASURES  # noqa: E402
-from kaa.schema import UNIT_MEASURES  # noqa: E402
+from kaa.schema import AREA_MEASURES, SAKNAR_ALDER, UNIT_MEASURES  # noqa: E402
 RSS_GOAL_MB = 600
 RATIO_GOAL = 1.0
 YEARS = "2016-2025"
@@ -118,7 +119,8 @@ def duckdb_plan() -> dict:
              "nadd": JA_NEJ, "sysselsattning": SYSSELSATTNING, "inskriven": JA_NEJ, "nyinskriven": JA_NEJ,
              "verksamhet": VERKSAMHETER, "avslutad": JA_NEJ, "avslutsorsak": AVSLUTSORSAK}
     return {"mapping": mapping, "codes": codes, "measures": MEASURES, "last_year": LAST_YEAR, "saknar": SAKNAR,
-            "units": UNITS, "per_kon_measures": list(PER_KON_MEASURES), "unit_measures": list(UNIT_MEASURES)}
+            "units": UNITS, "per_kon_measures": list(PER_KON_MEASURES), "unit_measures": list(UNIT_MEASURES),
+            "area_measures": list(AREA_MEASURES), "saknar_alder": SAKNAR_ALDER}
 
 
 # --- The children: each a `python -c` script; the clock starts on its first line ------------------------
@@ -166,8 +168,18 @@ def kept(level, unit, m):
         return level == 0 and m in unit_measures
     return level >= 2 if m in per_kon else level == 0
 
-cells = {f"{a}|{j}|{k}|{unit}|{m}": x for a, j, k, level, *counts in rows
+cells = {f"{a}|{j}|{k}|None|None|{unit}|{m}": x for a, j, k, level, *counts in rows
          for (unit, m), x in zip(names, counts) if x and kept(level, unit, m)}
+# Per stadsdel and per age, for the whole KAA: the cells (jobbtorg × kön × place or age) and the margins.
+area = plan["area_measures"]
+counted = ", ".join(f"count(*) FILTER (WHERE {cond(plan['measures'][m], None)})" for m in area)
+rows = con.execute(f"SELECT CAST(t.ar AS INTEGER) AS a, coalesce(t.jobbtorg, m.jobbtorg, '{plan['saknar']}') AS j, "
+                   f"t.kon AS k, coalesce(t.stadsdel, '{plan['saknar']}') AS s, "
+                   f"coalesce(t.alder, '{plan['saknar_alder']}') AS g, {counted} "
+                   "FROM t LEFT JOIN m ON t.stadsdel = m.stadsdel "
+                   "GROUP BY GROUPING SETS ((a, j, k, s), (a, s), (a, j, k, g), (a, g))").fetchall()
+cells.update({f"{a}|{j}|{k}|{s}|{g}|Hela KAA|{name}": x for a, j, k, s, g, *counts in rows
+              for name, x in zip(area, counts) if x})
 t4 = time.perf_counter()
 print(json.dumps({"startup": w0 - float(sys.argv[2]), "imports": t1 - t0, "work": t4 - t1,
                   "phases": {"read": t2 - t1, "check": t3 - t2, "sum": t4 - t3},
@@ -213,8 +225,9 @@ with contextlib.redirect_stdout(io.StringIO()) as printed:
 t2 = time.perf_counter()
 assert code == 0 and "Importerad som" in printed.getvalue(), printed.getvalue()[-2000:]
 facts = results[0].fact_columns()  # the facts as stored (the pandas frame is never built by the command)
-cells = {f"{a}|{j}|{k}|{v}|{m}": int(x) for a, j, k, v, m, x in zip(
-    facts["ar"], facts["jobbtorg"], facts["kon"], facts["verksamhet"], facts["measure"], facts["value"]) if x}
+cells = {f"{a}|{j}|{k}|{s}|{g}|{v}|{m}": int(x) for a, j, k, s, g, v, m, x in zip(
+    facts["ar"], facts["jobbtorg"], facts["kon"], facts["stadsdel"], facts["alder"], facts["verksamhet"],
+    facts["measure"], facts["value"]) if x}
 work = t2 - t1
 print(json.dumps({"startup": w0 - float(sys.argv[2]), "imports": t1 - t0, "work": work,
                   "phases": {"read": spent["read"], "check": spent["extract"] - spent["read"] - spent["sum"],
@@ -330,10 +343,10 @@ def verify(results: dict[str, list[dict]]) -> str:
             raise AssertionError("DuckDB differs from ours: " + "; ".join(
                 f"{k}: ours {ours.get(k)}, DuckDB {run['cells'].get(k)}" for k in diff[:10]))
     years = sorted({key.split("|")[0] for key in ours})
-    total = {m: sum(v for k, v in ours.items() if k.startswith(years[-1] + "|") and k.endswith(f"|Hela KAA|{m}"))
-             for m in HEADLINE}
-    return (f"Same result: DuckDB gives exactly our {len(ours)} non-zero counts per (ar, jobbtorg, kon, verksamhet, "
-            f"measure) ({years[-1]}: " + ", ".join(f"{m} {num(total[m])}" for m in HEADLINE) + ").")
+    total = {m: sum(v for k, v in ours.items()
+                    if k.startswith(years[-1] + "|") and k.endswith(f"|None|None|Hela KAA|{m}")) for m in HEADLINE}
+    return (f"Same result: DuckDB gives exactly our {len(ours)} non-zero counts per (ar, jobbtorg, kon, stadsdel, "
+            f"alder, verksamhet, measure) ({years[-1]}: " + ", ".join(f"{m} {num(total[m])}" for m in HEADLINE) + ").")
 
 
 def med(runs: list[dict], key: str, sub: str | None = None) -> float:

@@ -127,7 +127,8 @@ def rollup(facts: pd.DataFrame, by: Sequence[str], sel: Selection = Selection())
     level = sum(facts[d].notna().to_numpy().astype(int) * bit for d, bit in _BITS.items() if d in facts)
     area = level & _AREA_BITS
     usable = ((level & need_bits) == need_bits) & ((area == 0) | (level == area) & (_POPCOUNT[area] == 1))
-    rows = facts[usable].assign(_key=_POPCOUNT[level[usable]] * 4 + level[usable])
+    # Coarsest first; a figure per stadsdel or age answers only when nothing else can (a total is the same either way).
+    rows = facts[usable].assign(_key=_POPCOUNT[level[usable]] * 16 + level[usable] + 64 * (area[usable] != 0))
     rows = rows[rows["_key"] == rows.groupby([schema.AR, "measure"])["_key"].transform("min")]
     answered = rows.groupby([schema.AR, "measure"], as_index=False).agg(_kalla=("kalla", _join_unique))
     for d in (schema.KON, *schema.AREA_DIMENSIONS):

@@ -54,6 +54,13 @@ def has_figures(frame: pd.DataFrame) -> bool:
     return bool((frame["varde"].notna() | hidden(frame)).any())
 
 
+def without_lone_total(frame: pd.DataFrame, dimension: str) -> pd.DataFrame:
+    """A frame by `dimension` without its Totalt rows when no part of it has a figure: the city's value alone is no
+    view per jobbtorg, stadsdelsområde or age (the panel then says why the parts are missing)."""
+    parts = frame[frame[dimension] != schema.TOTALT]
+    return frame if has_figures(parts) else parts
+
+
 #: When a filter leaves a panel without a single figure, it is let go in this order.
 _RELAXED = ((schema.KON, "båda könen"), (schema.JOBBTORG, "hela staden"))
 

@@ -27,6 +27,7 @@ measure = left.selectbox("Mått", MEASURES, format_func=lambda m: schema.MEASURE
 year = right.selectbox("År", years, key="stadsdel_ar", bind="query-params", placeholder="Välj ett år")
 label = schema.MEASURES[measure].label
 tiles, tiles_note = data.nearest_figures([schema.STADSDEL], replace(sel, years=(year,)), [measure])
+tiles = panels.without_lone_total(tiles, schema.STADSDEL)
 blocks.panel(f"{label} per stadsdelsområde {year}", tiles,
              data.tiles_chart(tiles[tiles[schema.STADSDEL] != schema.TOTALT], f"{label} per stadsdelsområde {year}"),
              key="tiles", note=tiles_note)

@@ -115,3 +115,23 @@ def test_hover_names_the_measure_once(facts):
         assert template.count("customdata[0]") == 1 and "%{x}" not in template.split("<br>", 1)[1]
     assert on_x.data[0].hovertemplate.startswith("<b>%{customdata[3]}</b><br>")
     assert by_measure.data[0].hovertemplate.startswith("<b>%{x}</b><br>")
+
+
+def test_district_tiles_stand_where_the_map_has_them_and_say_what_is_hidden():
+    names = [n for n in schema.STADSDEL_NAMES]
+    frame = pd.DataFrame({
+        "ar": 2025, "stadsdel": names, "measure": "andel_nadda", "matt": "Andel nådda",
+        "varde": [0.4 + i / 100 for i in range(len(names))], "text": [f"{40 + i},0\u00a0%" for i in range(len(names))],
+        "taljare": 10.0, "namnare": 20.0, "noggrannhet": schema.EXAKT, "maskad": "",
+    })
+    frame.loc[frame["stadsdel"] == "Norrmalm", ["varde", "text", "maskad"]] = [float("nan"), "..", ".."]
+    fig = charts.tiles(frame, "Andel nådda per stadsdelsområde 2025")
+    places, apart = fig.data  # the districts, and Saknar stadsdel on its own grey scale
+    column, row = charts.DISTRICT_TILES["Rinkeby-Kista"]
+    assert places.text[row][column] == "Rinkeby-<br>Kista<br><b>40,0\u00a0%</b>" and places.z[row][column] == 40.0
+    column, row = charts.DISTRICT_TILES["Norrmalm"]
+    assert places.z[row][column] is None and places.text[row][column].endswith("<b>..</b>")  # no colour, its symbol
+    assert any(s.x0 < column < s.x1 and s.y0 < row < s.y1 for s in fig.layout.shapes)  # framed, not a hole
+    column, row = charts.DISTRICT_TILES[schema.SAKNAR_STADSDEL]
+    assert apart.text[row][column].startswith("Saknar<br>stadsdel") and places.z[row][column] is None
+    assert len({charts.DISTRICT_TILES[n] for n in names}) == len(names)  # one tile each

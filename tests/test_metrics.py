@@ -510,3 +510,22 @@ def test_a_figure_published_only_per_a_breakdown_is_said_to_lack_the_whole_city(
         "Källan redovisar inte andel till studier för hela staden 2019.",
         "Källan har ingen uppgift om andel till studier för 2020.",
     ]
+
+
+def test_districts_and_ages_are_answered_only_on_their_own_and_say_why(facts):
+    rows = [{"ar": "2024", "stadsdel": s, "measure": m, "value": str(v)}
+            for s, m, v in (("Bromma", "registrerade", 40), ("Bromma", "nadda", 20), ("Farsta", "registrerade", 30),
+                            ("Farsta", "nadda", 9))]
+    rows += [{"ar": "2024", "jobbtorg": "Jobbtorg Vällingby", "kon": "Man", "stadsdel": "Bromma",
+              "measure": "registrerade", "value": "40"}]  # a cell behind the margin: never an answer
+    rows += [{"ar": "2024", "jobbtorg": j, "kon": "Man", "measure": "registrerade", "value": "35"}
+             for j in ("Jobbtorg Vällingby", "Jobbtorg Globen")]
+    area = normalize_facts(pd.DataFrame(rows))
+    by_place = metrics.table(area, ["stadsdel"], Selection(min_cell=0), ["registrerade", "nadda"])
+    assert by_place.set_index("stadsdel").loc[["Bromma", "Farsta", "Totalt"], "registrerade"].tolist() == [40, 30, 70]
+    long = metrics.rollup(area, ["stadsdel", "kon"], Selection(min_cell=0))
+    asked = long[long["measure"] == "registrerade"]
+    assert asked["value"].isna().all() and (asked["orsak"] == reasons.AREA_ONLY).all()
+    by_age = metrics.rollup(facts, ["alder"], Selection(years=(2020,)))
+    said = by_age.loc[by_age["measure"] == "registrerade", "orsak"].unique()
+    assert list(said) == ["Källan redovisar inte registrerade per ålder för 2020."]

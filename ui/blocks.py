@@ -136,6 +136,7 @@ def per_breakdown(measure: str, sel: Selection, key: str, dimension: str = schem
     """One measure per jobbtorg (or per `dimension`), a bar per year (with the measure's target, if it has one),
     as a panel."""
     frame, note = data.nearest_figures([dimension], sel, [measure])
+    frame = panels.without_lone_total(frame, dimension)
     title = f"{schema.MEASURES[measure].label} per {schema.DIMENSION_LABELS[dimension].lower()}"
     figure = data.bar_chart(frame, dimension, schema.AR, f"{title}, {filters.span(sel)}",
                             target=target_for(data.targets(), measure))
