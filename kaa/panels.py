@@ -144,8 +144,9 @@ def hidden_note(frame: pd.DataFrame, min_cell: int) -> str:
     hidden_rows = frame[hidden(frame)]
     if hidden_rows.empty:
         return ""
-    dims = [d for d in (schema.AR, schema.JOBBTORG, schema.KON) if d in hidden_rows]
-    cells = [" ".join(str(row[d]) for d in dims) + f" {row['matt'].lower()} ({row[metrics.MASKED]})"
+    dims = [d for d in schema.GROUPABLE if d in hidden_rows]
+    cells = [" ".join(f"{row[d]} år" if d == schema.ALDER and str(row[d]).isdigit() else str(row[d]) for d in dims)
+             + f" {row['matt'].lower()} ({row[metrics.MASKED]})"
              for row in hidden_rows.to_dict("records")]
     listed = "; ".join(cells[:HIDDEN_NAMED]) + (f" och {len(cells) - HIDDEN_NAMED} till" if len(cells) > HIDDEN_NAMED
                                                  else "")

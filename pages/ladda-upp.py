@@ -114,7 +114,7 @@ current = store.sources()
 if not current:
     st.info("Inga importerade källor. Alla år kommer från årsrapporten.")
 try:
-    backs = store.backing()
+    backs = data.backing()
 except store.StoreError as error:
     st.error(fmt.plain(error), icon=":material/error:")
     backs = {}

@@ -30,6 +30,16 @@ def _facts(version: str, min_cell: int) -> pd.DataFrame:
     return store.protect(_raw_facts(version), min_cell)
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def _backing(version: str) -> dict[str, list[int]]:
+    return store.backing()
+
+
+def backing() -> dict[str, list[int]]:
+    """`kaa.store.backing`, read again only when the stored figures change (a damaged source raises every time)."""
+    return _backing(store.version())
+
+
 def raw_facts() -> pd.DataFrame:
     """All figures as stored (aggregates), before small-cell protection; for comparing an import."""
     return _raw_facts(store.version())
