@@ -35,7 +35,8 @@ DuckDB's work: read_csv(encoding='latin-1', all_varchar) into an in-memory table
 the year range, the duplicate-person check (same ar + person_id twice), the distinct-code check of every
 coded column and the GROUP BY (ar, jobbtorg, kon) with jobbtorg derived from stadsdel and its margins, for
 every verksamhet, kept as ours keeps them (see SPLIT_UNITS), and the GROUP BY (ar, jobbtorg, kon, stadsdel),
-(ar, stadsdel), (ar, jobbtorg, kon, alder) and (ar, alder) of schema.AREA_MEASURES for the whole KAA. It prints no notices and stores nothing; ours writes its sums to the store (SQLite by default; on PostgreSQL the
+(ar, stadsdel), (ar, jobbtorg, kon, alder) and (ar, alder) of schema.AREA_MEASURES for the whole KAA (and of
+Aim's inskrivna, by stadsdel). It prints no notices and stores nothing; ours writes its sums to the store (SQLite by default; on PostgreSQL the
 server's own CPU time is not in our process's accounting, its wall time is). The in-process results
 must be equal, every (ar, jobbtorg, kon, stadsdel, alder, verksamhet, measure) count, or the script stops.
 Seconds are for this machine only; the ratios compare across machines.
@@ -173,6 +174,7 @@ cells = {f"{a}|{j}|{k}|None|None|{unit}|{m}": x for a, j, k, level, *counts in r
 # Per stadsdel and per age, for the whole KAA: the cells (jobbtorg × kön × place or age) and the margins.
 area = plan["area_measures"]
 counted = ", ".join(f"count(*) FILTER (WHERE {cond(plan['measures'][m], None)})" for m in area)
+counted += f", count(*) FILTER (WHERE {cond(plan['measures']['inskrivna'], 'Aim')})"
 rows = con.execute(f"SELECT CAST(t.ar AS INTEGER) AS a, coalesce(t.jobbtorg, m.jobbtorg, '{plan['saknar']}') AS j, "
                    f"t.kon AS k, coalesce(t.stadsdel, '{plan['saknar']}') AS s, "
                    f"coalesce(t.alder, '{plan['saknar_alder']}') AS g, {counted} "
@@ -180,6 +182,8 @@ rows = con.execute(f"SELECT CAST(t.ar AS INTEGER) AS a, coalesce(t.jobbtorg, m.j
                    "GROUP BY GROUPING SETS ((a, j, k, s), (a, s), (a, j, k, g), (a, g))").fetchall()
 cells.update({f"{a}|{j}|{k}|{s}|{g}|Hela KAA|{name}": x for a, j, k, s, g, *counts in rows
               for name, x in zip(area, counts) if x})
+cells.update({f"{a}|{j}|{k}|{s}|None|Aim|inskrivna": counts[-1] for a, j, k, s, g, *counts in rows
+              if s is not None and counts[-1]})
 t4 = time.perf_counter()
 print(json.dumps({"startup": w0 - float(sys.argv[2]), "imports": t1 - t0, "work": t4 - t1,
                   "phases": {"read": t2 - t1, "check": t3 - t2, "sum": t4 - t3},

@@ -21,13 +21,13 @@ _NOT_COMPARED = (schema.TOTALT, schema.SAKNAR_STADSDEL, schema.SAKNAR_ALDER)
 #: (one, several) of a compared category, as in `1 stadsdelsområde`, `3 stadsdelsområden`.
 _NOUN = {schema.JOBBTORG: ("jobbtorg", "jobbtorg"), schema.KON: ("kön", "kön"),
          schema.STADSDEL: ("stadsdelsområde", "stadsdelsområden"), schema.ALDER: ("ålder", "åldrar")}
+#: More series than this are summed up by the table, not read out one by one.
+_MOST_SERIES = 4
+NOTHING_SHOWN = "Diagrammet har inga siffror att visa: de är dolda eller saknas, se tabellen."
 
 
 def _counted(n: int, column: str) -> str:
     return f"{n} {_NOUN[column][n != 1]}"
-#: More series than this are summed up by the table, not read out one by one.
-_MOST_SERIES = 4
-NOTHING_SHOWN = "Diagrammet har inga siffror att visa: de är dolda eller saknas, se tabellen."
 
 
 def _extremes(label: str, year: int, rows: pd.DataFrame, column: str, left_out: int) -> str:

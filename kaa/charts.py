@@ -409,7 +409,8 @@ def change(frame: pd.DataFrame, title: str, target: float | None = None) -> go.F
     Sorted by the move in the measure's good direction, so the one that moved most toward the target
     is on top; Saknar stadsdel apart below, never ranked. Blue is an improvement, orange a worsening.
     """
-    usable = frame[frame["varde"].notna() & frame["varde_fore"].notna() & (frame[schema.compared(frame)] != schema.TOTALT)]
+    usable = frame[frame["varde"].notna() & frame["varde_fore"].notna()
+                   & (frame[schema.compared(frame)] != schema.TOTALT)]
     data = _hover_frame(usable)
     percent = bool(len(data)) and data["measure"].isin(schema.SHARE_NAMES).all()
     scale = 100 if percent else 1
@@ -463,6 +464,7 @@ DISTRICT_TILES = {
     schema.SAKNAR_STADSDEL: (0, 3),
 }
 _TILE_SCALE = [[0.0, "#DEEBF7"], [1.0, "#08519C"]]  # light to dark blue: more is darker
+_APART_SCALE = [[0.0, "#D9D9D9"], [1.0, "#D9D9D9"]]  # Saknar stadsdel: grey whatever its value
 
 
 def tiles(frame: pd.DataFrame, title: str) -> go.Figure:
@@ -478,8 +480,8 @@ def tiles(frame: pd.DataFrame, title: str) -> go.Figure:
     places = [name for name in DISTRICT_TILES if name != schema.SAKNAR_STADSDEL]
     values = [by_name[name]["y"] if name in by_name else None for name in places]
     shown = [v for v in values if v is not None and not pd.isna(v)]
-    for names, scale, scaled in ((places, _TILE_SCALE, True), ([schema.SAKNAR_STADSDEL], [[0, "#D9D9D9"], [1, "#D9D9D9"]],
-                                                                  False)):
+    for names, scale in ((places, _TILE_SCALE), ([schema.SAKNAR_STADSDEL], _APART_SCALE)):
+        scaled = scale is _TILE_SCALE
         z = [[None] * columns for _ in range(rows)]
         text = [[""] * columns for _ in range(rows)]
         custom = [[["", "", "", ""]] * columns for _ in range(rows)]
@@ -490,7 +492,7 @@ def tiles(frame: pd.DataFrame, title: str) -> go.Figure:
             shown_text = fmt.MISSING if record is None else (record["text"] or fmt.MISSING)
             z[row][column] = value if value is not None else (None if scaled else 0)
             text[row][column] = name.replace("-", "-<br>").replace(" ", "<br>") + f"<br><b>{shown_text}</b>"
-            custom[row][column] = [name, record["matt"] if record else "", shown_text, record["bakom"] if record else ""]
+            custom[row][column] = [name, record["matt"], shown_text, record["bakom"]] if record else [name, "", "", ""]
         fig.add_heatmap(
             z=z, text=text, texttemplate="%{text}", customdata=custom, colorscale=scale, showscale=False,
             zmin=min(shown, default=0) if scaled else 0, zmax=max(shown, default=1) if scaled else 1,

@@ -17,8 +17,6 @@ FACT_COLUMNS = [
 ]
 #: What a figure is of: no two rows of the facts share it.
 KEY_COLUMNS = FACT_COLUMNS[:7]
-#: The breakdowns, each empty (None) in a row that covers every value of it.
-BREAKDOWNS = (schema.JOBBTORG, schema.KON, schema.STADSDEL, schema.ALDER)
 
 
 class FactsError(ValueError):

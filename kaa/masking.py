@@ -41,7 +41,11 @@ relation above):
   person (not sought, reached, sought and not reached) the two layers give a stadsdel margin and an age
   margin with the same sum, and such a table always has a whole-numbered filling (a transportation
   problem whose supplies and demands balance). Only the combinations that hold someone are variables;
-  the rest are 0 in the model, which only makes it stricter than a reader.
+  the rest are 0 in the model, which only makes it stricter than a reader. Aim's inskrivna
+  (schema.AIM_AREA_MEASURES) are published per stadsdel too, with their jobbtorg × kön × stadsdel cells
+  latent, each at most the registered in it. That is exact as well: nothing ties enrolment to age or to
+  being reached, so within a jobbtorg × kön × stadsdel cell any of its people can be the ones in Aim, and
+  what is said of Aim per jobbtorg × kön holds whichever they are.
 
 The guarantee: for every primary cell, every value from 1 to min_cell-1 is possible given
 all of that (an integer solution of all those relations exists with the cell at that
@@ -84,7 +88,7 @@ from kaa.published import SOURCE_ID
 MASKED = "maskad"
 SECONDARY = ".."
 _BREAKDOWNS = (schema.JOBBTORG, schema.KON)
-_ALL_BREAKDOWNS = _BREAKDOWNS + schema.AREA_DIMENSIONS
+_ALL_BREAKDOWNS = schema.BREAKDOWNS
 #: A figure's level: which breakdowns it is split by, one bit each (jobbtorg 1, kön 2, stadsdel 4, ålder 8).
 _AREA_BITS = 4 | 8
 _KEYS = [schema.AR, schema.VERKSAMHET, "measure"]
@@ -264,6 +268,11 @@ def _relations(frame: pd.DataFrame) -> tuple[list, list]:
                 found = [where.get((ar, verksamhet, part, *dims)) for part in parts]
                 if None not in found:
                     add(at_most, {pos: -1.0, **{p: 1.0 for p in found}})
+        if verksamhet == schema.HELA_KAA and measure == "registrerade" and any(dims[2:]):
+            # Per stadsdel, Aim's inskrivna are some of those registered there (the only unit figure split so).
+            for part in (where.get((ar, schema.AIM, m, *dims)) for m in schema.AIM_AREA_MEASURES):
+                if part is not None:
+                    add(at_most, {part: 1.0, pos: -1.0})
         if verksamhet == schema.HELA_KAA:  # each unit, and the units together, are part of the whole
             found = [where.get((ar, part, measure, *dims)) for part in schema.VERKSAMHET_PARTS]
             for part in found:

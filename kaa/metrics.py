@@ -15,7 +15,7 @@ import pandas as pd
 from kaa import config, masking, reasons, schema
 from kaa.masking import MASKED
 
-BREAKDOWNS = (schema.JOBBTORG, schema.KON, schema.STADSDEL, schema.ALDER)
+BREAKDOWNS = schema.BREAKDOWNS
 _BITS = {d: 1 << i for i, d in enumerate(BREAKDOWNS)}
 _POPCOUNT = np.array([bin(level).count("1") for level in range(1 << len(BREAKDOWNS))])
 #: Stadsdel and ålder are published on their own per year (schema.AREA_MEASURES); a figure split by one of them

@@ -71,7 +71,8 @@ def shows_total(by: Sequence[str], sel: Selection, measures: Sequence[str]) -> b
     with the city's, and not for counts, where the city's would dwarf every part."""
     if schema.KON in by:
         return not sel.kon
-    return bool(set(by) & {schema.JOBBTORG, *schema.AREA_DIMENSIONS}) and all(m in schema.SHARE_NAMES for m in measures)
+    parts = {schema.JOBBTORG, *schema.AREA_DIMENSIONS}
+    return bool(parts & set(by)) and all(m in schema.SHARE_NAMES for m in measures)
 
 
 def nearest_figures(facts: pd.DataFrame, by: Sequence[str], sel: Selection, measures: Sequence[str],

@@ -47,9 +47,9 @@ CITY_UNIT_ONLY = ("Skolslussen och Jobbtorg redovisas bara för hela staden: upp
 LATENT_ONLY = ("Nådda med okänd sysselsättning och avslutade med okänd orsak redovisas per jobbtorg och per kön, men "
                "inte per jobbtorg och kön samtidigt: där blir antalen för små för att visas.")
 
-AREA_ONLY = ("Per stadsdelsområde och per ålder redovisas bara registrerade, sökta, nådda och ej nådda, för hela KAA "
-             "och hela staden per år, inte samtidigt per jobbtorg, kön, stadsdelsområde eller ålder: uppdelade så "
-             "blir antalen för små för att visas.")
+AREA_ONLY = ("Per stadsdelsområde och per ålder redovisas bara registrerade, sökta, nådda och ej nådda för hela KAA, "
+             "och per stadsdelsområde Aims inskrivna, för hela staden per år, inte samtidigt per jobbtorg, kön, "
+             "stadsdelsområde eller ålder: uppdelade så blir antalen för små för att visas.")
 
 
 def missing(measure: str, year: int, in_source: bool, dims: Sequence[str] = (),
@@ -60,8 +60,7 @@ def missing(measure: str, year: int, in_source: bool, dims: Sequence[str] = (),
         return Reason(TEXT, text=UNIT_ONLY)
     if not in_source:
         return Reason(NOT_IN_SOURCE, (measure,), (int(year),))
-    areas = set(schema.AREA_DIMENSIONS) & set(dims)
-    if areas and (measure not in schema.AREA_MEASURES or verksamhet != schema.HELA_KAA or len(dims) > 1):
+    if set(schema.AREA_DIMENSIONS) & set(dims) and not _published_per_area(measure, verksamhet, dims):
         return Reason(TEXT, text=AREA_ONLY)
     if verksamhet in schema.CITY_UNITS and dims:
         return Reason(TEXT, text=CITY_UNIT_ONLY)
@@ -70,6 +69,15 @@ def missing(measure: str, year: int, in_source: bool, dims: Sequence[str] = (),
     if measure in schema.LATENT_CELL_MEASURES and {schema.JOBBTORG, schema.KON} <= set(dims):
         return Reason(TEXT, text=LATENT_ONLY)
     return Reason(NOT_BROKEN_DOWN, (measure,), (int(year),), tuple(sorted(dims)))
+
+
+def _published_per_area(measure: str, verksamhet: str, dims: Sequence[str]) -> bool:
+    """Whether a measure is kept per the one stadsdel or age breakdown asked for (schema.AREA_MEASURES)."""
+    if len(dims) != 1:
+        return False
+    if verksamhet == schema.HELA_KAA:
+        return measure in schema.AREA_MEASURES
+    return verksamhet == schema.AIM and measure in schema.AIM_AREA_MEASURES and set(dims) == {schema.STADSDEL}
 
 
 def hidden(symbol: str, min_cell: int) -> Reason:

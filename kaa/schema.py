@@ -27,11 +27,6 @@ BREAKDOWNS = GROUPABLE[1:]
 #: What the comparison (rank and change) lines up side by side: jobbtorg, or stadsdelsområden.
 COMPARED = (JOBBTORG, STADSDEL)
 
-
-def compared(columns) -> str:
-    """Which of COMPARED a comparison frame (its columns) lines up."""
-    return STADSDEL if STADSDEL in columns else JOBBTORG
-
 DIMENSION_LABELS = {
     AR: "År",
     JOBBTORG: "Jobbtorg",
@@ -166,6 +161,9 @@ PER_KON_MEASURES = tuple(m for m in NADDA_SYSSELSATTNING + AVSLUT_ORSAKER[3:] if
 #: kön): who is in the register and how the outreach reached them. Their jobbtorg × stadsdel × kön and
 #: jobbtorg × kön × ålder cells stay with the protection, which must know them, and are never published.
 AREA_MEASURES = ("registrerade", "sokta", "nadda", "ej_nadda")
+#: And Aim's spread over the city (as the report wanted to show it): Aim's inskrivna per year and stadsdelsområde,
+#: its jobbtorg × stadsdel × kön cells latent likewise.
+AIM_AREA_MEASURES = ("inskrivna",)
 
 
 @dataclass(frozen=True)
@@ -263,6 +261,11 @@ def normalize_jobbtorg(name: str) -> str | None:
     """The current name of a jobbtorg, given any known spelling; None if unknown."""
     key = " ".join(str(name).split()).lower()
     return _JOBBTORG_CANONICAL.get(key) or _JOBBTORG_ALIASES.get(key)
+
+
+def compared(columns) -> str:
+    """Which of COMPARED a comparison frame (its columns) lines up."""
+    return STADSDEL if STADSDEL in columns else JOBBTORG
 
 
 def order_key(dimension: str, value) -> int:

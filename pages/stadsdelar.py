@@ -61,5 +61,14 @@ st.markdown("Hur gamla ungdomarna i registret är, och hur stor andel av de sök
 blocks.per_breakdown("registrerade", sel, key="alder-registrerade", dimension=schema.ALDER)
 blocks.per_breakdown("andel_nadda", sel, key="alder-nadda", dimension=schema.ALDER)
 
-st.caption("Aim och de andra verksamheterna redovisas per jobbtorg på sidan Avslut, inte per stadsdelsområde: "
-           "uppdelade på stadsdelsområden blir antalen för små för att visas.")
+st.subheader("Aim per stadsdelsområde")
+st.markdown("Var de som skrivits in i Aim bor. Övriga mått för Aim, och Skolslussen och Jobbtorg, finns per jobbtorg "
+            "och för hela staden på sidan Avslut: uppdelade på stadsdelsområden blir de antalen för små för att visas.")
+aim = replace(sel, verksamhet=schema.AIM)
+aim_year, aim_note = data.nearest_figures([schema.STADSDEL], replace(aim, years=(year,)), ["inskrivna"])
+aim_year = panels.without_lone_total(aim_year, schema.STADSDEL)
+blocks.panel(f"Inskrivna i Aim per stadsdelsområde {year}", aim_year,
+             data.tiles_chart(aim_year[aim_year[schema.STADSDEL] != schema.TOTALT],
+                              f"Inskrivna i Aim per stadsdelsområde {year}"),
+             key="aim-tiles", note=aim_note, verksamhet=schema.AIM)
+blocks.per_breakdown("inskrivna", aim, key="aim-stadsdel", dimension=schema.STADSDEL)

@@ -7,8 +7,9 @@ kaa/masking.py:
   which lay out the same frames), for every grouping, for Hela KAA and each verksamhet, for every
   jobbtorg and kön filter it is asked to try, with shares and changes from the year before,
 - that a shown count is the sum of its jobbtorg × kön cells (for registrerade, sokta, nadda and ej_nadda,
-  which are also published per stadsdel and per age: of its jobbtorg × kön × stadsdel × ålder cells, the
-  people themselves, counted from the file by this module), that counts are whole numbers
+  which are also published per stadsdel and per age, and for Aim's inskrivna, also published per stadsdel: of
+  its jobbtorg × kön × stadsdel × ålder cells, the people themselves, counted from the file by this module),
+  that counts are whole numbers
   of 0 or more, and what the symbols mean (`legend_for`, as the README and the pages say),
 - sokta = nadda + ej_nadda, the README's relations between measures, and each verksamhet (and the
   three together) ≤ the whole KAA, in every cell.
@@ -265,6 +266,7 @@ def fine_facts(data: bytes, name: str) -> pd.DataFrame:
 
 
 AREA = schema.AREA_MEASURES
+AIM = schema.AIM_AREA_MEASURES[0]
 
 
 def person_cells(data: bytes) -> pd.DataFrame:
@@ -281,16 +283,20 @@ def person_cells(data: bytes) -> pd.DataFrame:
     rows["alder"] = rows["alder"].replace("", schema.SAKNAR_ALDER)
     nadd = rows["nadd"].str.lower()
     rows = rows.assign(registrerade=1, sokta=nadd.isin(("ja", "nej")).astype(int), nadda=(nadd == "ja").astype(int),
-                       ej_nadda=(nadd == "nej").astype(int), ar=rows["ar"].astype(int))
+                       ej_nadda=(nadd == "nej").astype(int), ar=rows["ar"].astype(int),
+                       aim=((rows["verksamhet"].str.lower() == "aim") & (rows["inskriven"].str.lower() == "ja"))
+                       .astype(int))
     keys = ["ar", "jobbtorg", "kon", "stadsdel", "alder"]
-    counted = rows.groupby(keys)[list(AREA)].sum()
+    counted = rows.groupby(keys)[[*AREA, "aim"]].sum()
     places = rows[["ar", "jobbtorg", "kon", "stadsdel"]].drop_duplicates()
     ages = rows[["ar", "jobbtorg", "kon", "alder"]].drop_duplicates()
     support = places.merge(ages, on=["ar", "jobbtorg", "kon"]).set_index(keys)
     cells = counted.reindex(support.index, fill_value=0).reset_index()
-    long = cells.melt(id_vars=keys, value_vars=list(AREA), var_name="measure", value_name="value")
-    return long.assign(verksamhet=schema.HELA_KAA, value=long["value"].astype(float), noggrannhet=schema.EXAKT,
-                       kalla="", anmarkning="", source="", source_id="")
+    long = cells.melt(id_vars=keys, value_vars=[*AREA, "aim"], var_name="measure", value_name="value")
+    aim = long["measure"] == "aim"
+    return long.assign(verksamhet=np.where(aim, schema.AIM, schema.HELA_KAA), measure=long["measure"].where(~aim, AIM),
+                       value=long["value"].astype(float), noggrannhet=schema.EXAKT, kalla="", anmarkning="",
+                       source="", source_id="")
 
 
 def truth(raw: pd.DataFrame, years: list[int]) -> dict[tuple, float]:
@@ -305,7 +311,8 @@ def truth(raw: pd.DataFrame, years: list[int]) -> dict[tuple, float]:
                 if not pd.isna(row[measure]):
                     cells[(int(row["ar"]), verksamhet, measure, row["jobbtorg"], row["kon"])] = float(row[measure])
     # Per stadsdel and age: the people's cells (`person_cells`) in place of the jobbtorg × kön ones.
-    cells = {key: value for key, value in cells.items() if not (key[1] == schema.HELA_KAA and key[2] in AREA)}
+    cells = {key: value for key, value in cells.items()
+             if not ((key[1] == schema.HELA_KAA and key[2] in AREA) or (key[1] == schema.AIM and key[2] == AIM))}
     people = raw[raw["stadsdel"].notna() & raw["alder"].notna() & raw["ar"].isin(years)]
     for row in people.to_dict("records"):
         cells[(int(row["ar"]), row["verksamhet"], row["measure"], row["jobbtorg"], row["kon"], row["stadsdel"],
@@ -445,12 +452,13 @@ class Audit:
                     for unit in units:
                         between(at(measure), [unit], False)
                     between(at(measure), units, False)
-        # Each person is not sought, sought and reached, or sought and not reached.
+        # Each person is not sought, sought and reached, or sought and not reached; in Aim or not.
         for key, i in self.index.items():
             if len(key) == 7 and key[2] == "sokta":
                 at = {m: self.index[(*key[:2], m, *key[3:])] for m in AREA}
                 self._add({i: -1.0, at["nadda"]: 1.0, at["ej_nadda"]: 1.0}, 0.0, 0.0)
                 self._add({i: 1.0, at["registrerade"]: -1.0}, -INF, 0.0)
+                self._add({self.index[(key[0], schema.AIM, AIM, *key[3:])]: 1.0, at["registrerade"]: -1.0}, -INF, 0.0)
 
     def _share(self, year, verksamhet, numerators, denominator, cells, value, place=()) -> None:
         """A shown share: numerator - share · denominator = 0, within the float's own precision."""

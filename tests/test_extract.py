@@ -316,9 +316,18 @@ def test_districts_and_ages_match_the_hand_computation(reference):
         other = "alder" if dimension == "stadsdel" else "stadsdel"
         margins = facts[(facts["ar"] == year) & facts[dimension].notna() & facts[other].isna()
                         & facts["jobbtorg"].isna() & facts["kon"].isna()]
-        assert set(margins["verksamhet"]) == {"Hela KAA"} and set(margins["measure"]) == set(schema.AREA_MEASURES)
+        aim = margins[margins["verksamhet"] == "Aim"]
+        margins = margins[margins["verksamhet"] == "Hela KAA"]
+        assert set(margins["measure"]) == set(schema.AREA_MEASURES)
+        assert set(aim["measure"]) == ({"inskrivna"} if dimension == "stadsdel" else set())
         got = margins.pivot(index=dimension, columns="measure", values="value")[list(schema.AREA_MEASURES)]
         assert {place: tuple(int(v) for v in row) for place, row in zip(got.index, got.to_numpy())} == expected
+    # Aim per stadsdel: P02 (Spånga-Tensta), P03 (Södermalm), P07 (Hägersten-Älvsjö); P01 (Rinkeby-Kista), P11.
+    aim = facts[(facts["verksamhet"] == "Aim") & facts["stadsdel"].notna() & facts["jobbtorg"].isna()]
+    assert {(y, s) for y, s, v in zip(aim["ar"], aim["stadsdel"], aim["value"]) if v} == {
+        (2020, "Spånga-Tensta"), (2020, "Södermalm"), (2020, "Hägersten-Älvsjö"), (2021, "Rinkeby-Kista"),
+        (2021, "Kungsholmen")}
+    assert set(aim["value"]) == {0, 1}
     # The cells behind them, kept for the protection: P11 lives in Kungsholmen but is Jobbtorg Kista's (the column
     # wins), a man of 18.
     cell = facts[(facts["ar"] == 2021) & (facts["stadsdel"] == "Kungsholmen") & facts["jobbtorg"].notna()]
@@ -429,10 +438,15 @@ def test_many_rows_match_an_independent_pandas_computation():
     expected["ej_nadda"] = (frame["nadd"] == "nej").astype(int)
     for dimension, other in (("stadsdel", "alder"), ("alder", "stadsdel")):
         sums = expected.groupby(["ar", dimension])[list(schema.AREA_MEASURES)].sum()
-        at = result.facts[result.facts[dimension].notna() & result.facts[other].isna() & result.facts["kon"].isna()]
+        at = result.facts[result.facts[dimension].notna() & result.facts[other].isna() & result.facts["kon"].isna()
+                          & (result.facts["verksamhet"] == "Hela KAA")]
         got = at.pivot_table(index=["ar", dimension], columns="measure", values="value", aggfunc="sum")
         np.testing.assert_array_equal(got[sums.columns].loc[sums.index].to_numpy(), sums.to_numpy(), err_msg=dimension)
         assert len(at) == sums.size
+    in_aim = expected[(expected["verksamhet"] == "Aim") & (expected["inskrivna"] == 1)].groupby(["ar", "stadsdel"]).size()
+    aim = result.facts[(result.facts["verksamhet"] == "Aim") & result.facts["stadsdel"].notna()
+                       & result.facts["kon"].isna()].set_index(["ar", "stadsdel"])["value"]
+    assert aim[aim > 0].sort_index().to_dict() == in_aim.sort_index().to_dict()
 
 
 # --- Optional columns ------------------------------------------------------------------------------------

@@ -137,10 +137,11 @@ def per_breakdown(measure: str, sel: Selection, key: str, dimension: str = schem
     as a panel."""
     frame, note = data.nearest_figures([dimension], sel, [measure])
     frame = panels.without_lone_total(frame, dimension)
-    title = f"{schema.MEASURES[measure].label} per {schema.DIMENSION_LABELS[dimension].lower()}"
+    unit = "" if sel.verksamhet == schema.HELA_KAA else f" i {sel.verksamhet}"
+    title = f"{schema.MEASURES[measure].label}{unit} per {schema.DIMENSION_LABELS[dimension].lower()}"
     figure = data.bar_chart(frame, dimension, schema.AR, f"{title}, {filters.span(sel)}",
-                            target=target_for(data.targets(), measure))
-    panel(title, frame, figure, key=key, note=note)
+                            target=target_for(data.targets(), measure, sel.verksamhet))
+    panel(title, frame, figure, key=key, note=note, verksamhet=sel.verksamhet)
 
 
 def per_year_or_kon(title: str, measures: list[str], sel: Selection, key: str, switch: str, chart: str,

@@ -399,10 +399,16 @@ def _area_index(coded: dict[str, _Coded], name: str) -> np.ndarray | None:
 def _area_columns(coded: dict[str, _Coded], keep: np.ndarray, group: np.ndarray, first: int) -> dict[str, np.ndarray]:
     """schema.AREA_MEASURES for the whole KAA per year and stadsdelsområde, and per year and age, with the
     jobbtorg × stadsdel × kön and jobbtorg × kön × ålder cells they are margins of (which kaa.masking keeps
-    latent: in its model, never published). `group` is each row's (year, jobbtorg, kön) number."""
+    latent: in its model, never published); and schema.AIM_AREA_MEASURES for Aim per year and stadsdelsområde,
+    with its cells likewise. `group` is each row's (year, jobbtorg, kön) number."""
     n_jobbtorg, n_kon = len(schema.JOBBTORG_NAMES), len(schema.KON_VALUES)
     nadd = coded["nadd"].table
     state = np.where((nadd == NADD_JA) | (nadd == NADD_NEJ), nadd, 0).astype(np.int32)[coded["nadd"].indices]
+    # Enrolled in Aim (schema.AIM_AREA_MEASURES): a second axis, counted per stadsdel only.
+    aim = None
+    if {"verksamhet", "inskriven"} <= set(coded):
+        in_aim = coded["verksamhet"].mask(lambda c: c == VERKSAMHETER.index(schema.AIM))
+        aim = (in_aim & coded["inskriven"].mask(lambda c: c == 1)).astype(np.int32)
     out: dict[str, list[np.ndarray]] = {}
     for name, dimension, values in (("stadsdel", schema.STADSDEL, schema.STADSDEL_NAMES),
                                     ("alder", schema.ALDER, schema.ALDER_VALUES)):
@@ -410,12 +416,20 @@ def _area_columns(coded: dict[str, _Coded], keep: np.ndarray, group: np.ndarray,
         if index is None:
             continue
         m = len(values)
+        with_aim = aim is not None and dimension == schema.STADSDEL
         cell = (group // n_kon * m + index) * n_kon + group % n_kon  # ((year, jobbtorg), place, kön)
         cell = cell * 3 + state
+        if with_aim:
+            cell = cell * 2 + aim
         if not keep.all():
             cell = cell[keep]
-        counts = np.bincount(cell, minlength=3 * (-(-(int(cell.max(initial=0)) + 1) // 3))).reshape(-1, 3)  # per cell: not sought, reached, not reached
+        # Per cell: not sought, reached, not reached (each: not in Aim, in Aim).
+        width = 6 if with_aim else 3
+        counts = np.bincount(cell, minlength=width * (-(-(int(cell.max(initial=0)) + 1) // width)))
+        counts = counts.reshape(-1, 3, 2) if with_aim else counts.reshape(-1, 3, 1)
         del cell
+        in_aim = counts[:, :, 1].sum(axis=1) if with_aim else None
+        counts = counts.sum(axis=2)
         by_measure = np.stack([counts.sum(axis=1), counts[:, 1] + counts[:, 2], counts[:, NADD_JA],
                                counts[:, NADD_NEJ]], axis=1)  # schema.AREA_MEASURES
         present = np.flatnonzero(by_measure[:, 0] > 0)
@@ -425,28 +439,32 @@ def _area_columns(coded: dict[str, _Coded], keep: np.ndarray, group: np.ndarray,
         # The cells, and per year and place their sum over jobbtorg and kön.
         margin_key = (year_jobbtorg // n_jobbtorg) * m + place
         margins, inverse = np.unique(margin_key, return_inverse=True)
-        summed = np.zeros((len(margins), len(schema.AREA_MEASURES)), dtype=np.int64)
-        np.add.at(summed, inverse, by_measure[present])
-        parts = [
-            (year_jobbtorg // n_jobbtorg, np.array(schema.JOBBTORG_NAMES, dtype=object)[year_jobbtorg % n_jobbtorg],
-             np.array(schema.KON_VALUES, dtype=object)[kon], place, by_measure[present]),
-            (margins // m, np.full(len(margins), None, dtype=object), np.full(len(margins), None, dtype=object),
-             margins % m, summed),
-        ]
-        for year, jobbtorg, kon_names, places, values_ in parts:
-            k = len(schema.AREA_MEASURES)
-            other = (schema.ALDER if dimension == schema.STADSDEL else schema.STADSDEL)
-            piece = {
-                schema.AR: np.repeat(year + first, k).astype("int64"),
-                schema.JOBBTORG: np.repeat(jobbtorg, k), schema.KON: np.repeat(kon_names, k),
-                dimension: np.repeat(np.array(values, dtype=object)[places], k),
-                other: np.full(len(year) * k, None, dtype=object),
-                schema.VERKSAMHET: np.full(len(year) * k, schema.HELA_KAA, dtype=object),
-                "measure": np.tile(np.array(schema.AREA_MEASURES, dtype=object), len(year)),
-                "value": values_.reshape(-1).astype("float64"),
-            }
-            for column, array in piece.items():
-                out.setdefault(column, []).append(array)
+        units = [(schema.HELA_KAA, schema.AREA_MEASURES, by_measure[present])]
+        if with_aim:
+            units.append((schema.AIM, schema.AIM_AREA_MEASURES, in_aim[present][:, None]))
+        other = schema.ALDER if dimension == schema.STADSDEL else schema.STADSDEL
+        for unit, measures, cells in units:
+            summed = np.zeros((len(margins), len(measures)), dtype=np.int64)
+            np.add.at(summed, inverse, cells)
+            parts = [
+                (year_jobbtorg // n_jobbtorg, np.array(schema.JOBBTORG_NAMES, dtype=object)[year_jobbtorg % n_jobbtorg],
+                 np.array(schema.KON_VALUES, dtype=object)[kon], place, cells),
+                (margins // m, np.full(len(margins), None, dtype=object), np.full(len(margins), None, dtype=object),
+                 margins % m, summed),
+            ]
+            k = len(measures)
+            for year, jobbtorg, kon_names, places, values_ in parts:
+                piece = {
+                    schema.AR: np.repeat(year + first, k).astype("int64"),
+                    schema.JOBBTORG: np.repeat(jobbtorg, k), schema.KON: np.repeat(kon_names, k),
+                    dimension: np.repeat(np.array(values, dtype=object)[places], k),
+                    other: np.full(len(year) * k, None, dtype=object),
+                    schema.VERKSAMHET: np.full(len(year) * k, unit, dtype=object),
+                    "measure": np.tile(np.array(measures, dtype=object), len(year)),
+                    "value": values_.reshape(-1).astype("float64"),
+                }
+                for column, array in piece.items():
+                    out.setdefault(column, []).append(array)
     return {column: np.concatenate(arrays) for column, arrays in out.items()}
 
 

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 
 from kaa import config, notices, schema
 from kaa.config import data_dir, min_cell
-from kaa.facts import BREAKDOWNS, FACT_COLUMNS, invalid_value, invalid_values, overlay
+from kaa.facts import FACT_COLUMNS, invalid_value, invalid_values, overlay
 from kaa.lazy import pandas as pd  # imported at first use: an import from the command line never needs it
 from kaa.published import PUBLISHED_CSV, SOURCE_ID, load_published, published_keys
 from kaa.store import db, records, tables
@@ -215,7 +215,7 @@ def load_facts() -> pd.DataFrame:
     wins; the published report is the fallback.
     """
     facts = _load()
-    for column in BREAKDOWNS:
+    for column in schema.BREAKDOWNS:
         facts[column] = facts[column].where(facts[column].notna(), None)
     facts["value"] = facts["value"].astype("float64")
     return facts[FACT_COLUMNS].reset_index(drop=True)
