@@ -640,8 +640,11 @@ def test_template_imports_without_errors():
     assert result.years == [2020]
     facts = result.facts
     assert not facts.empty
-    total = facts[(facts["verksamhet"] == schema.HELA_KAA) & (facts["measure"] == "registrerade")]["value"].sum()
-    assert total == 3
+    counted = facts[(facts["verksamhet"] == schema.HELA_KAA) & (facts["measure"] == "registrerade")]
+    assert counted[counted["stadsdel"].isna() & counted["alder"].isna()]["value"].sum() == 3
+    # And once per stadsdel and once per age.
+    for dimension in ("stadsdel", "alder"):
+        assert counted[counted[dimension].notna() & counted["jobbtorg"].isna()]["value"].sum() == 3
     # Every column of the format is in the template, so every register measure comes out.
     assert set(COUNT_MEASURES) <= set(facts["measure"])
 
