@@ -10,16 +10,24 @@ from kaa import fmt, masking, metrics, schema
 
 
 def without_district(facts: pd.DataFrame, sel: metrics.Selection) -> pd.DataFrame:
-    """Per year of the selection (every jobbtorg, whatever it chose): everyone registered, those without a
-    district (the `Saknar stadsdel` row) and their share (metrics.share), from the protected facts.
+    """Per year of the selection (every jobbtorg and both kön, whatever it chose): everyone registered, those
+    without a district and their share (metrics.share), from the protected facts.
 
+    Without a district is the `Saknar stadsdel` row per stadsdelsområde where an extract has one (some of them
+    have a jobbtorg), else the `Saknar stadsdel` row per jobbtorg (the report's: no district, so no jobbtorg).
     A count that is hidden or missing gives no share; `orsak` then says why, from the row itself."""
-    frame = metrics.with_totals(facts, [schema.JOBBTORG], replace(sel, jobbtorg=None))
-    rows = frame[frame["measure"] == "registrerade"]
+    whole = replace(sel, jobbtorg=None, kon=None)
+    rows = pd.concat([metrics.with_totals(facts, [dimension], whole).rename(columns={dimension: "_del"})
+                      .assign(_per=dimension) for dimension in (schema.STADSDEL, schema.JOBBTORG)])
+    rows = rows[rows["measure"] == "registrerade"]
+    # Per year, the breakdown by stadsdel where its Saknar stadsdel is there (shown or hidden), else by jobbtorg.
+    place = rows[(rows["_per"] == schema.STADSDEL) & (rows["_del"] == schema.SAKNAR_STADSDEL)]
+    by_place = set(place.loc[place["value"].notna() | (place[masking.MASKED] != ""), schema.AR])
+    rows = rows[(rows["_per"] == schema.STADSDEL) == rows[schema.AR].isin(by_place)]
     out = []
     for year, group in rows.groupby(schema.AR, sort=True):
-        total = group[group[schema.JOBBTORG] == schema.TOTALT]
-        without = group[group[schema.JOBBTORG] == schema.SAKNAR_STADSDEL]
+        total = group[group["_del"] == schema.TOTALT]
+        without = group[group["_del"] == schema.SAKNAR_STADSDEL]
         if total.empty or without.empty:
             continue
         total, without = total.iloc[0], without.iloc[0]

@@ -41,8 +41,10 @@ for heading, meaning, unknown, bounds, words, (unknown_key, bounds_key) in UNKNO
                  key=bounds_key, note=note)
 
 st.subheader("Registrerade utan stadsdel")
-st.markdown("En ungdom utan stadsdel i registret hör inte till något jobbtorg. Hen räknas i stadens total men "
-            "hos inget jobbtorg, så jobbtorgens siffror blir tillsammans mindre än stadens med just så många.")
+st.markdown("En ungdom utan stadsdel i registret syns inte per stadsdelsområde (sidan Stadsdelar har dem på raden "
+            "Saknar stadsdel). Saknas också jobbtorg hör hen inte till något jobbtorg: hen räknas i stadens total men "
+            "hos inget jobbtorg, så jobbtorgens siffror blir tillsammans mindre än stadens med just så många. "
+            "Siffrorna gäller alla jobbtorg och båda könen.")
 lines = quality.without_district_sentences(data.without_district(sel))
 st.markdown("\n".join(f"- {line}" for line in lines) if lines else
-            "Inga år i urvalet har registrerade per jobbtorg.")
+            "Inga år i urvalet har registrerade per stadsdelsområde eller jobbtorg.")
