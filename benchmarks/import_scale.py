@@ -96,6 +96,7 @@ MEASURES = {
     **{name: [("avslutsorsak", (code,))] for name, code in zip(
         ("avslut_studier", "avslut_arbete", "avslut_annan", "avslut_jobbtorg_vuxen", "avslut_flyttat",
          "avslut_fyllt20", "avslut_okand"), AVSLUTSORSAK)},
+    "utan_stadsdel": [("t.stadsdel", None)],  # no stadsdelsområde (None: the cell is empty)
 }
 # How ours keeps them (kaa.extract.register): Hela KAA per jobbtorg × kön, except PER_KON_MEASURES per kön and
 # for the city; the units (verksamheter) per jobbtorg × kön, only UNIT_MEASURES.
@@ -151,7 +152,8 @@ con.execute("CREATE TABLE m (stadsdel VARCHAR, jobbtorg VARCHAR)")
 con.executemany("INSERT INTO m VALUES (?, ?)", list(plan["mapping"].items()))
 
 def cond(conditions, verksamhet):
-    parts = [f"{c} IN ({', '.join(repr(v) for v in values)})" for c, values in conditions]
+    parts = [f"{c} IS NULL" if values is None else f"{c} IN ({', '.join(repr(v) for v in values)})"
+             for c, values in conditions]
     return " AND ".join(parts + [f"verksamhet = '{verksamhet}'"] * bool(verksamhet)) or "true"
 
 units = plan["units"]

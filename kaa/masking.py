@@ -12,8 +12,9 @@ What a reader is assumed to know (the attacker of the audit in tests/disclosure_
 - what the symbols mean: `<5` is a count from 1 to 4, `..` is a hidden count that can be
   anything from 0 up (also 1–4), and that counts are whole numbers, 0 or more,
 - sokta = nadda + ej_nadda, and the relations between measures in the README:
-  nadda_sysselsatta ≤ nadda, sokta ≤ registrerade, inskrivna ≤ registrerade,
-  nyinskrivna ≤ inskrivna, avslutade ≤ inskrivna,
+  nadda_sysselsatta ≤ nadda, sokta ≤ registrerade, inskrivna ≤ registrerade, utan_stadsdel ≤ registrerade
+  (and, per jobbtorg × kön, utan_stadsdel = registrerade in Saknar stadsdel), nyinskrivna ≤ inskrivna,
+  avslutade ≤ inskrivna,
   nadda_sysselsatta = nadda_studier + nadda_arbete + nadda_utlandsstudier + nadda_annan,
   nadda_sysselsatta + nadda_ingen + nadda_okand ≤ nadda,
   avslut_studier + avslut_arbete + avslut_annan ≤ avslutade, and all seven exit reasons together ≤ avslutade,
@@ -22,7 +23,7 @@ What a reader is assumed to know (the attacker of the audit in tests/disclosure_
 Figures kept coarser than jobbtorg × kön (the reader knows their cells exist and keep every
 relation above):
 
-- nadda_okand and avslut_okand (schema.LATENT_CELL_MEASURES) are published per jobbtorg and
+- nadda_okand, avslut_okand and utan_stadsdel (schema.LATENT_CELL_MEASURES) are published per jobbtorg and
   per kön, Skolslussen and Jobbtorg (schema.CITY_UNITS) for the whole city only. Their finer
   figures are in the model as figures hidden from the start and never published, so every
   witness gives them values that keep the relations.
@@ -104,6 +105,7 @@ AT_MOST = (
     (("nadda_sysselsatta", "nadda_okand"), "nadda"),  # per jobbtorg × kön, where nadda_ingen is not kept
     (("sokta",), "registrerade"),
     (("inskrivna",), "registrerade"),
+    (("utan_stadsdel",), "registrerade"),
     (("nyinskrivna",), "inskrivna"),
     (("avslutade",), "inskrivna"),
     (("avslut_studier", "avslut_arbete", "avslut_annan"), "avslutade"),
@@ -256,6 +258,11 @@ def _relations(frame: pd.DataFrame) -> tuple[list, list]:
                 for margin in group[lvl]:
                     members = [pos for *jk, pos in group[3] if jk[side] == margin[side]]
                     add(equal, {margin[2]: -1.0, **{pos: 1.0 for pos in members}})
+    # A jobbtorg × kön cell's registered without a district are its registered in Saknar stadsdel (0 if none).
+    for (ar, verksamhet, measure, j, k, s, a), pos in where.items():
+        if measure == "utan_stadsdel" and j is not None and k is not None and s is None and a is None:
+            place = where.get((ar, verksamhet, "registrerade", j, k, schema.SAKNAR_STADSDEL, None))
+            add(equal, {pos: 1.0} if place is None else {pos: 1.0, place: -1.0})
     # Between measures, and between each verksamhet and the whole, at every cell and margin.
     for (ar, verksamhet, measure, *dims), pos in where.items():
         for whole, parts in EQUALS:

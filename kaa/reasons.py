@@ -44,8 +44,8 @@ PER_KON_ONLY = ("Vad de nådda gjorde och avslutsorsakerna utöver studier, arbe
                 "visas. Okänd sysselsättning och okänd orsak redovisas också per jobbtorg.")
 CITY_UNIT_ONLY = ("Skolslussen och Jobbtorg redovisas bara för hela staden: uppdelade på jobbtorg eller kön blir "
                   "antalen för små för att visas.")
-LATENT_ONLY = ("Nådda med okänd sysselsättning och avslutade med okänd orsak redovisas per jobbtorg och per kön, men "
-               "inte per jobbtorg och kön samtidigt: där blir antalen för små för att visas.")
+LATENT_ONLY = ("Nådda med okänd sysselsättning, avslutade med okänd orsak och registrerade utan stadsdel redovisas per "
+               "jobbtorg och per kön, men inte per jobbtorg och kön samtidigt: där blir antalen för små för att visas.")
 
 AREA_ONLY = ("Per stadsdelsområde och per ålder redovisas bara registrerade, sökta, nådda och ej nådda för hela KAA, "
              "och per stadsdelsområde Aims inskrivna, för hela staden per år, inte samtidigt per jobbtorg, kön, "

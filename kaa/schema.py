@@ -128,6 +128,8 @@ COUNTS = (
     Measure("avslut_fyllt20", "Avslutade vid 20 år",
             "Avslutade därför att ungdomen fyllde 20 år och inte längre omfattas av aktivitetsansvaret."),
     Measure("avslut_okand", "Avslutade med okänd orsak", "Avslutade där det inte antecknades vart ungdomen gick."),
+    Measure("utan_stadsdel", "Registrerade utan stadsdel",
+            "Registrerade vars stadsdelsområde inte finns i registret (en del har ändå ett jobbtorg)."),
     Measure("kontakt_brev", "Brev", "Skickade brev till ungdomar under uppsök."),
     Measure("kontakt_mejl", "Mejl", "Skickade mejl till ungdomar under uppsök."),
     Measure("kontakt_sms", "Sms", "Skickade sms till ungdomar under uppsök."),
@@ -149,7 +151,7 @@ AVSLUT_ORSAKER = ("avslut_studier", "avslut_arbete", "avslut_annan", "avslut_job
 UNIT_MEASURES = ("inskrivna", "nyinskrivna", "avslutade", "avslut_studier", "avslut_arbete", "avslut_annan")
 #: Counted per jobbtorg × kön but shown only per jobbtorg, per kön and for the city (the data-quality view needs
 #: them per jobbtorg): the cells stay with the protection, which must know them, and are never published.
-LATENT_CELL_MEASURES = ("nadda_okand", "avslut_okand")
+LATENT_CELL_MEASURES = ("nadda_okand", "avslut_okand", "utan_stadsdel")
 #: Units counted per jobbtorg × kön but published for the whole city only: split, their counts are mostly
 #: small, and as they and Aim add up to the whole KAA, protecting them would hide the city's own figures.
 CITY_UNITS = (SKOLSLUSSEN, JOBBTORG_VERKSAMHET)
@@ -210,6 +212,8 @@ SHARES += (
     Share("andel_studier_hogst", "Andel till studier, högst",
           "Avslutade till studier och avslutade med okänd orsak delat med alla avslutade: andelen till studier om "
           "alla med okänd orsak gick till studier.", ("avslut_studier", "avslut_okand"), "avslutade"),
+    Share("andel_utan_stadsdel", "Andel utan stadsdel", "Registrerade utan stadsdel delat med alla registrerade.",
+          ("utan_stadsdel",), "registrerade"),
 )
 
 COUNT_NAMES = tuple(m.name for m in COUNTS)
@@ -231,6 +235,7 @@ GOOD_DIRECTION = {
     **{name: 0 for name in NADDA_SYSSELSATTNING + AVSLUT_ORSAKER[3:]},
     **{"andel_" + name: 0 for name in NADDA_SYSSELSATTNING + AVSLUT_ORSAKER[3:]},
     "andel_sysselsatta_hogst": 0, "andel_studier_hogst": 0,
+    "utan_stadsdel": 0, "andel_utan_stadsdel": 0,  # how complete the register is, not news for the young people
 }
 
 # --- Accuracy of a published figure -----------------------------------------

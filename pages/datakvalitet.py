@@ -44,7 +44,10 @@ st.subheader("Registrerade utan stadsdel")
 st.markdown("En ungdom utan stadsdel i registret syns inte per stadsdelsområde (sidan Stadsdelar har dem på raden "
             "Saknar stadsdel). Saknas också jobbtorg hör hen inte till något jobbtorg: hen räknas i stadens total men "
             "hos inget jobbtorg, så jobbtorgens siffror blir tillsammans mindre än stadens med just så många. "
-            "Siffrorna gäller alla jobbtorg och båda könen.")
+            "Meningarna nedan gäller hela staden och båda könen; diagrammet visar andelen per jobbtorg.")
 lines = quality.without_district_sentences(data.without_district(sel))
 st.markdown("\n".join(f"- {line}" for line in lines) if lines else
             "Inga år i urvalet har registrerade per stadsdelsområde eller jobbtorg.")
+blocks.per_breakdown("andel_utan_stadsdel", sel, key="utan-stadsdel")
+st.caption("Per jobbtorg: de med jobbtorg men utan stadsdel, av jobbtorgets registrerade. Raden Saknar stadsdel är "
+           "alltid 100 %: där hamnar de som saknar både stadsdel och jobbtorg.")

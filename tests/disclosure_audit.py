@@ -87,13 +87,14 @@ AT_MOST = (
     (OCCUPIED + ("nadda_ingen", "nadda_okand"), "nadda"),
     (("sokta",), "registrerade"),
     (("inskrivna",), "registrerade"),
+    (("utan_stadsdel",), "registrerade"),
     (("nyinskrivna",), "inskrivna"),
     (("avslutade",), "inskrivna"),
     (REASONS, "avslutade"),
 )
 #: The counts a register extract has (kontakt_* are the report's only).
 COUNTS = ("registrerade", "sokta", "nadda", "ej_nadda", "nadda_sysselsatta", *OCCUPIED, "nadda_ingen",
-          "nadda_okand", "inskrivna", "nyinskrivna", "avslutade", *REASONS)
+          "nadda_okand", "inskrivna", "nyinskrivna", "avslutade", *REASONS, "utan_stadsdel")
 UNITS = ("Jobbtorg", "Aim", "Skolslussen")  # each, and all three together, at most the whole KAA
 
 
@@ -459,6 +460,10 @@ class Audit:
                 self._add({i: -1.0, at["nadda"]: 1.0, at["ej_nadda"]: 1.0}, 0.0, 0.0)
                 self._add({i: 1.0, at["registrerade"]: -1.0}, -INF, 0.0)
                 self._add({self.index[(key[0], schema.AIM, AIM, *key[3:])]: 1.0, at["registrerade"]: -1.0}, -INF, 0.0)
+            # The registered without a district are the people in Saknar stadsdel.
+            if len(key) == 5 and key[1] == schema.HELA_KAA and key[2] == "utan_stadsdel":
+                place = self._terms(key[0], key[1], "registrerade", [key[3:5]], ("stadsdel", schema.SAKNAR_STADSDEL))
+                self._add({i: -1.0, **place}, 0.0, 0.0)
 
     def _share(self, year, verksamhet, numerators, denominator, cells, value, place=()) -> None:
         """A shown share: numerator - share · denominator = 0, within the float's own precision."""

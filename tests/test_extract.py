@@ -208,12 +208,13 @@ def test_utf16_from_excel_unicode_text():
 # Worked out by hand from tests/fixtures/extracts/referens.csv (see the comments there per person):
 # 2020: P01..P08, 2021: P01, P09..P12. Each verksamhet counts the rows with that verksamhet.
 _NONE = dict.fromkeys(("nadda_studier", "nadda_arbete", "nadda_utlandsstudier", "nadda_annan", "nadda_ingen",
-                       "nadda_okand", "avslut_jobbtorg_vuxen", "avslut_flyttat", "avslut_fyllt20", "avslut_okand"), 0)
+                       "nadda_okand", "avslut_jobbtorg_vuxen", "avslut_flyttat", "avslut_fyllt20", "avslut_okand",
+                       "utan_stadsdel"), 0)
 HAND_TOTALS = {
     (2020, "Hela KAA"): dict(_NONE, registrerade=8, sokta=6, nadda=4, ej_nadda=2, nadda_sysselsatta=3,
                              nadda_studier=1, nadda_arbete=1, nadda_utlandsstudier=1, nadda_ingen=1, inskrivna=6,
                              nyinskrivna=3, avslutade=4, avslut_studier=1, avslut_arbete=1, avslut_annan=1,
-                             avslut_fyllt20=1),
+                             avslut_fyllt20=1, utan_stadsdel=2),  # P04 (a jobbtorg, no district) and P05
     (2020, "Jobbtorg"): dict(_NONE, registrerade=2, sokta=1, nadda=1, ej_nadda=0, nadda_sysselsatta=1,
                              nadda_studier=1, inskrivna=2, nyinskrivna=2, avslutade=1, avslut_studier=1,
                              avslut_arbete=0, avslut_annan=0),
@@ -225,7 +226,8 @@ HAND_TOTALS = {
                                 avslut_annan=1),
     (2021, "Hela KAA"): dict(_NONE, registrerade=5, sokta=4, nadda=3, ej_nadda=1, nadda_sysselsatta=2,
                              nadda_studier=1, nadda_annan=1, nadda_okand=1, inskrivna=3, nyinskrivna=2,
-                             avslutade=3, avslut_studier=1, avslut_arbete=0, avslut_annan=1, avslut_jobbtorg_vuxen=1),
+                             avslutade=3, avslut_studier=1, avslut_arbete=0, avslut_annan=1, avslut_jobbtorg_vuxen=1,
+                             utan_stadsdel=1),  # P12
     (2021, "Jobbtorg"): dict(_NONE, registrerade=1, sokta=1, nadda=0, ej_nadda=1, nadda_sysselsatta=0,
                              inskrivna=1, nyinskrivna=1, avslutade=1, avslut_studier=0, avslut_arbete=0,
                              avslut_annan=0, avslut_jobbtorg_vuxen=1),
@@ -284,9 +286,10 @@ def test_every_group_with_rows_gets_every_measure_zeros_included(reference):
     cells = facts[facts["jobbtorg"].notna() & facts["kon"].notna()]
     for year, groups in HAND_GROUPS.items():
         assert set(map(tuple, cells.loc[cells["ar"] == year, ["jobbtorg", "kon"]].drop_duplicates().values)) == groups
-    # Hela KAA: groups × (11 + the two unknowns); the other 8 new measures per kön (2 a year) and for the city;
+    # Hela KAA: groups × (11 + the two unknowns + utan_stadsdel); the other 8 new measures per kön (2 a year) and for
+    # the city;
     # each of the three units: groups × its 6 enrolment measures.
-    assert len(facts) == (7 + 5) * 13 + 2 * (2 + 1) * 8 + (7 + 5) * 6 * 3
+    assert len(facts) == (7 + 5) * 14 + 2 * (2 + 1) * 8 + (7 + 5) * 6 * 3
     assert set(facts["verksamhet"]) == {"Hela KAA", "Jobbtorg", "Aim", "Skolslussen"}
     assert set(facts["measure"]) == set(HAND_TOTALS[(2020, "Hela KAA")])
     units = facts[facts["verksamhet"] != "Hela KAA"]
@@ -411,6 +414,7 @@ def test_many_rows_match_an_independent_pandas_computation():
         **{name: (frame["avslutsorsak"] == reason).astype(int) for name, reason in zip(
             ("avslut_studier", "avslut_arbete", "avslut_annan", "avslut_jobbtorg_vuxen", "avslut_flyttat",
              "avslut_fyllt20", "avslut_okand"), reasons)},
+        "utan_stadsdel": (frame["stadsdel"] == "").astype(int),
         "verksamhet": frame["verksamhet"],
     })
     measures = [c for c in expected.columns if c not in ("ar", "jobbtorg", "kon", "verksamhet")]

@@ -754,6 +754,8 @@ def _jobbtorg_of(rows: pd.DataFrame) -> pd.Series:
      {"Andel nådda med okänd sysselsättning": ("okänd",)}),
     ("pages/datakvalitet.py", {}, "okand-orsak", "jobbtorg", "avslutsorsak", ("avslutad", ("ja",)),
      {"Andel med okänd orsak": ("okänd",)}),
+    ("pages/datakvalitet.py", {}, "utan-stadsdel", "jobbtorg", "stadsdel", ("kon", ("Kvinna", "Man")),
+     {"Andel utan stadsdel": ("",)}),
 ])
 def test_every_exit_reason_and_occupation_is_counted_as_in_the_file(page, params, panel, dim, column, wanted, codes):
     """Imported, then read off the page's table: each shown share's counts equal a count made from the rows."""

@@ -244,6 +244,7 @@ MEASURE_DEPENDS = {
     "inskrivna": ("inskriven",), "nyinskrivna": ("nyinskriven",),
     "avslutade": ("avslutad",),
     **{name: ("avslutsorsak",) for name in schema.AVSLUT_ORSAKER},
+    "utan_stadsdel": ("stadsdel",),
 }
 
 
@@ -310,6 +311,8 @@ def _register_facts(coded: dict[str, _Coded], keep: np.ndarray, kalla: str) -> _
         "nyinskriven": ("nyinskriven", 2, lambda c: c == 1),
         "avslutad": ("avslutad", 2, lambda c: c == 1),
         "verk": ("verksamhet", len(VERKSAMHETER) + 1, code_state(len(VERKSAMHETER))),
+        # Without a stadsdelsområde (empty, or one the vocabulary does not have): as _area_index says.
+        "plats": ("stadsdel", 2, lambda c: _place_table(coded["stadsdel"]) == len(schema.STADSDEL_NAMES) - 1),
     }
     shape = [size]
     cell = group
@@ -340,6 +343,7 @@ def _register_facts(coded: dict[str, _Coded], keep: np.ndarray, kalla: str) -> _
         **{name: {"nadd": NADD_JA, "syss": state} for state, name in enumerate(schema.NADDA_SYSSELSATTNING, 1)},
         "inskrivna": {"inskriven": 1}, "nyinskrivna": {"nyinskriven": 1}, "avslutade": {"avslutad": 1},
         **{name: {"orsak": state} for state, name in enumerate(schema.AVSLUT_ORSAKER, 1)},
+        "utan_stadsdel": {"plats": 1},
     }
     measures = [m for m in schema.COUNT_NAMES if m in MEASURE_DEPENDS and set(MEASURE_DEPENDS[m]) <= set(coded)]
     units = [(schema.HELA_KAA, {})] + ([(name, {"verk": state}) for state, name in enumerate(VERKSAMHETER, 1)]
@@ -380,6 +384,14 @@ def _register_facts(coded: dict[str, _Coded], keep: np.ndarray, kalla: str) -> _
     })
 
 
+def _place_table(column: _Coded) -> np.ndarray:
+    """Per distinct value of the stadsdel column, its index in schema.STADSDEL_NAMES (the last, Saknar stadsdel, for
+    an empty cell or a district the vocabulary does not have)."""
+    places = {_stadsdel_key(s): i for i, s in enumerate(schema.STADSDEL_NAMES[:-1])}
+    return np.array([places.get(_stadsdel_key(raw), len(places)) if code >= 0 else len(places)
+                     for raw, code in zip(column.distinct, column.table)], dtype=np.int32)
+
+
 def _area_index(coded: dict[str, _Coded], name: str) -> np.ndarray | None:
     """Per row, the index of its stadsdelsområde or age in schema.STADSDEL_NAMES or schema.ALDER_VALUES (the last,
     Saknar …, for an empty cell); None without the column."""
@@ -387,13 +399,10 @@ def _area_index(coded: dict[str, _Coded], name: str) -> np.ndarray | None:
         return None
     column = coded[name]
     if name == "stadsdel":
-        places = {_stadsdel_key(s): i for i, s in enumerate(schema.STADSDEL_NAMES[:-1])}
-        table = [places.get(_stadsdel_key(raw), -1) if code >= 0 else -1
-                 for raw, code in zip(column.distinct, column.table)]
-    else:
-        table = [int(code) - 15 if code >= 0 else -1 for code in column.table]
-    missing = len(schema.STADSDEL_NAMES if name == "stadsdel" else schema.ALDER_VALUES) - 1
-    return np.where(np.asarray(table, dtype=np.int64) >= 0, table, missing).astype(np.int32)[column.indices]
+        return _place_table(column)[column.indices]
+    ages = np.array([int(code) - 15 if code >= 0 else len(schema.ALDER_VALUES) - 1 for code in column.table],
+                    dtype=np.int32)
+    return ages[column.indices]
 
 
 def _area_columns(coded: dict[str, _Coded], keep: np.ndarray, group: np.ndarray, first: int) -> dict[str, np.ndarray]:
