@@ -287,12 +287,17 @@ def test_a_table_by_stadsdel_or_alder_counts_as_the_file_and_says_why_the_rest_i
         rows = parse_csv(ok(run("table", "--by", dimension, "--year", "2022", "--format", "csv",
                                 "--measures", "registrerade,ej_nadda,inskrivna")))
         assert [r[dimension] for r in rows][-1] == schema.TOTALT
+        shown = 0
         for row in rows[:-1]:
             mine = [p for p in people if (p[dimension] or empty) == row[dimension]]
-            assert int(row["registrerade"]) == len(mine), row  # no place or age has fewer than 5 people
-            if row["ej_nadda"]:
-                assert int(row["ej_nadda"]) == sum(p["nadd"] == "nej" for p in mine), row
             assert row["inskrivna"] == ""  # not published per stadsdel or age
+            if not row["registrerade"].isdigit():  # hidden (..) with a small count elsewhere
+                continue
+            shown += 1
+            assert int(row["registrerade"]) == len(mine), row
+            if row["ej_nadda"].isdigit():
+                assert int(row["ej_nadda"]) == sum(p["nadd"] == "nej" for p in mine), row
+        assert shown >= len(rows) - 3
         assert int(rows[-1]["inskrivna"]) == sum(p["inskriven"] == "ja" for p in people)
     # Aim per stadsdel: each shown count is the file's; a hidden one is a symbol, never a number.
     rows = json.loads(ok(run("table", "--by", "stadsdel", "--year", "2022", "--verksamhet", "Aim", "--format", "json",
