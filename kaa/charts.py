@@ -470,7 +470,7 @@ _APART_SCALE = [[0.0, "#D9D9D9"], [1.0, "#D9D9D9"]]  # Saknar stadsdel: grey wha
 def tiles(frame: pd.DataFrame, title: str) -> go.Figure:
     """One measure of one year per stadsdelsområde as a grid of tiles laid out like the map (DISTRICT_TILES),
     darker for more, each tile naming its district and value; a hidden or missing value leaves its tile white
-    with its symbol (`..`, `<5`, –). Saknar stadsdel is grey: it is not a place."""
+    with its symbol (`..`, `<5`, –). Saknar stadsdel is grey: it is not a place. Other rows (Totalt) are left out."""
     data = _hover_frame(frame, keep_missing=True)
     percent = bool(len(data)) and data["measure"].isin(schema.SHARE_NAMES).all()
     columns = 1 + max(c for c, _ in DISTRICT_TILES.values())

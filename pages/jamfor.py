@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kaa import alt_text, panels, schema
+from kaa import panels, schema
 from kaa.published import target_for
 from ui import app, blocks, data, filters
 
@@ -33,14 +33,9 @@ blocks.panel(f"{label} per jobbtorg {year}", frame,
              key="jamfor")
 if since is not None:
     change_title = f"{label}: vem rörde sig mest, {since}–{year}"
-    moved = panels.by_change(frame)
-    blocks.panel(change_title, moved, data.change_chart(moved, change_title, target=goal),
-                 key="jamfor-forandring", missing_note=False, alt=alt_text.describe_change(moved))
-    left_out = panels.left_out_of_change(moved)
-    if left_out:
-        st.caption(left_out)
-    st.caption(f"Pilen går från {since} (ring) till {year} (pil). Överst det jobbtorg som förbättrats mest; "
-               "blått är en förbättring, orange en försämring. Förändringen anges i procentenheter för andelar "
-               "och i personer för antal.")
+    blocks.change_panel(panels.by_change(frame), change_title, key="jamfor-forandring", target=goal,
+                        explained="Överst det jobbtorg som förbättrats mest; blått är en förbättring, orange en "
+                                  "försämring. Förändringen anges i procentenheter för andelar och i personer för "
+                                  "antal.")
 elif frame["varde"].notna().any():
     st.info(f"Det finns inget tidigare år att jämföra {year} med bland de valda åren.", icon=":material/info:")

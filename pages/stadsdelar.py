@@ -5,7 +5,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from kaa import alt_text, panels, schema
+from kaa import panels, schema
 from ui import app, blocks, data, filters
 
 app.require_entrypoint()
@@ -25,12 +25,7 @@ left, right = st.columns([2, 1])
 measure = left.selectbox("Mått", MEASURES, format_func=lambda m: schema.MEASURES[m].label, key="stadsdel_matt",
                          bind="query-params", placeholder="Välj ett mått")
 year = right.selectbox("År", years, key="stadsdel_ar", bind="query-params", placeholder="Välj ett år")
-label = schema.MEASURES[measure].label
-tiles, tiles_note = data.nearest_figures([schema.STADSDEL], replace(sel, years=(year,)), [measure])
-tiles = panels.without_lone_total(tiles, schema.STADSDEL)
-blocks.panel(f"{label} per stadsdelsområde {year}", tiles,
-             data.tiles_chart(tiles[tiles[schema.STADSDEL] != schema.TOTALT], f"{label} per stadsdelsområde {year}"),
-             key="tiles", note=tiles_note)
+blocks.district_tiles(measure, sel, year, key="tiles")
 st.caption("Rutorna ligger ungefär som stadsdelsområdena på kartan: Järva och Hässelby-Vällingby överst till "
            "vänster, innerstaden i mitten, söderort nederst. Mörkare ruta betyder högre värde. Saknar stadsdel (grå) "
            "är de vars stadsdel inte är känd.")
@@ -41,19 +36,10 @@ earlier = [y for y in years if y < year]
 if earlier:
     since = earlier[0]
     moved = panels.by_change(data.compare_jobbtorg(sel, year, measure, since, dimension=schema.STADSDEL))
-    title = f"{label}: förändring per stadsdelsområde, {since}–{year}"
-    if not panels.has_changes(moved):
-        st.info(f"**{title}:** ingen förändring att visa. " + " ".join(panels.missing_reasons(moved)),
-                icon=":material/info:")
-    else:
-        blocks.panel(title, moved, data.change_chart(moved, title), key="stadsdel-forandring", missing_note=False,
-                     alt=alt_text.describe_change(moved))
-        left_out = panels.left_out_of_change(moved)
-        if left_out:
-            st.caption(left_out)
-        st.caption(f"Pilen går från {since} (ring) till {year} (pil). Överst det stadsdelsområde som förbättrats "
-                   "mest; blått är en förbättring, orange en försämring, grått en förändring som varken är bra eller "
-                   "dålig i sig.")
+    blocks.change_panel(moved, f"{schema.MEASURES[measure].label}: förändring per stadsdelsområde, {since}–{year}",
+                        key="stadsdel-forandring",
+                        explained="Överst det stadsdelsområde som förbättrats mest; blått är en förbättring, orange en "
+                                  "försämring, grått en förändring som varken är bra eller dålig i sig.")
 
 st.subheader("Ålder")
 st.markdown("Hur gamla ungdomarna i registret är, och hur stor andel av de sökta i varje ålder som nåddes. Åldern "
@@ -65,10 +51,5 @@ st.subheader("Aim per stadsdelsområde")
 st.markdown("Var de som skrivits in i Aim bor. Övriga mått för Aim, och Skolslussen och Jobbtorg, finns per jobbtorg "
             "och för hela staden på sidan Avslut: uppdelade på stadsdelsområden blir de antalen för små för att visas.")
 aim = replace(sel, verksamhet=schema.AIM)
-aim_year, aim_note = data.nearest_figures([schema.STADSDEL], replace(aim, years=(year,)), ["inskrivna"])
-aim_year = panels.without_lone_total(aim_year, schema.STADSDEL)
-blocks.panel(f"Inskrivna i Aim per stadsdelsområde {year}", aim_year,
-             data.tiles_chart(aim_year[aim_year[schema.STADSDEL] != schema.TOTALT],
-                              f"Inskrivna i Aim per stadsdelsområde {year}"),
-             key="aim-tiles", note=aim_note, verksamhet=schema.AIM)
+blocks.district_tiles("inskrivna", aim, year, key="aim-tiles")
 blocks.per_breakdown("inskrivna", aim, key="aim-stadsdel", dimension=schema.STADSDEL)

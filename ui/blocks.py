@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import partial
 
 import pandas as pd
@@ -132,16 +133,47 @@ def measure_choice(label: str, choices: dict[str, str], default: str, key: str) 
                                         bind="query-params")]
 
 
+def _per(measure: str, sel: Selection, dimension: str) -> str:
+    """`Inskrivna i Aim per stadsdelsområde`: a panel's title (the unit named unless it is the whole KAA)."""
+    unit = "" if sel.verksamhet == schema.HELA_KAA else f" i {sel.verksamhet}"
+    return f"{schema.MEASURES[measure].label}{unit} per {schema.DIMENSION_LABELS[dimension].lower()}"
+
+
 def per_breakdown(measure: str, sel: Selection, key: str, dimension: str = schema.JOBBTORG) -> None:
     """One measure per jobbtorg (or per `dimension`), a bar per year (with the measure's target, if it has one),
     as a panel."""
     frame, note = data.nearest_figures([dimension], sel, [measure])
     frame = panels.without_lone_total(frame, dimension)
-    unit = "" if sel.verksamhet == schema.HELA_KAA else f" i {sel.verksamhet}"
-    title = f"{schema.MEASURES[measure].label}{unit} per {schema.DIMENSION_LABELS[dimension].lower()}"
+    title = _per(measure, sel, dimension)
     figure = data.bar_chart(frame, dimension, schema.AR, f"{title}, {filters.span(sel)}",
                             target=target_for(data.targets(), measure, sel.verksamhet))
     panel(title, frame, figure, key=key, note=note, verksamhet=sel.verksamhet)
+
+
+def district_tiles(measure: str, sel: Selection, year: int, key: str) -> None:
+    """One measure of one year per stadsdelsområde as tiles laid out like the map (`kaa.charts.tiles`), as a panel
+    whose table also has the city's Totalt."""
+    frame, note = data.nearest_figures([schema.STADSDEL], replace(sel, years=(year,)), [measure])
+    frame = panels.without_lone_total(frame, schema.STADSDEL)
+    title = f"{_per(measure, sel, schema.STADSDEL)} {year}"
+    panel(title, frame, data.tiles_chart(frame, title), key=key, note=note, verksamhet=sel.verksamhet)
+
+
+def change_panel(moved: pd.DataFrame, title: str, key: str, explained: str, target: float | None = None) -> None:
+    """Each jobbtorg's (or district's) move between two years (`panels.by_change`) as the change chart, with what
+    it leaves out and how to read it (`explained`, after the sentence on the arrows); when nothing has both years,
+    a sentence saying why instead of an empty chart."""
+    if not panels.has_changes(moved):
+        st.info(f"**{title}:** ingen förändring att visa: ett av årens värden är dolt eller saknas för alla. "
+                + " ".join(panels.missing_reasons(moved)), icon=":material/info:")
+        return
+    panel(title, moved, data.change_chart(moved, title, target=target), key=key, missing_note=False,
+          alt=alt_text.describe_change(moved))
+    left_out = panels.left_out_of_change(moved)
+    if left_out:
+        st.caption(left_out)
+    since, year = int(moved["jamfort_med_ar"].dropna().iloc[0]), int(moved[schema.AR].iloc[0])
+    st.caption(f"Pilen går från {since} (ring) till {year} (pil). {explained}")
 
 
 def per_year_or_kon(title: str, measures: list[str], sel: Selection, key: str, switch: str, chart: str,
