@@ -1,7 +1,8 @@
-"""The facts frame: one row per (ar, jobbtorg, kon, stadsdel, alder, verksamhet, measure) with its value.
+"""The facts frame: one row per (ar, jobbtorg, kon, stadsdel, alder, period, verksamhet, measure) with its value.
 
 An empty jobbtorg, kon, stadsdel or alder means "not broken down by this dimension", i.e. the
-figure covers every value of it. Every source, published or imported, becomes
+figure covers every value of it. An empty period means the whole statistics year; a month ("2021-03") is a figure
+of that month only (kaa.periods), which only `period_facts` hands on. Every source, published or imported, becomes
 this frame; nothing downstream knows which kind it came from except `source_id` (the source's stable id:
 `published.SOURCE_ID`, or the store's id of an import) and `source` (how the pages credit it).
 """
@@ -12,11 +13,11 @@ from kaa import schema
 from kaa.lazy import pandas as pd
 
 FACT_COLUMNS = [
-    schema.AR, schema.JOBBTORG, schema.KON, schema.STADSDEL, schema.ALDER, schema.VERKSAMHET,
+    schema.AR, schema.JOBBTORG, schema.KON, schema.STADSDEL, schema.ALDER, schema.PERIOD, schema.VERKSAMHET,
     "measure", "value", "noggrannhet", "kalla", "anmarkning", "source", "source_id",
 ]
 #: What a figure is of: no two rows of the facts share it.
-KEY_COLUMNS = FACT_COLUMNS[:7]
+KEY_COLUMNS = FACT_COLUMNS[:8]
 
 
 class FactsError(ValueError):
@@ -29,9 +30,11 @@ def _problem(row: int, column: str, value: str, expected: str) -> str:
 
 
 def invalid_values(measure: pd.Series, value: pd.Series) -> pd.Series:
-    """Which values cannot be a figure: a count is a whole number, 0 or more; a share lies in 0–1."""
+    """Which values cannot be a figure: a count is a whole number, 0 or more; a share lies in 0–1; a median of
+    days is 0 or more, a whole or a half."""
     is_share = measure.isin(schema.SHARE_NAMES)
-    return value.isna() | (value < 0) | (is_share & (value > 1)) | (~is_share & (value % 1 != 0))
+    whole = value * measure.isin(schema.STATISTIC_NAMES).map({True: 2, False: 1}).astype("float64")
+    return value.isna() | (value < 0) | (is_share & (value > 1)) | (~is_share & (whole % 1 != 0))
 
 
 def invalid_value(measure: str, value) -> bool:
@@ -41,7 +44,8 @@ def invalid_value(measure: str, value) -> bool:
     except (TypeError, ValueError):
         return True
     share = measure in schema.SHARE_NAMES
-    return number != number or number < 0 or (share and number > 1) or (not share and number % 1 != 0)
+    whole = number * (2 if measure in schema.STATISTIC_NAMES else 1)
+    return number != number or number < 0 or (share and number > 1) or (not share and whole % 1 != 0)
 
 
 def normalize_facts(raw: pd.DataFrame) -> pd.DataFrame:
@@ -72,6 +76,8 @@ def normalize_facts(raw: pd.DataFrame) -> pd.DataFrame:
         bad = ~df[column].isin(("",) + allowed)
         for i in df.index[bad]:
             problems.append(_problem(i, column, df.at[i, column], "tomt eller ett av " + ", ".join(allowed)))
+    for i in df.index[~df[schema.PERIOD].str.fullmatch(r"(\d{4}-(0[1-9]|1[0-2]))?")]:
+        problems.append(_problem(i, schema.PERIOD, df.at[i, schema.PERIOD], "tomt eller en månad, t.ex. 2021-03"))
     for i in df.index[~df["measure"].isin(schema.MEASURE_NAMES)]:
         problems.append(_problem(i, "measure", df.at[i, "measure"], "ett mått ur begreppslistan, t.ex. nadda"))
 
@@ -92,6 +98,7 @@ def normalize_facts(raw: pd.DataFrame) -> pd.DataFrame:
         schema.KON: df[schema.KON].replace("", None),
         schema.STADSDEL: df[schema.STADSDEL].replace("", None),
         schema.ALDER: df[schema.ALDER].replace("", None),
+        schema.PERIOD: df[schema.PERIOD].replace("", None),
         schema.VERKSAMHET: df[schema.VERKSAMHET].replace("", schema.HELA_KAA),
         "measure": df["measure"],
         "value": value.astype("float64"),
@@ -106,6 +113,20 @@ def normalize_facts(raw: pd.DataFrame) -> pd.DataFrame:
         rows = ", ".join(str(i + 2) for i in out.index[duplicated])
         raise FactsError(f"Samma mått förekommer flera gånger för samma grupp (rader {rows}).")
     return out[FACT_COLUMNS]
+
+
+def year_facts(facts: pd.DataFrame) -> pd.DataFrame:
+    """The figures of whole statistics years: what every view but the periods' reads."""
+    if schema.PERIOD not in facts or not facts[schema.PERIOD].notna().any():
+        return facts
+    return facts[facts[schema.PERIOD].isna().to_numpy()].reset_index(drop=True)
+
+
+def period_facts(facts: pd.DataFrame) -> pd.DataFrame:
+    """The figures of months (kaa.periods reads them, with the year's)."""
+    if schema.PERIOD not in facts:
+        return facts.iloc[0:0]
+    return facts[facts[schema.PERIOD].notna().to_numpy()].reset_index(drop=True)
 
 
 PRECEDENCE = [schema.AR, schema.VERKSAMHET, "measure"]

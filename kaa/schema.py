@@ -16,6 +16,9 @@ KON = "kon"
 STADSDEL = "stadsdel"
 ALDER = "alder"
 VERKSAMHET = "verksamhet"
+#: The period a figure covers within its statistics year (kaa.periods): empty for the whole year, else a month
+#: "2021-03". Not a breakdown: periods of distinct counts do not add up (see kaa.periods).
+PERIOD = "period"
 
 #: Dimensions a table can be grouped by (verksamhet is a filter, not a breakdown:
 #: Aim is a part of the whole KAA, not a sibling of it).
@@ -34,6 +37,7 @@ DIMENSION_LABELS = {
     STADSDEL: "Stadsdelsområde",
     ALDER: "Ålder",
     VERKSAMHET: "Verksamhet",
+    PERIOD: "Period",
 }
 
 SAKNAR_STADSDEL = "Saknar stadsdel"
@@ -130,6 +134,21 @@ COUNTS = (
     Measure("avslut_okand", "Avslutade med okänd orsak", "Avslutade där det inte antecknades vart ungdomen gick."),
     Measure("utan_stadsdel", "Registrerade utan stadsdel",
             "Registrerade vars stadsdelsområde inte finns i registret (en del har ändå ett jobbtorg)."),
+    Measure("nya_i_registret", "Nya i registret",
+            "Registrerade som kom in i registret under perioden (inte de som redan fanns där när den började)."),
+    Measure("avregistrerade", "Avregistrerade", "Registrerade som lämnade registret under perioden."),
+    Measure("nya_under_uppsok", "Nya under uppsök",
+            "Sökta som placerades under uppsök under perioden (inte de som redan var under uppsök när den började)."),
+    Measure("ej_nadda_avregistrerade", "Ej nådda som lämnade registret",
+            "Sökta som lämnade registret under perioden utan att ha nåtts: deras uppsök slutade där."),
+    Measure("nya_nadda", "Nya under uppsök som nåtts",
+            "Av dem som placerades under uppsök under perioden: de som har nåtts, hittills."),
+    Measure("nadda_inom_30_dagar", "Nådda inom 30 dagar",
+            "Nya under uppsök som nåddes högst 30 dagar efter att de placerades under uppsök."),
+    Measure("nadda_inom_90_dagar", "Nådda inom 90 dagar",
+            "Nya under uppsök som nåddes högst 90 dagar efter att de placerades under uppsök."),
+    Measure("nya_inskrivna", "Nya inskrivningar",
+            "Inskrivna som skrevs in under perioden (inte de som redan var inskrivna när den började)."),
     Measure("kontakt_brev", "Brev", "Skickade brev till ungdomar under uppsök."),
     Measure("kontakt_mejl", "Mejl", "Skickade mejl till ungdomar under uppsök."),
     Measure("kontakt_sms", "Sms", "Skickade sms till ungdomar under uppsök."),
@@ -138,6 +157,14 @@ COUNTS = (
             "Kort som förvarnar om att en samordnare tänker komma hem och knacka på."),
     Measure("kontakt_hembesok", "Hembesök", "Genomförda hembesök."),
 )
+
+#: Flows: what happened during a period (its date in the extract lies in it). Counted per month; a longer
+#: period's figure is the sum of its months (kaa.periods), and the months of a statistics year add up to the
+#: year's figure.
+FLOW_MEASURES = ("nya_i_registret", "avregistrerade", "nya_under_uppsok", "nadda", "ej_nadda_avregistrerade",
+                 "nya_nadda", "nya_inskrivna", "avslutade", "avslut_studier", "avslut_arbete", "avslut_annan")
+#: Counted of the young people placed under uppsök during the year (kaa.extract.dates): the year only.
+REACH_MEASURES = ("nya_under_uppsok", "nya_nadda", "nadda_inom_30_dagar", "nadda_inom_90_dagar")
 
 KONTAKT_MEASURES = tuple(m.name for m in COUNTS if m.name.startswith("kontakt_"))
 #: What the reached were doing, one count each (nadda_sysselsatta is the first four together).
@@ -212,14 +239,32 @@ SHARES += (
     Share("andel_studier_hogst", "Andel till studier, högst",
           "Avslutade till studier och avslutade med okänd orsak delat med alla avslutade: andelen till studier om "
           "alla med okänd orsak gick till studier.", ("avslut_studier", "avslut_okand"), "avslutade"),
+    Share("andel_nadda_inom_30_dagar", "Andel nådda inom 30 dagar",
+          "Nådda inom 30 dagar delat med nya under uppsök.", ("nadda_inom_30_dagar",), "nya_under_uppsok"),
+    Share("andel_nadda_inom_90_dagar", "Andel nådda inom 90 dagar",
+          "Nådda inom 90 dagar delat med nya under uppsök.", ("nadda_inom_90_dagar",), "nya_under_uppsok"),
+    Share("andel_nya_nadda", "Andel nådda hittills",
+          "Nya under uppsök som har nåtts delat med alla nya under uppsök: för en månads kull, hur många av dem "
+          "som har nåtts fram till uttaget.", ("nya_nadda",), "nya_under_uppsok"),
     Share("andel_utan_stadsdel", "Andel utan stadsdel", "Registrerade utan stadsdel delat med alla registrerade.",
           ("utan_stadsdel",), "registrerade"),
 )
 
+#: Figures that are neither counts nor shares: a median, computed at import at each level (it cannot be
+#: summed), shown only where the count it is the median of is shown and at least the threshold (kaa.periods).
+STATISTICS = (
+    Measure("dagar_till_nadd_median", "Dagar till nådd (median)",
+            "Medianen av antalet dagar från att ungdomen placerades under uppsök till att hen nåddes, för nya "
+            "under uppsök som har nåtts."),
+)
+#: Which count a statistic is of: it is shown only where that count is.
+STATISTIC_OF = {"dagar_till_nadd_median": "nya_nadda"}
+
 COUNT_NAMES = tuple(m.name for m in COUNTS)
 SHARE_NAMES = tuple(s.name for s in SHARES)
-MEASURE_NAMES = COUNT_NAMES + SHARE_NAMES
-MEASURES = {m.name: m for m in COUNTS + SHARES}
+STATISTIC_NAMES = tuple(m.name for m in STATISTICS)
+MEASURE_NAMES = COUNT_NAMES + SHARE_NAMES + STATISTIC_NAMES
+MEASURES = {m.name: m for m in COUNTS + SHARES + STATISTICS}
 #: A measure's place in the vocabulary: the order tables, charts and sentences list measures in.
 MEASURE_RANK = {name: i for i, name in enumerate(MEASURE_NAMES)}
 
@@ -235,6 +280,10 @@ GOOD_DIRECTION = {
     **{name: 0 for name in NADDA_SYSSELSATTNING + AVSLUT_ORSAKER[3:]},
     **{"andel_" + name: 0 for name in NADDA_SYSSELSATTNING + AVSLUT_ORSAKER[3:]},
     "andel_sysselsatta_hogst": 0, "andel_studier_hogst": 0,
+    "nya_i_registret": 0, "avregistrerade": 0, "nya_under_uppsok": 0, "ej_nadda_avregistrerade": -1,
+    "nya_nadda": 1, "nadda_inom_30_dagar": 1, "nadda_inom_90_dagar": 1, "nya_inskrivna": 0,
+    "andel_nadda_inom_30_dagar": 1, "andel_nadda_inom_90_dagar": 1, "andel_nya_nadda": 1,
+    "dagar_till_nadd_median": -1,
     "utan_stadsdel": 0, "andel_utan_stadsdel": 0,  # how complete the register is, not news for the young people
 }
 

@@ -67,6 +67,28 @@ EXTRACT_COLUMNS = (
                   "studier, arbete, annan sysselsättning, vidare till jobbtorg 20–29, flyttat, fyllt 20, okänd",
                   ("orsak", "exit_reason", "reason")),
 )
+_DATE_FORMS = "ett datum, t.ex. 2021-03-04 (även 4/3/2021, 4.3.2021, 20210304 eller ett Excel-datum)"
+#: Optional dates (kaa.extract.dates): with them the import counts months, half-years and how fast the young people
+#: are reached. A start may lie before the statistics year (the young person came from an earlier year); an event
+#: counted in the year lies in it; no date lies after the year's end.
+DATE_COLUMNS = (
+    ExtractColumn("registrerad_datum", False, "Dag då ungdomen kom in i registret; tomt = redan före statistikåret",
+                  _DATE_FORMS + ", senast årets sista dag", ("registreringsdatum", "registrerad", "startdatum")),
+    ExtractColumn("avregistrerad_datum", False, "Dag då ungdomen lämnade registret; tomt = finns kvar",
+                  _DATE_FORMS + ", inom statistikåret", ("avregistreringsdatum", "avregistrerad", "slutdatum")),
+    ExtractColumn("uppsok_datum", False, "Dag då ungdomen placerades under uppsök; tomt = redan före statistikåret",
+                  _DATE_FORMS + ", senast årets sista dag, bara om nådd är ja eller nej",
+                  ("uppsöksdatum", "uppsok_start", "uppsöksstart")),
+    ExtractColumn("nadd_datum", False, "Dag då ungdomen först nåddes", _DATE_FORMS + ", inom statistikåret; "
+                  "krävs om nådd är ja", ("nådd_datum", "datum_nadd", "kontaktdatum")),
+    ExtractColumn("inskriven_datum", False, "Dag då ungdomen skrevs in; tomt = redan före statistikåret",
+                  _DATE_FORMS + ", senast årets sista dag, bara om inskriven är ja",
+                  ("inskrivningsdatum", "inskriven_dag")),
+    ExtractColumn("avslut_datum", False, "Dag då stödet avslutades", _DATE_FORMS + ", inom statistikåret; krävs "
+                  "om avslutad är ja", ("avslutsdatum", "avslutad_datum")),
+)
+EXTRACT_COLUMNS += DATE_COLUMNS
+DATE_NAMES = tuple(c.name for c in DATE_COLUMNS)
 REGISTER_NAMES = tuple(c.name for c in EXTRACT_COLUMNS)
 REQUIRED = tuple(c.name for c in EXTRACT_COLUMNS if c.required)
 #: Not required, but without them their measures are missing: worth a warning.
@@ -90,6 +112,7 @@ _ALLOWED = {
     "stadsdel": "ett av Stockholms stadsdelsområden, eller tomt",
     "jobbtorg": ", ".join(schema.JOBBTORG_NAMES) + " eller tomt",
     "alder": "en ålder mellan 15 och 20, eller tomt",
+    **{c.name: c.allowed for c in DATE_COLUMNS},
 }
 
 

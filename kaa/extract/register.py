@@ -18,6 +18,7 @@ from kaa.extract.codes import (
     AVSLUTSORSAKER,
     BAD,
     BOOL_CODES,
+    DATE_NAMES,
     EMPTY,
     FIRST_YEAR,
     ID_PREFIX,
@@ -41,6 +42,8 @@ from kaa.extract.codes import (
     _stadsdel_lookup,
     _year_code,
 )
+from kaa.extract import dates
+from kaa.extract.periods import period_columns
 from kaa.extract.columns import _code, _Coded, _factorize_ids
 from kaa.extract.problems import EXEMPELDATA_TYP, FEL, VARNING, _parallel, _Problems, _where
 from kaa.extract.result import _facts_frame, _Pending
@@ -85,6 +88,7 @@ def _check_register(columns: dict[str, pa.ChunkedArray], labels: dict[str, str],
         "avslutad": _code_from(BOOL_CODES),
         "avslutsorsak": _code_from(AVSLUT_CODES),
     }
+    lookups.update(dict.fromkeys(DATE_NAMES, dates.date_code))
     districts: list[str] = []
     if "stadsdel" in columns:
         lookups["stadsdel"], districts = _stadsdel_lookup(stadsdel_map)
@@ -93,6 +97,8 @@ def _check_register(columns: dict[str, pa.ChunkedArray], labels: dict[str, str],
     coded.update(zip(names, _parallel(
         lambda name: _code(columns.pop(name), lookups[name], factorized.pop(name, None)), names)))
     for name in names:
+        if name in DATE_NAMES:  # dates.check says what is wrong with a date
+            continue
         bad = coded[name].rows_with(BAD)
         if name == "ar":
             report_empty(name, "Ange statistikåret, t.ex. 2020.")
@@ -143,6 +149,7 @@ def _check_register(columns: dict[str, pa.ChunkedArray], labels: dict[str, str],
                           "Sätt avslutad till ja eller töm avslutsorsaken."),
                f"{labels['avslutad']} = ja")
     del not_inskriven, given
+    dates.check(coded, labels, rownums, problems)
 
     keep = np.ones(n, dtype=bool)
     if "person_id" in columns:
@@ -295,6 +302,7 @@ def _register_facts(coded: dict[str, _Coded], keep: np.ndarray, kalla: str) -> _
         group += SAKNAR_INDEX * n_kon
     group += row_values(coded["kon"], coded["kon"].table)
     area = _area_columns(coded, keep, group, first) if "nadd" in coded else {}
+    months = period_columns(coded, keep, group, first, size)
 
     # The states each measure needs, one axis per column (an absent column has one state).
     no = np.zeros(0, dtype=np.int64)
@@ -375,9 +383,13 @@ def _register_facts(coded: dict[str, _Coded], keep: np.ndarray, kalla: str) -> _
     columns = {name: column[kept] for name, column in columns.items()}
     columns = _per_kon(columns, PER_KON_MEASURES)
     none = np.full(len(columns["value"]), None, dtype=object)
-    columns.update({schema.STADSDEL: none, schema.ALDER: none})
-    if area:
-        columns = {c: np.concatenate([columns[c], area[c]]) for c in columns}
+    columns.update({schema.STADSDEL: none, schema.ALDER: none, schema.PERIOD: none})
+    for more in (area, months):
+        if more:
+            n = len(more["value"])
+            more = {**{c: np.full(n, None, dtype=object) for c in (schema.STADSDEL, schema.ALDER, schema.PERIOD)},
+                    **more}
+            columns = {c: np.concatenate([columns[c], more[c]]) for c in columns}
     return _Pending(_facts_frame, {
         **columns,
         "noggrannhet": schema.EXAKT, "kalla": kalla, "anmarkning": "", "source": "", "source_id": "",

@@ -180,7 +180,8 @@ def _source_facts(source: Source, rows: pd.DataFrame) -> pd.DataFrame:
            | ~rows[schema.KON].isin((None,) + schema.KON_VALUES)
            | ~rows[schema.JOBBTORG].isin((None,) + tuple(schema.JOBBTORG_NAMES))
            | ~rows[schema.STADSDEL].isin((None,) + schema.STADSDEL_NAMES)
-           | ~rows[schema.ALDER].isin((None,) + schema.ALDER_VALUES))
+           | ~rows[schema.ALDER].isin((None,) + schema.ALDER_VALUES)
+           | ~rows[schema.PERIOD].isna() & ~rows[schema.PERIOD].astype(str).str.fullmatch(r"\d{4}-\d{2}"))
     bad |= invalid_values(rows["measure"], pd.to_numeric(rows["value"], errors="coerce"))
     if bad.any():
         raise _damaged(source, f"{int(bad.sum())} av dess {len(rows)} siffror följer inte begreppslistan")
@@ -215,7 +216,7 @@ def load_facts() -> pd.DataFrame:
     wins; the published report is the fallback.
     """
     facts = _load()
-    for column in schema.BREAKDOWNS:
+    for column in (*schema.BREAKDOWNS, schema.PERIOD):
         facts[column] = facts[column].where(facts[column].notna(), None)
     facts["value"] = facts["value"].astype("float64")
     return facts[FACT_COLUMNS].reset_index(drop=True)

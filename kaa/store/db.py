@@ -21,7 +21,7 @@ from sqlalchemy.pool import NullPool
 
 from kaa import config
 
-SCHEMA_VERSION = "0004"  # the newest migration in migrations/versions (a test checks)
+SCHEMA_VERSION = "0005"  # the newest migration in migrations/versions (a test checks)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 WRITE_LOCK = 4_711_2021  # the advisory lock every PostgreSQL write takes
 BUSY_TIMEOUT_S = 30

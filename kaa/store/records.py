@@ -102,7 +102,7 @@ def _fact_rows(pk: int, facts: pd.DataFrame | dict[str, list]) -> list[dict]:
         row["kalla"] = personnummer.mask(row["kalla"] or "")
         row["anmarkning"] = personnummer.mask(row["anmarkning"] or "")
         row["noggrannhet"] = row["noggrannhet"] or "exakt"
-        for column in ("jobbtorg", "kon", "stadsdel", "alder"):
+        for column in ("jobbtorg", "kon", "stadsdel", "alder", "period"):
             row[column] = row[column] or None
     return rows
 

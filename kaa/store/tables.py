@@ -35,6 +35,7 @@ facts = sa.Table(
     sa.Column("kon", sa.String(20)),
     sa.Column("stadsdel", sa.String(40)),
     sa.Column("alder", sa.String(20)),
+    sa.Column("period", sa.String(7)),  # a month "2021-03"; empty: the whole statistics year
     sa.Column("verksamhet", sa.String(40), nullable=False),
     sa.Column("measure", sa.String(60), nullable=False),
     sa.Column("value", sa.Float, nullable=False),
@@ -63,4 +64,4 @@ skydd = sa.Table(  # derived from the facts, safe to lose: each year's protectio
     sa.Column("koder", sa.LargeBinary, nullable=False),  # 0 shown, 1 <N, 2 .. per figure, in the year's order
 )
 
-FACT_FIELDS = ("ar", "jobbtorg", "kon", "stadsdel", "alder", "verksamhet", "measure", "value", "noggrannhet", "kalla", "anmarkning")
+FACT_FIELDS = ("ar", "jobbtorg", "kon", "stadsdel", "alder", "period", "verksamhet", "measure", "value", "noggrannhet", "kalla", "anmarkning")
