@@ -234,6 +234,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", default=0, type=_whole_number(0), metavar="S", help="slumpfrö (standard 0)")
     demo.add_argument("--encoding", default="cp1252", type=_encoding, metavar="KODNING",
                       help="cp1252 (standard) eller utf-8")
+    demo.add_argument("--utan-datum", action="store_true",
+                      help="utan de valfria datumkolumnerna (registrerad_datum … avslut_datum)")
     demo.add_argument("--out", required=True, metavar="FIL", help="filen som skrivs")
     return parser
 
@@ -396,7 +398,7 @@ def run_demo(args) -> int:
         years = demo.parse_years(args.years)
     except ValueError as error:
         raise UsageError(str(error)) from None
-    table = demo.generate(args.rows, years, seed=args.seed)
+    table = demo.generate(args.rows, years, seed=args.seed, dates=not args.utan_datum)
     demo.write(table, args.out, encoding=args.encoding, delimiter=";")
     print(f"Skrev {fmt.count(table.num_rows)} syntetiska rader ({years[0]}–{years[-1]}, {args.encoding}, ;) till "
           f"{args.out}.")

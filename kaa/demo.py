@@ -12,6 +12,12 @@ enrolled for support, and so on. Splits that the report does not publish (distri
 within a jobbtorg, occupations of the reached, Skolslussen's share, the smaller exit
 reasons) are invented and only meant to look plausible.
 
+The optional date columns (kaa.extract.dates) follow the persons and their statuses: a
+person who recurs in the next year stays in the register and keeps the registration
+date (and the uppsök and enrolment dates that still run), and every row obeys the
+rules of the date columns (a start before the year or in it, events in the year, the
+order registered ≤ uppsök ≤ reached, registered ≤ enrolled ≤ ended, all ≤ left).
+
 Everything is vectorised with numpy and built as a pyarrow Table, so a million rows
 take seconds, and writing streams the CSV in chunks.
 """
@@ -21,6 +27,7 @@ from __future__ import annotations
 import codecs
 import datetime as _dt
 import re
+from functools import partial
 from pathlib import Path
 from typing import BinaryIO, Iterable
 
@@ -30,11 +37,14 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from kaa import schema
-from kaa.extract.codes import AVSLUTSORSAKER, ID_PREFIX, JA_NEJ, REGISTER_NAMES, SYSSELSATTNING, VERKSAMHETER
+from kaa.extract.codes import (AVSLUTSORSAKER, DATE_NAMES, ID_PREFIX, JA_NEJ, REGISTER_NAMES, SYSSELSATTNING,
+                               VERKSAMHETER)
 
 # --- The extract's columns and codes ------------------------------------------
 
 COLUMNS = REGISTER_NAMES
+#: The columns without the optional dates (`generate(..., dates=False)`).
+COLUMNS_UTAN_DATUM = tuple(name for name in REGISTER_NAMES if name not in DATE_NAMES)
 DEFAULT_YEARS = range(2016, 2026)
 
 KON = schema.KON_VALUES  # ("Kvinna", "Man")
@@ -95,7 +105,40 @@ P_JOBBTORG_TOM = 0.20
 #: Rows with a jobbtorg whose stadsdel is left empty.
 P_STADSDEL_TOM = 0.02
 
+# --- Dates (invented; only meant to look plausible) --------------------------------
+
+#: Share of a year's rows already in the register on 1 December. In a year whose year
+#: before is in the extract, exactly the persons who recur from it are (about 40 %).
+P_REGISTRERAD_FORE = 0.45
+#: Entrants per month of the statistics year (December … November): more when school starts.
+P_REGISTRERAD_MANAD = (0.07, 0.08, 0.07, 0.07, 0.07, 0.07, 0.09, 0.06, 0.12, 0.12, 0.11, 0.07)
+#: A start before the year (registered, uppsök, enrolled) is left empty this often.
+P_DATUM_TOM = 0.15
+#: Of the sought and the enrolled (not for the first time) among those already registered
+#: before the year, the share whose uppsök or enrolment also began before it.
+P_UPPSOK_FORE = 0.5
+P_INSKRIVEN_FORE = 0.5
+#: Share of a year's rows that leave the register during it.
+P_AVREGISTRERAD = 0.30
+#: Exit reasons after which the young person leaves the register (studier, vidare till
+#: jobbtorg 20–29, flyttat, fyllt 20); they and the 19–20-year-olds leave more often.
+_AVSLUT_LAMNAR = (0, 3, 4, 5)
+#: Days from being registered to being placed under uppsök (0 for 40 %, else exponential).
+P_UPPSOK_SAMMA_DAG, UPPSOK_DAGAR = 0.4, 14.0
+#: Days from uppsök to reached: lognormal, median 5 weeks, 95 % within about 5 months (before the
+#: year's end and leaving cut it: a median of about 4 weeks is left).
+NADD_DAGAR_MEDIAN, NADD_DAGAR_SIGMA = 35.0, 0.9
+#: Days from the year's start to uppsök or being reached, for those registered before it: exponential.
+UPPSOK_FORE_DAGAR = 45.0
+#: Days to being enrolled from being registered during the year, or from the year's start: exponential.
+INSKRIVEN_DAGAR, INSKRIVEN_FORE_DAGAR = 45.0, 90.0
+#: Days of support until it ends: lognormal, median about 3 months.
+STOD_DAGAR_MEDIAN, STOD_DAGAR_SIGMA = 100.0, 0.8
+#: Days from an exit that leaves the register to leaving it: exponential.
+AVREGISTRERAD_DAGAR = 10.0
+
 _MIN_AR = 2000
+_TOM = -1  # an empty date
 
 
 # --- Generating -------------------------------------------------------------------
@@ -137,12 +180,176 @@ def _rows_per_year(rows: int, n_years: int) -> np.ndarray:
     return counts
 
 
-def generate(rows: int, years: range | list[int] = DEFAULT_YEARS, seed: int = 0) -> pa.Table:
+def _month_days(months: np.ndarray | int) -> np.ndarray:
+    """The day number (days since 1970-01-01) of the first day of months counted since 1970-01."""
+    return np.asarray(months, dtype=np.int64).astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
+
+
+def _within(low: np.ndarray, high: np.ndarray, gap: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """`low + gap` where that is at most `high`, else a day drawn evenly from `low` … `high` (no pile-up on it)."""
+    day = low + gap
+    over = day > high
+    day[over] = low[over] + (u[over] * (high[over] - low[over] + 1)).astype(np.int64)
+    return day
+
+
+def _date_column(days: np.ndarray) -> pa.DictionaryArray:
+    """ISO `YYYY-MM-DD` text; -1 is empty (null). A dictionary of every day from the first to the last."""
+    given = days >= 0
+    first = int(days[given].min()) if given.any() else 0
+    last = int(days[given].max()) if given.any() else -1
+    dictionary = pa.array(np.arange(first, last + 1, dtype=np.int32), type=pa.date32()).cast(pa.string())
+    indices = pa.array(np.where(given, days - first, 0).astype(np.int32), type=pa.int32(), mask=~given)
+    return pa.DictionaryArray.from_arrays(indices, dictionary)
+
+
+def _probabilities(weight: np.ndarray, expected: float) -> np.ndarray:
+    """Per row a probability proportional to `weight`, at most 1, that together make `expected` (where they can)."""
+    scale, capped = 0.0, np.zeros(len(weight), dtype=bool)
+    for _ in range(5):
+        free = weight[~capped].sum()
+        if not free:
+            break
+        scale = max(0.0, expected - capped.sum()) / free
+        capped = weight * scale >= 1
+    return np.minimum(weight * scale, 1.0)
+
+
+def _exponential(rng: np.random.Generator, mean: float, m: int) -> np.ndarray:
+    """`m` whole numbers of days, exponential with `mean`."""
+    return rng.exponential(mean, m).astype(np.int64)
+
+
+def _lognormal(rng: np.random.Generator, median: float, sigma: float, m: int) -> np.ndarray:
+    """`m` whole numbers of days, lognormal with `median` and `sigma` (of the log)."""
+    return np.floor(rng.lognormal(np.log(median), sigma, m)).astype(np.int64)
+
+
+def _before(rng: np.random.Generator, start: int, floor: np.ndarray) -> np.ndarray:
+    """Per row a day from `floor` to the day before `start`, or (for P_DATUM_TOM of them) empty."""
+    days = floor + (rng.random(len(floor)) * (start - floor)).astype(np.int64)
+    days[rng.random(len(floor)) < P_DATUM_TOM] = _TOM
+    return days
+
+
+def _dates(rng: np.random.Generator, years: list[int], row_offsets: np.ndarray, previous_row: np.ndarray,
+           alder: np.ndarray, nadd: np.ndarray, inskriven: np.ndarray, ny: np.ndarray, avslutad: np.ndarray,
+           avslutsorsak: np.ndarray) -> dict[str, np.ndarray]:
+    """The six date columns as day numbers (days since 1970-01-01, -1 empty), year by year.
+
+    A row whose person recurs from the year before (`previous_row`) was in the register
+    on 1 December and keeps that row's registration date, its uppsök date if it was sought
+    but not reached, and its enrolment date if its support went on; the row before does
+    not leave the register. Other rows enter during the year, except in a year whose year
+    before is not in the extract, where some came from before it. Then the day a row
+    leaves (if it does), and its events in order (uppsök, reached, enrolled, ended), each
+    between the one before and the day it left (or the year's end).
+    """
+    n = len(previous_row)
+    out = {name: np.full(n, _TOM, dtype=np.int64) for name in DATE_NAMES}
+    reg, avreg, uppsok, nadd_dag, insk, avslut = (out[name] for name in (
+        "registrerad_datum", "avregistrerad_datum", "uppsok_datum", "nadd_datum", "inskriven_datum", "avslut_datum"))
+    recurring = previous_row >= 0
+    goes_on = np.zeros(n, dtype=bool)
+    goes_on[previous_row[recurring]] = True
+    leaves_on_exit = avslutad & np.isin(avslutsorsak, _AVSLUT_LAMNAR)
+    month_weights = np.asarray(P_REGISTRERAD_MANAD) / sum(P_REGISTRERAD_MANAD)
+
+    for i, year in enumerate(years):
+        lo, hi = int(row_offsets[i]), int(row_offsets[i + 1])
+        m = hi - lo
+        if not m:
+            continue
+        s = slice(lo, hi)
+        months = _month_days(year * 12 - 1 - 1970 * 12 + np.arange(13))
+        start, end = int(months[0]), int(months[12]) - 1
+        rec = recurring[s]
+        prev = previous_row[s][rec]
+
+        draw = partial(rng.random, m)
+        exponential = partial(_exponential, rng, m=m)
+        lognormal = partial(_lognormal, rng, m=m)
+        before = partial(_before, rng, start)
+
+        # Registered: the recurring were there already; in a year whose year before is not in the
+        # extract some others came from before it (back by up to a year per year of age past 15,
+        # at least half a year, at most three years); the rest enter during the year.
+        p_fore = 0.0
+        if i == 0 or years[i - 1] != year - 1:
+            n_rec = int(rec.sum())
+            p_fore = max(0.0, (P_REGISTRERAD_FORE * m - n_rec) / (m - n_rec)) if m > n_rec else 0.0
+        carried = rec | (draw() < p_fore)
+        month = _pick(draw(), month_weights)
+        r = months[month] + (draw() * (months[month + 1] - months[month])).astype(np.int64)
+        back = np.clip((alder[s].astype(np.int64) - 15) * 365, 182, 3 * 365)
+        r[carried] = before(start - back)[carried]
+        r[rec] = reg[prev]
+        r[rec & (draw() < P_DATUM_TOM)] = _TOM
+        reg[s] = r
+        entrant = r >= start
+        first = np.maximum(r, start)                     # the first day the row is in the register this year
+
+        # Left the register: never a row whose person recurs next year; more often after an exit
+        # that leaves it and at 19–20. Every other date of the row lies on or before it.
+        exits = leaves_on_exit[s]
+        weight = np.where(exits, 4.0, 1.0) * np.where(alder[s] >= 19, 2.0, 1.0) * ~goes_on[s]
+        leaving = draw() < _probabilities(weight, P_AVREGISTRERAD * m)
+        left = first + (draw() * (end - first + 1)).astype(np.int64)
+        avreg[s] = np.where(leaving, left, _TOM)
+        last = np.where(leaving, left, end)              # the last day a row's events may lie on
+
+        # Placed under uppsök (the sought: nadd ja or nej) and reached (nadd ja). An entrant is placed
+        # soon after entering, one already registered early in the year, or before it; one sought but
+        # not reached the year before still is. Reached some weeks later (see NADD_DAGAR_*).
+        sought, reached = nadd[s] >= 0, nadd[s] == 0
+        prev_nadd = np.full(m, -2, dtype=np.int8)
+        prev_nadd[rec] = nadd[prev]
+        kept = sought & rec & (prev_nadd == 1)
+        early = sought & ~rec & ~entrant & (draw() < P_UPPSOK_FORE)
+        floor = np.where(r >= 0, r, start - 365)
+        lag = np.where(entrant, np.where(draw() < P_UPPSOK_SAMMA_DAG, 0, exponential(UPPSOK_DAGAR)),
+                       exponential(UPPSOK_FORE_DAGAR))
+        u = np.where(sought, _within(first, last, lag, draw()), _TOM)
+        u[early] = before(floor)[early]
+        u[kept] = uppsok[prev[kept[rec]]]
+        uppsok[s] = u
+        in_year = u >= start
+        delay = np.where(in_year, lognormal(NADD_DAGAR_MEDIAN, NADD_DAGAR_SIGMA), exponential(UPPSOK_FORE_DAGAR))
+        nadd_dag[s] = np.where(reached, _within(np.where(in_year, u, first), last, delay, draw()), _TOM)
+
+        # Enrolled: a support that went on keeps its day; some of the others who had been enrolled
+        # before (not nyinskrivna) and were registered before the year were enrolled before it too.
+        enrolled = inskriven[s]
+        went_on = np.zeros(m, dtype=bool)
+        went_on[rec] = inskriven[prev] & ~avslutad[prev]
+        went_on &= enrolled
+        early = enrolled & ~ny[s] & ~went_on & ~rec & ~entrant & (draw() < P_INSKRIVEN_FORE)
+        lag = np.where(entrant, exponential(INSKRIVEN_DAGAR), exponential(INSKRIVEN_FORE_DAGAR))
+        e = np.where(enrolled, _within(first, last, lag, draw()), _TOM)
+        e[early] = before(floor)[early]
+        e[went_on] = insk[prev[went_on[rec]]]
+        insk[s] = e
+
+        # Support ended, after some months, or shortly before leaving after an exit that leaves.
+        ended = avslutad[s]
+        begun = np.maximum(first, e)
+        a = _within(begun, last, lognormal(STOD_DAGAR_MEDIAN, STOD_DAGAR_SIGMA), draw())
+        soon = leaving & exits
+        a[soon] = np.maximum(begun, last - exponential(AVREGISTRERAD_DAGAR))[soon]
+        avslut[s] = np.where(ended, a, _TOM)
+    return out
+
+
+def generate(rows: int, years: range | list[int] = DEFAULT_YEARS, seed: int = 0, dates: bool = True) -> pa.Table:
     """A synthetic KAA register extract of `rows` rows spread evenly over `years`.
 
     One row per person and statistics year; a person may recur in the next year (about
     40 % of a year's persons do) but never twice within a year. Gender, district and
     age follow the person from year to year. The same arguments give the same table.
+
+    With `dates` the six optional date columns (DATE_NAMES) are filled too, drawn after
+    everything else (so the other columns are the same either way); without, the table
+    has COLUMNS_UTAN_DATUM only.
     """
     if isinstance(rows, bool) or not isinstance(rows, (int, np.integer)) or rows < 0:
         raise ValueError(f"Antalet rader måste vara ett heltal som är 0 eller större, inte {rows!r}.")
@@ -230,7 +437,7 @@ def generate(rows: int, years: range | list[int] = DEFAULT_YEARS, seed: int = 0)
     avslutad = inskriven & (rng.random(rows) < P_AVSLUTAD)
     verksamhet = np.where(inskriven, _pick(rng.random(rows), P_VERKSAMHET), -1).astype(np.int8)
     avslutsorsak = np.where(avslutad, _pick(rng.random(rows), P_AVSLUTSORSAK), -1).astype(np.int8)
-    del previous_row, has_previous, was_enrolled, continuing
+    del has_previous, was_enrolled, continuing
 
     def ja_nej(flag: np.ndarray, where: np.ndarray | None = None) -> pa.DictionaryArray:
         codes = np.where(flag, 0, 1).astype(np.int8)
@@ -253,6 +460,9 @@ def generate(rows: int, years: range | list[int] = DEFAULT_YEARS, seed: int = 0)
         "avslutad": ja_nej(avslutad, inskriven),
         "avslutsorsak": _dictionary(avslutsorsak, AVSLUTSORSAKER),
     }
+    if dates:
+        days = _dates(rng, years, row_offsets, previous_row, alder, nadd, inskriven, ny, avslutad, avslutsorsak)
+        columns.update((name, _date_column(days[name])) for name in DATE_NAMES)
     metadata = {"kaa": "Syntetiskt KAA-registerutdrag (kaa.demo), inga verkliga personer",
                 "seed": str(seed)}
     return pa.table(columns, metadata=metadata)

@@ -111,13 +111,45 @@ AT_MOST = (
     (("avslut_studier", "avslut_arbete", "avslut_annan"), "avslutade"),
     (schema.AVSLUT_ORSAKER, "avslutade"),
     (("avslut_studier", "avslut_arbete", "avslut_annan", "avslut_okand"), "avslutade"),  # likewise
+    # What the dates add (kaa.extract.periods): the new are some of all, the reached of the new some of both.
+    (("nya_i_registret",), "registrerade"),
+    (("avregistrerade",), "registrerade"),
+    (("nya_under_uppsok",), "sokta"),
+    (("nya_nadda",), "nya_under_uppsok"),
+    (("nya_nadda",), "nadda"),
+    (("nadda_inom_30_dagar",), "nadda_inom_90_dagar"),
+    (("nadda_inom_90_dagar",), "nya_nadda"),
+    (("nya_inskrivna",), "inskrivna"),
+    (("ej_nadda_avregistrerade",), "ej_nadda"),
+    (("ej_nadda_avregistrerade",), "avregistrerade"),
 )
+#: A month's figure is modelled as its own measure, `nadda@2021-03` (what kaa.periods publishes per jobbtorg and for
+#: the city; the jobbtorg × kön and kön figures are latent).
+_AT = "@"
+#: (in, out, before): per month m, those who have left a state by m are among those who entered it by m, and those
+#: in a state were in the one before it: who entered it before the year (the year's figure of `before` less its
+#: new) and in the months up to m.
+_STATES = {  # state: (new per month, the year's figure it is part of)
+    "registrerad": ("nya_i_registret", "registrerade"),
+    "sokt": ("nya_under_uppsok", "sokta"),
+    "inskriven": ("nya_inskrivna", "inskrivna"),
+}
+#: (those who left the state by m, the state): at most those who entered it by m.
+_LEAVING = ((("avregistrerade",), "registrerad"), (("nadda", "ej_nadda_avregistrerade"), "sokt"),
+            (("avslutade",), "inskriven"))
+#: (inner, outer): by every month, whoever entered the inner state had entered the outer one.
+_WITHIN = (("sokt", "registrerad"), ("inskriven", "registrerad"))
+#: Per month: parts at most the whole.
+_MONTH_AT_MOST = ((("nya_nadda",), "nya_under_uppsok"), (("ej_nadda_avregistrerade",), "avregistrerade"),
+                  (("avslut_studier", "avslut_arbete", "avslut_annan"), "avslutade"))
 SUMMED_NOTE = "Summerad ur källans delar."
 
 # Weights: what hiding a shown figure costs, per unit it has to move. Totals are read most,
 # then margins; the report's printed figures are public anyway and are moved only as a last resort.
 _WEIGHT = {0: 3.0, 1: 1.5, 2: 1.5, 3: 1.0, 4: 1.5, 8: 1.5}  # by level (a latent cell is hidden: 1.0)
 _PUBLISHED_WEIGHT = 1000.0
+#: A month's figure is read less than the year's: hiding it costs this share of what a year's figure would.
+_MONTH_WEIGHT = 0.5
 #: Breaking a `<5` bound (the figure is then shown as `..`), per unit.
 _LABEL_WEIGHT = 0.4
 #: Moving a figure that is hidden already: nearly free, so solutions stay small.
@@ -263,6 +295,7 @@ def _relations(frame: pd.DataFrame) -> tuple[list, list]:
         if measure == "utan_stadsdel" and j is not None and k is not None and s is None and a is None:
             place = where.get((ar, verksamhet, "registrerade", j, k, schema.SAKNAR_STADSDEL, None))
             add(equal, {pos: 1.0} if place is None else {pos: 1.0, place: -1.0})
+    _period_relations(where, add, equal, at_most)
     # Between measures, and between each verksamhet and the whole, at every cell and margin.
     for (ar, verksamhet, measure, *dims), pos in where.items():
         for whole, parts in EQUALS:
@@ -290,6 +323,58 @@ def _relations(frame: pd.DataFrame) -> tuple[list, list]:
     return equal, at_most
 
 
+def _period_relations(where: dict, add, equal: list, at_most: list) -> None:
+    """What a reader knows of the months (module docstring of kaa.periods): at every cell and margin, the months of a
+    flow add up to its year, and by each month no one has left a state without having entered it, nor entered a
+    state without being in the one it lies in."""
+    months: dict[tuple, dict[str, dict[str, int]]] = {}
+    for (ar, verksamhet, measure, *dims), pos in where.items():
+        if _AT in measure:
+            name, month = measure.split(_AT)
+            months.setdefault((ar, verksamhet, *dims), {}).setdefault(name, {})[month] = pos
+    for (ar, verksamhet, *dims), flows in months.items():
+        def year(name: str) -> int | None:
+            return where.get((ar, verksamhet, name, *dims))
+
+        order = sorted({month for per in flows.values() for month in per})
+        for name, per in flows.items():  # the months add up to the year
+            whole = year(name)
+            if whole is not None and len(per) == len(order):
+                add(equal, {whole: -1.0, **{pos: 1.0 for pos in per.values()}})
+
+        def entered(state: str, last: int) -> dict[int, float] | None:
+            """Who had entered `state` by month `last`: before the year, then month by month (or None)."""
+            new, total = _STATES[state]
+            if new not in flows or year(new) is None or year(total) is None:
+                return None
+            terms = {year(total): 1.0, year(new): -1.0}
+            for month in order[:last + 1]:
+                terms[flows[new][month]] = terms.get(flows[new][month], 0.0) + 1.0
+            return terms
+
+        def less(big: dict[int, float], small: dict[int, float]) -> dict[int, float]:
+            terms = {pos: -c for pos, c in big.items()}
+            for pos, c in small.items():
+                terms[pos] = terms.get(pos, 0.0) + c
+            return {pos: c for pos, c in terms.items() if c}
+
+        for last in range(len(order)):
+            for leaving, state in _LEAVING:
+                by = entered(state, last)
+                if by is None or not all(name in flows for name in leaving):
+                    continue
+                gone = {flows[name][month]: 1.0 for name in leaving for month in order[:last + 1]}
+                add(at_most, less(by, gone))
+            for inner, outer in _WITHIN:
+                small, big = entered(inner, last), entered(outer, last)
+                if small is not None and big is not None:
+                    add(at_most, less(big, small))
+            for parts, whole in _MONTH_AT_MOST:
+                if whole in flows and all(p in flows for p in parts):
+                    month = order[last]
+                    add(at_most, {flows[whole][month]: -1.0, **{flows[p][month]: 1.0 for p in parts}})
+
+
 def _matrix(rows: list[dict[int, float]], local: dict[int, int], n: int) -> sp.csr_matrix:
     data, row_index, col_index = [], [], []
     for r, terms in enumerate(rows):
@@ -302,6 +387,7 @@ def _matrix(rows: list[dict[int, float]], local: dict[int, int], n: int) -> sp.c
 
 def _models(frame: pd.DataFrame) -> list[_Model]:
     equal, at_most = _relations(frame)
+    monthly = frame["measure"].str.contains(_AT, regex=False).to_numpy()
     year = frame[schema.AR].to_numpy()
     level = _level(frame)
     published = frame["source_id"].to_numpy() == SOURCE_ID
@@ -313,6 +399,7 @@ def _models(frame: pd.DataFrame) -> list[_Model]:
         le = [r for r in at_most if next(iter(r)) in local]
         n = len(positions)
         weight = np.array([_WEIGHT.get(lvl, 1.0) for lvl in level[positions]], dtype=float)
+        weight[monthly[positions]] *= _MONTH_WEIGHT
         weight[published[positions]] = _PUBLISHED_WEIGHT
         related = np.zeros(n, dtype=bool)
         for terms in eq + le:
@@ -600,18 +687,19 @@ def protect(facts: pd.DataFrame, min_cell: int, remember: MutableMapping[str, by
     `remember` keeps each year's labels by what decides them (the year's figures, the threshold and this
     module's and the schema's text), so the same figures are protected once (kaa.store keeps them on disk)."""
     is_count = facts["measure"].isin(schema.COUNT_NAMES)
-    counts, other = facts[is_count], facts[~is_count]
+    counts, other = _as_measures(facts[is_count]), facts[~is_count]
     if min_cell > 1 and len(counts):
         counts = _margins(counts)
     else:  # the latent cells' margins are published whatever the threshold
-        coarse = counts["measure"].isin(schema.LATENT_CELL_MEASURES) | counts[schema.VERKSAMHET].isin(schema.CITY_UNITS)
+        coarse = (counts["measure"].isin(schema.LATENT_CELL_MEASURES) | counts[schema.VERKSAMHET].isin(schema.CITY_UNITS)
+                  | counts["measure"].str.contains(_AT, regex=False))
         if coarse.any():
             counts = pd.concat([counts[~coarse], _margins(counts[coarse])], ignore_index=True)
     latent = _latent(counts)
     out = pd.concat([counts, other], ignore_index=True)
     out[MASKED] = ""
     if min_cell <= 1 or counts.empty:
-        return _published(out, latent)
+        return _from_measures(_published(out, latent))
     frame = out.iloc[:len(counts)]
     values = frame["value"].to_numpy()
     small = (values >= 1) & (values < min_cell) & ~latent
@@ -653,7 +741,34 @@ def protect(facts: pd.DataFrame, min_cell: int, remember: MutableMapping[str, by
             remember[key] = codes[rows].tobytes()
     labels = np.array(["", primary_label(min_cell), SECONDARY], dtype=object)[codes]
     out.loc[:len(counts) - 1, MASKED] = labels
-    return _published(out, latent)
+    return _from_measures(_published(out, latent))
+
+
+def _as_measures(counts: pd.DataFrame) -> pd.DataFrame:
+    """The months' figures as measures of their own (`nadda@2021-03`), without the period column."""
+    if schema.PERIOD not in counts:
+        return counts
+    period = counts[schema.PERIOD]
+    monthly = period.notna().to_numpy()
+    counts = counts.drop(columns=schema.PERIOD)
+    if monthly.any():
+        counts = counts.copy()
+        counts.loc[monthly, "measure"] = counts["measure"][monthly] + _AT + period[monthly].astype(str)
+    return counts
+
+
+def _from_measures(out: pd.DataFrame) -> pd.DataFrame:
+    """`_as_measures` undone: the period column back (None for a figure of the whole year)."""
+    parts = out["measure"].str.split(_AT, n=1, regex=False)
+    monthly = parts.str.len().to_numpy() == 2
+    period = out[schema.PERIOD] if schema.PERIOD in out else pd.Series(None, index=out.index, dtype=object)
+    out[schema.PERIOD] = period.astype(object).where(period.notna(), None)
+    if monthly.any():
+        out.loc[monthly, schema.PERIOD] = parts[monthly].str[1]
+        out.loc[monthly, "measure"] = parts[monthly].str[0]
+    first = [c for c in out.columns if c != schema.PERIOD]
+    at = first.index(schema.ALDER) + 1 if schema.ALDER in first else len(first)
+    return out[first[:at] + [schema.PERIOD] + first[at:]]
 
 
 _SOURCE_DIGEST = None
@@ -692,7 +807,9 @@ def _latent(counts: pd.DataFrame) -> np.ndarray:
     the figures per stadsdel and age: in the model (a reader knows they exist and what relations they keep),
     hidden from the start, never published."""
     level = _level(counts)
+    monthly = counts["measure"].str.contains(_AT, regex=False).to_numpy()
     return ((counts["measure"].isin(schema.LATENT_CELL_MEASURES).to_numpy() & (level == 3))
+            | (monthly & ((level & 2) != 0))
             | (counts[schema.VERKSAMHET].isin(schema.CITY_UNITS).to_numpy() & (level > 0))
             | (((level & _AREA_BITS) != 0) & ((level & 3) != 0)))
 

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from kaa import config, masking, reasons, schema
+from kaa.facts import year_facts
 from kaa.masking import MASKED
 
 BREAKDOWNS = schema.BREAKDOWNS
@@ -109,6 +110,7 @@ def rollup(facts: pd.DataFrame, by: Sequence[str], sel: Selection = Selection())
     answers, the figure is missing with its reason.
     """
     cols = grouping(by)
+    facts = year_facts(facts)  # the months are kaa.periods'
     if MASKED not in facts:  # unprotected facts: nothing hidden (with_totals and table protect first)
         facts = facts.assign(**{MASKED: ""})
     filters = {d: sel.filter_for(d) for d in BREAKDOWNS}
@@ -139,6 +141,9 @@ def rollup(facts: pd.DataFrame, by: Sequence[str], sel: Selection = Selection())
         rows = rows[rows[schema.JOBBTORG].isin(filters[schema.JOBBTORG])]
 
     is_count = rows["measure"].isin(schema.COUNT_NAMES)
+    statistics = rows["measure"].isin(schema.STATISTIC_NAMES)
+    rows, statistics = rows[~statistics], rows[statistics]
+    is_count = is_count[rows.index]
     summed = _aggregate(rows[is_count], cols)
     if filters[schema.JOBBTORG] is not None:
         summed = _worked_out(summed, unfiltered[unfiltered["measure"].isin(schema.COUNT_NAMES)], facts,
@@ -177,11 +182,49 @@ def rollup(facts: pd.DataFrame, by: Sequence[str], sel: Selection = Selection())
                           for year, measure in zip(missing[schema.AR], missing["measure"])]
     long = pd.concat([found, missing], ignore_index=True)
     long = _add_shares(long, cols, sel.min_cell)
+    long = pd.concat([long, _statistics(statistics, long, cols, need_bits, sel)], ignore_index=True)
     for column in ("noggrannhet", "kalla", "orsaker", MASKED):
         long[column] = long[column].fillna("").astype(str) if column in long else ""
     long["orsak"] = [reasons.text(reasons.decode(cell)) if cell else "" for cell in long["orsaker"]]
     long["value"] = long["value"].astype("float64")
     return _sort(long[cols + LONG_COLUMNS], cols)
+
+
+def _statistics(rows: pd.DataFrame, long: pd.DataFrame, cols: list[str], need_bits: int,
+                sel: Selection) -> pd.DataFrame:
+    """The medians (schema.STATISTICS) of exactly the groups asked for: a median cannot be summed, so one of a
+    coarser or finer breakdown, or of several chosen jobbtorg together, answers nothing. Each is shown only where
+    the count it is the median of is shown and at least the threshold, as a small count is hidden."""
+    if sel.verksamhet != schema.HELA_KAA:
+        return rows.iloc[0:0][cols + ["measure", "value"]]
+    wanted = schema.STATISTIC_NAMES
+    chosen = sel.filter_for(schema.JOBBTORG)
+    level = sum(rows[d].notna().to_numpy().astype(int) * bit for d, bit in _BITS.items() if d in rows)
+    exact = rows[level == need_bits]
+    if chosen is not None and schema.JOBBTORG not in cols and len(chosen) > 1:
+        exact = exact.iloc[0:0]
+    out = exact[cols + ["measure", "value", "noggrannhet", "kalla"]].assign(**{MASKED: "", "orsaker": ""})
+    if not out.empty:
+        of = out.assign(measure=out["measure"].map(schema.STATISTIC_OF))[cols + ["measure"]]
+        counted = of.merge(long[cols + ["measure", "value", MASKED]], on=cols + ["measure"], how="left")
+        shown = (counted[MASKED].fillna("x") == "").to_numpy() & (counted["value"].to_numpy() >= sel.min_cell)
+        hidden = ~shown
+        out.loc[hidden, "value"] = np.nan
+        out.loc[hidden, MASKED] = masking.SECONDARY
+        out.loc[hidden, "orsaker"] = reasons.encode([reasons.Reason(reasons.TEXT, text=reasons.FEW_FOR_MEDIAN.format(
+            min_cell=sel.min_cell))])
+        out.loc[hidden, ["noggrannhet", "kalla"]] = ""
+    years = sorted(set(long[schema.AR])) if schema.AR in long else []
+    grid = _expected_groups(cols, years, sel).merge(pd.DataFrame({"measure": list(wanted)}), how="cross")
+    grid = grid.merge(out[cols + ["measure"]], on=cols + ["measure"], how="left", indicator=True)
+    gone = grid[grid["_merge"] == "left_only"].drop(columns="_merge")
+    of = gone.assign(measure=gone["measure"].map(schema.STATISTIC_OF))[cols + ["measure"]]
+    none = of.merge(long[cols + ["measure", "value", MASKED]], on=cols + ["measure"], how="left")
+    none = ((none["value"] == 0) & (none[MASKED].fillna("") == "")).to_numpy()
+    gone["orsaker"] = np.where(none, reasons.encode([reasons.Reason(reasons.TEXT, text=reasons.NONE_REACHED)]),
+                               reasons.encode([reasons.Reason(reasons.TEXT, text=reasons.NO_MEDIAN)]))
+    gone["value"] = np.nan
+    return pd.concat([out, gone], ignore_index=True)
 
 
 def _aggregate(rows: pd.DataFrame, cols: list[str]) -> pd.DataFrame:

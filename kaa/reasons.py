@@ -52,6 +52,13 @@ AREA_ONLY = ("Per stadsdelsområde och per ålder redovisas bara registrerade, s
              "stadsdelsområde eller ålder: uppdelade så blir antalen för små för att visas.")
 
 
+FEW_FOR_MEDIAN = ("Medianen visas bara där antalet den räknas på (nya under uppsök som har nåtts) visas och är minst "
+                  "{min_cell}: annars kan den säga något om enskilda ungdomar.")
+NONE_REACHED = "Ingen av dem som placerades under uppsök under året har nåtts: det finns ingen median."
+NO_MEDIAN = ("Dagar till nådd kräver datum för uppsök och nådd i uttaget, och räknas per år för hela staden, per "
+             "jobbtorg, per kön och per jobbtorg och kön, inte för flera valda jobbtorg tillsammans.")
+
+
 def missing(measure: str, year: int, in_source: bool, dims: Sequence[str] = (),
             verksamhet: str = schema.HELA_KAA) -> Reason:
     """Why a count is missing: a unit does not keep it, it is not in the source that year, or not per the

@@ -10,13 +10,17 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from kaa import demo, schema
+from kaa import cli, demo, schema
+from kaa.extract.dates import date_code
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-EXPECTED_COLUMNS = [
+COLUMNS_WITHOUT_DATES = [
     "ar", "person_id", "kon", "alder", "stadsdel", "jobbtorg", "nadd", "sysselsattning",
     "inskriven", "nyinskriven", "verksamhet", "avslutad", "avslutsorsak",
 ]
+DATE_COLUMNS = ["registrerad_datum", "avregistrerad_datum", "uppsok_datum", "nadd_datum", "inskriven_datum",
+                "avslut_datum"]
+EXPECTED_COLUMNS = COLUMNS_WITHOUT_DATES + DATE_COLUMNS
 ROWS = 20_000
 YEARS = list(range(2016, 2026))
 TOLERANCE = 0.03  # percentage points, as a fraction
@@ -201,6 +205,145 @@ def test_large_row_counts_keep_ids_unique_per_year():
     assert frame["person_id"].str.startswith("DEMO-").all()
 
 
+# --- generate: dates -------------------------------------------------------------------
+
+EPOCH = dt.date(1970, 1, 1)
+STARTS = ("registrerad_datum", "uppsok_datum", "inskriven_datum")  # may lie before the year (or be empty)
+EVENTS = ("avregistrerad_datum", "nadd_datum", "avslut_datum")      # lie in the year
+#: (earlier, later) pairs of the extract format's order rules.
+ORDER = [("registrerad_datum", "uppsok_datum"), ("uppsok_datum", "nadd_datum"), ("registrerad_datum", "nadd_datum"),
+         ("registrerad_datum", "inskriven_datum"), ("inskriven_datum", "avslut_datum"),
+         ("registrerad_datum", "avslut_datum"),
+         *((name, "avregistrerad_datum") for name in DATE_COLUMNS if name != "avregistrerad_datum")]
+DATE_YEARS = [[2018, 2019, 2020, 2021, 2022], [2016, 2017, 2020]]  # the second with a gap
+
+
+def _days(frame: pd.DataFrame) -> pd.DataFrame:
+    """The date columns as day numbers (days since 1970-01-01), parsed from their ISO text; empty is -1."""
+    out = pd.DataFrame(index=frame.index)
+    for column in DATE_COLUMNS:
+        text = frame[column]
+        given = text != ""
+        assert text[given].str.fullmatch(r"\d{4}-\d{2}-\d{2}").all(), column
+        days = {value: (dt.date.fromisoformat(value) - EPOCH).days for value in set(text[given])}
+        out[column] = text.map(days).fillna(-1).astype(int)
+    return out
+
+
+def _bounds(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Per row the first and the last day of its statistics year (1 December before … 30 November)."""
+    years = frame["ar"].astype(int)
+    first = {y: (dt.date(y - 1, 12, 1) - EPOCH).days for y in set(years)}
+    last = {y: (dt.date(y, 11, 30) - EPOCH).days for y in set(years)}
+    return years.map(first), years.map(last)
+
+
+@pytest.fixture(scope="module", params=DATE_YEARS, ids=["five-years", "with-a-gap"])
+def dated(request) -> tuple[pd.DataFrame, pd.DataFrame]:
+    frame = _frame(demo.generate(6_000, request.param, seed=len(request.param)))
+    return frame, _days(frame)
+
+
+def test_without_dates_the_other_columns_are_the_same():
+    table = demo.generate(3_000, [2019, 2020, 2021], seed=5)
+    plain = demo.generate(3_000, [2019, 2020, 2021], seed=5, dates=False)
+    assert plain.column_names == COLUMNS_WITHOUT_DATES == list(demo.COLUMNS_UTAN_DATUM)
+    assert table.select(COLUMNS_WITHOUT_DATES).equals(plain)
+    assert demo.generate(0, [2020], dates=False).column_names == COLUMNS_WITHOUT_DATES
+
+
+def test_every_date_is_read_by_the_importer(df):
+    values = {value for column in DATE_COLUMNS for value in df[column] if value}
+    assert len(values) > 1_000
+    assert all(date_code(value) == (dt.date.fromisoformat(value) - EPOCH).days for value in values)
+
+
+def test_no_date_after_its_year_and_events_in_it(dated):
+    frame, days = dated
+    first, last = _bounds(frame)
+    for column in DATE_COLUMNS:
+        given = days[column] >= 0
+        assert given.any(), column
+        assert (days[column][given] <= last[given]).all(), column
+        if column in EVENTS:
+            assert (days[column][given] >= first[given]).all(), column
+    for column in STARTS:  # a start may lie before the year, and does for some
+        assert (days[column].between(0, first - 1)).any(), column
+        assert (days[column] >= first).any(), column
+
+
+def test_dates_only_where_allowed_and_present_where_required(dated):
+    frame, days = dated
+    allowed = {"uppsok_datum": frame["nadd"].isin(["ja", "nej"]), "nadd_datum": frame["nadd"] == "ja",
+               "inskriven_datum": frame["inskriven"] == "ja", "avslut_datum": frame["avslutad"] == "ja"}
+    for column, where in allowed.items():
+        assert not ((days[column] >= 0) & ~where).any(), column
+    for column in ("nadd_datum", "avslut_datum"):
+        assert (days[column][allowed[column]] >= 0).all(), column
+    allowed["registrerad_datum"] = frame["ar"] != ""
+    for column in STARTS:  # empty (= before the year) for some
+        assert (days[column][allowed[column]] == -1).any(), column
+    first, _ = _bounds(frame)
+    new = frame["nyinskriven"] == "ja"
+    assert new.any() and (days["inskriven_datum"][new] >= first[new]).all()
+
+
+def test_dates_keep_their_order(dated):
+    _, days = dated
+    for earlier, later in ORDER:
+        both = (days[earlier] >= 0) & (days[later] >= 0)
+        assert both.any(), (earlier, later)
+        assert (days[earlier][both] <= days[later][both]).all(), (earlier, later)
+
+
+def test_about_half_come_from_before_the_year_the_rest_enter_in_every_month(dated):
+    frame, days = dated
+    first, _ = _bounds(frame)
+    registered = days["registrerad_datum"]
+    before = registered < first
+    per_year = before.groupby(frame["ar"]).mean()
+    assert per_year.between(0.38, 0.5).all(), per_year.to_dict()
+    entered = ~before
+    months = pd.to_datetime(registered[entered], unit="D").dt.month
+    assert months.groupby(frame["ar"][entered]).nunique().eq(12).all()
+    autumn = months.isin([8, 9, 10]).mean()
+    assert 0.3 < autumn < 0.45  # a quarter of the year, more when school starts
+    leaving = (days["avregistrerad_datum"] >= 0).groupby(frame["ar"]).mean()
+    assert leaving.between(0.25, 0.35).all(), leaving.to_dict()
+
+
+def test_time_to_reach_is_a_few_weeks_with_a_long_tail(dated):
+    frame, days = dated
+    first, _ = _bounds(frame)
+    placed_in_year = (days["uppsok_datum"] >= first) & (days["nadd_datum"] >= 0)
+    weeks = (days["nadd_datum"] - days["uppsok_datum"])[placed_in_year] / 7
+    assert 3 <= weeks.median() <= 6, weeks.median()
+    assert weeks.quantile(0.95) > 12
+
+
+def test_dates_follow_the_person_into_the_next_year(dated):
+    frame, days = dated
+    both = frame.drop(columns=DATE_COLUMNS).assign(ar=frame["ar"].astype(int)).join(days)
+    before = both.assign(ar=both["ar"] + 1)
+    pairs = both.merge(before, on=["ar", "person_id"], suffixes=("", "_fore"))
+    assert len(pairs) > 100
+    assert (pairs["avregistrerad_datum_fore"] == -1).all()  # still in the register when the year ended
+    given = pairs["registrerad_datum"] >= 0
+    assert (pairs["registrerad_datum"][given] == pairs["registrerad_datum_fore"][given]).all()
+    went_on = (pairs["inskriven"] == "ja") & (pairs["inskriven_fore"] == "ja") & (pairs["avslutad_fore"] == "nej")
+    assert went_on.any()
+    assert (pairs["inskriven_datum"][went_on] == pairs["inskriven_datum_fore"][went_on]).all()
+
+
+@pytest.mark.parametrize("flags, columns", [([], EXPECTED_COLUMNS), (["--utan-datum"], COLUMNS_WITHOUT_DATES)])
+def test_demo_command_writes_dates_unless_told_not_to(tmp_path, capsys, flags, columns):
+    path = tmp_path / "demo.csv"
+    assert cli.main(["demo", "--rows", "200", "--years", "2020,2021", *flags, "--out", str(path)]) == 0
+    back = pd.read_csv(path, sep=";", encoding="cp1252", dtype=str, keep_default_na=False)
+    assert list(back.columns) == columns and len(back) == 200
+    assert "Skrev 200 syntetiska rader" in capsys.readouterr().out
+
+
 # --- write ---------------------------------------------------------------------------
 
 
@@ -219,7 +362,8 @@ def test_cp1252_file_is_what_swedish_excel_writes(tmp_path, table):
     demo.write(table.slice(0, 5_000), path, encoding="cp1252", delimiter=";")
     raw = path.read_bytes()
     assert raw.startswith(b"ar;person_id;kon;alder;stadsdel;jobbtorg;nadd;sysselsattning;"
-                          b"inskriven;nyinskriven;verksamhet;avslutad;avslutsorsak\n")
+                          b"inskriven;nyinskriven;verksamhet;avslutad;avslutsorsak;registrerad_datum;"
+                          b"avregistrerad_datum;uppsok_datum;nadd_datum;inskriven_datum;avslut_datum\n")
     assert "Östermalm".encode("cp1252") in raw and "Hägersten-Älvsjö".encode("cp1252") in raw
     assert "Ö".encode("utf-8") not in raw  # really Windows-1252, not UTF-8
     assert b'"' not in raw  # nothing needed quoting

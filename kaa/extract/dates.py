@@ -120,6 +120,10 @@ STATUS = (("uppsok_datum", "nadd", (NADD_JA, NADD_NEJ), "nådd är ja eller nej"
           ("avslut_datum", "avslutad", (1,), "avslutad är ja", True))
 
 
+def _shown(raw: str) -> str:
+    return f"”{raw}”" if raw.strip() else "tom"
+
+
 def _text(day: int) -> str:
     return date_of(day).isoformat()
 
@@ -141,12 +145,14 @@ def check(coded: dict[str, _Coded], labels: dict[str, str], rownums: np.ndarray,
         problems.add_rows(FEL, typ, labels[name], positions, rownums, coded[name].raw, expected,
                           lambda rad, v: f"{_where(rad, labels[name])}: {message(at[rad], v)}")
 
+    fine = {}  # a date that is there and within its bounds: only those are compared with each other
     for name in names:
         add(name, "ogiltigt datum", days[name] == BAD, "ett datum",
             lambda p, v: f"”{v}” är inget datum. Skriv det som 2021-03-04 (år-månad-dag).")
         given = (days[name] >= 0) & has_year
         late = given & (days[name] > end)
         early = given & (days[name] < start) & (name not in STARTS)
+        fine[name] = given & ~late & ~early
         add(name, "datum utanför året", late | early, "ett datum inom statistikåret",
             lambda p, v: (f"{v} ligger utanför statistikåret {year[p]} ({_text(start[p])}–{_text(end[p])}). "
                           "Rätta datumet, eller året om raden hör till ett annat år."))
@@ -158,7 +164,7 @@ def check(coded: dict[str, _Coded], labels: dict[str, str], rownums: np.ndarray,
         add(name, "omöjlig kombination", (days[name] >= 0) & ~ok & (state != BAD), f"{labels[status]}: {said}",
             lambda p, v, name=name, status=status, said=said: (
                 f"ett datum då ungdomen {_WHAT[name]}, men det stämmer bara om {said} "
-                f"(”{labels[status]}” är ”{coded[status].raw(p)}”). Töm datumet eller rätta ”{labels[status]}”."))
+                f"(”{labels[status]}” är {_shown(coded[status].raw(p))}). Töm datumet eller rätta ”{labels[status]}”."))
         if required:
             add(name, "datum saknas", ok & (days[name] == EMPTY), "ett datum",
                 lambda p, v, name=name, said=said: (
@@ -166,7 +172,7 @@ def check(coded: dict[str, _Coded], labels: dict[str, str], rownums: np.ndarray,
     for earlier, later in ORDER:
         if earlier not in days or later not in days:
             continue
-        wrong = (days[earlier] >= 0) & (days[later] >= 0) & (days[earlier] > days[later])
+        wrong = fine[earlier] & fine[later] & (days[earlier] > days[later])
         add(later, "omöjlig ordning", wrong, f"tidigast {labels[earlier]}",
             lambda p, v, earlier=earlier, later=later: (
                 f"ungdomen {_WHAT[later]} {_text(days[later][p])}, före dagen då hen {_WHAT[earlier]} "
