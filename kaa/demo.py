@@ -340,14 +340,14 @@ def _dates(rng: np.random.Generator, years: list[int], row_offsets: np.ndarray, 
     return out
 
 
-def generate(rows: int, years: range | list[int] = DEFAULT_YEARS, seed: int = 0, dates: bool = True) -> pa.Table:
+def generate(rows: int, years: range | list[int] = DEFAULT_YEARS, seed: int = 0, dates: bool = False) -> pa.Table:
     """A synthetic KAA register extract of `rows` rows spread evenly over `years`.
 
     One row per person and statistics year; a person may recur in the next year (about
     40 % of a year's persons do) but never twice within a year. Gender, district and
     age follow the person from year to year. The same arguments give the same table.
 
-    With `dates` the six optional date columns (DATE_NAMES) are filled too, drawn after
+    With `dates` (the `demo` command's default) the six optional date columns (DATE_NAMES) are filled too, drawn after
     everything else (so the other columns are the same either way); without, the table
     has COLUMNS_UTAN_DATUM only.
     """

@@ -282,6 +282,8 @@ def _relations(frame: pd.DataFrame) -> tuple[list, list]:
             add(equal, {whole: -1.0, **{pos: 1.0 for pos in members}})
     for group in by_group.values():
         totals = group[0]
+        if totals and group[3] and not group[1] and not group[2]:  # a month: its city figure and latent cells
+            add(equal, {totals[0][2]: -1.0, **{pos: 1.0 for _, _, pos in group[3]}})
         for lvl in (1, 2):
             if totals and group[lvl]:
                 add(equal, {totals[0][2]: -1.0, **{pos: 1.0 for _, _, pos in group[lvl]}})
@@ -695,6 +697,7 @@ def protect(facts: pd.DataFrame, min_cell: int, remember: MutableMapping[str, by
                   | counts["measure"].str.contains(_AT, regex=False))
         if coarse.any():
             counts = pd.concat([counts[~coarse], _margins(counts[coarse])], ignore_index=True)
+    counts = _without_month_margins(counts)
     latent = _latent(counts)
     out = pd.concat([counts, other], ignore_index=True)
     out[MASKED] = ""
@@ -742,6 +745,16 @@ def protect(facts: pd.DataFrame, min_cell: int, remember: MutableMapping[str, by
     labels = np.array(["", primary_label(min_cell), SECONDARY], dtype=object)[codes]
     out.loc[:len(counts) - 1, MASKED] = labels
     return _from_measures(_published(out, latent))
+
+
+def _without_month_margins(counts: pd.DataFrame) -> pd.DataFrame:
+    """A month's figures per jobbtorg and per kön are neither published nor needed: the model holds its city figure
+    and its jobbtorg × kön cells, whose relations imply everything of the margins between them."""
+    monthly = counts["measure"].str.contains(_AT, regex=False).to_numpy()
+    if not monthly.any():
+        return counts
+    level = _level(counts)
+    return counts[~(monthly & ((level == 1) | (level == 2)))].reset_index(drop=True)
 
 
 def _as_measures(counts: pd.DataFrame) -> pd.DataFrame:
@@ -809,7 +822,7 @@ def _latent(counts: pd.DataFrame) -> np.ndarray:
     level = _level(counts)
     monthly = counts["measure"].str.contains(_AT, regex=False).to_numpy()
     return ((counts["measure"].isin(schema.LATENT_CELL_MEASURES).to_numpy() & (level == 3))
-            | (monthly & ((level & 2) != 0))
+            | (monthly & (level != 0))
             | (counts[schema.VERKSAMHET].isin(schema.CITY_UNITS).to_numpy() & (level > 0))
             | (((level & _AREA_BITS) != 0) & ((level & 3) != 0)))
 

@@ -34,7 +34,7 @@ def _frame(table: pa.Table) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def table() -> pa.Table:
-    return demo.generate(ROWS, YEARS, seed=0)
+    return demo.generate(ROWS, YEARS, seed=0, dates=True)
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +74,7 @@ def test_uneven_rows_and_more_years_than_rows():
     assert counts.sum() == 1_003 and counts.max() - counts.min() == 1
     few = demo.generate(3, [2018, 2019, 2020, 2021, 2022])
     assert few.num_rows == 3
-    assert demo.generate(0, [2020]).column_names == EXPECTED_COLUMNS
+    assert demo.generate(0, [2020], dates=True).column_names == EXPECTED_COLUMNS
 
 
 def test_years_given_as_a_list_or_range():
@@ -199,7 +199,7 @@ def test_jobbtorg_shares_resemble_the_reports_inskrivna(df, mapping):
 
 
 def test_large_row_counts_keep_ids_unique_per_year():
-    table = demo.generate(200_000, [2020, 2021], seed=3)
+    table = demo.generate(200_000, [2020, 2021], seed=3, dates=True)
     frame = table.select(["ar", "person_id"]).to_pandas()
     assert not frame.duplicated().any()
     assert frame["person_id"].str.startswith("DEMO-").all()
@@ -240,12 +240,12 @@ def _bounds(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
 
 @pytest.fixture(scope="module", params=DATE_YEARS, ids=["five-years", "with-a-gap"])
 def dated(request) -> tuple[pd.DataFrame, pd.DataFrame]:
-    frame = _frame(demo.generate(6_000, request.param, seed=len(request.param)))
+    frame = _frame(demo.generate(6_000, request.param, seed=len(request.param), dates=True))
     return frame, _days(frame)
 
 
 def test_without_dates_the_other_columns_are_the_same():
-    table = demo.generate(3_000, [2019, 2020, 2021], seed=5)
+    table = demo.generate(3_000, [2019, 2020, 2021], seed=5, dates=True)
     plain = demo.generate(3_000, [2019, 2020, 2021], seed=5, dates=False)
     assert plain.column_names == COLUMNS_WITHOUT_DATES == list(demo.COLUMNS_UTAN_DATUM)
     assert table.select(COLUMNS_WITHOUT_DATES).equals(plain)
@@ -402,7 +402,7 @@ def test_write_to_a_binary_file_object_and_crlf(table):
 
 def test_empty_table_writes_the_header(tmp_path):
     path = tmp_path / "tom.csv"
-    demo.write(demo.generate(0, [2020]), path, encoding="cp1252")
+    demo.write(demo.generate(0, [2020], dates=True), path, encoding="cp1252")
     assert path.read_bytes().decode("cp1252").strip() == ";".join(EXPECTED_COLUMNS)
 
 

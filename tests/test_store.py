@@ -78,7 +78,7 @@ def test_an_extract_is_stored_figure_for_figure_as_read_on_both_backends(backend
     from kaa.extract import read_extract
 
     buffer = __import__("io").BytesIO()
-    demo.write(demo.generate(3000, [2019, 2020], seed=5), buffer)
+    demo.write(demo.generate(3000, [2019, 2020], seed=5, dates=True), buffer)
     result = read_extract(buffer.getvalue(), "uttag.csv")
     outcome = store.import_extract(result, buffer.getvalue(), "uttag.csv", "Uttag ’25")
     with engine().connect() as connection:
@@ -97,7 +97,7 @@ def test_a_fault_while_storing_figures_is_a_swedish_error_on_both_backends(backe
     from kaa.store import records
 
     engine()  # the schema exists
-    columns = {f: [v] for f, v in zip(tables.FACT_FIELDS, (2020, None, None, None, None, "Hela KAA", "registrerade",
+    columns = {f: [v] for f, v in zip(tables.FACT_FIELDS, (2020, None, None, None, None, None, "Hela KAA", "registrerade",
                                                            1.0, "exakt", "", ""))}
     with pytest.raises(store.StoreError, match="svarade med ett fel"):  # no source 999999: refused by the key
         with db.writing() as connection:
