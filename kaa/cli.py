@@ -10,6 +10,7 @@ import os
 import re
 import sys
 import threading
+import datetime as _dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Sequence
 
@@ -147,11 +148,29 @@ Format:
 föregående år som finns i data (antal i personer, andelar som decimalbråk, så -0.0426
 betyder −4,26 procentenheter). Tom där föregående år saknar uppgiften.
 
+--period manad|halvar|ar lägger till kolumnen period: månader (2021-03; statistikåret
+börjar med december året före), Skolverkets halvår (2021-H1 = januari–juni, 2021-H2 =
+juli–december, där december hör till nästa statistikår) eller året (standard, tabellen
+som utan --period). Varje ungdom räknas en gång per period. Månader och halvår kräver ett
+uttag med datumkolumner och redovisas för hela staden och hela KAA.
+
+--hittills ÅÅÅÅ-MM-DD ger statistikåret från 1 december till slutet av den sista hela
+månaden fram till datumet, bredvid samma period ett år tidigare.
+
 Exempel:
   python -m kaa table --year 2020 --by jobbtorg --format csv
+  python -m kaa table --period manad --year 2025 --measures nya_i_registret,nadda,avslutade
+  python -m kaa table --hittills 2025-03-31 --measures registrerade,sokta,nadda,andel_nadda
   python -m kaa table --year 2019 --year 2020 --by kon --measures nadda,ej_nadda,andel_nadda --yoy
   python -m kaa table --verksamhet Aim --measures inskrivna,avslutade,andel_studier
 """
+
+
+def _day(text: str) -> _dt.date:
+    try:
+        return _dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"”{text}” är inget datum. Skriv det som ÅÅÅÅ-MM-DD, t.ex. 2025-03-31.")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -175,6 +194,12 @@ def build_parser() -> argparse.ArgumentParser:
                        type=_names("okänt mått", schema.MEASURE_NAMES, "Se python -m kaa table --help för alla mått."),
                        help="kommaseparerade mått (standard: alla)")
     table.add_argument("--yoy", action="store_true", help="lägg till förändring mot föregående år")
+    when = table.add_mutually_exclusive_group()
+    when.add_argument("--period", default=schema.PERIOD_KINDS[-1], choices=schema.PERIOD_KINDS, metavar="PERIOD",
+                      help="manad, halvar eller ar (standard): lägger till kolumnen period, se nedan")
+    when.add_argument("--hittills", type=_day, metavar="ÅÅÅÅ-MM-DD",
+                      help="statistikåret hittills (1 december till datumets sista hela månad) mot samma "
+                           "period året före")
     table.add_argument("--format", default="markdown", choices=("markdown", "csv", "json"), metavar="FORMAT",
                        help="markdown (standard), csv eller json")
     table.add_argument("--min-cell", type=_whole_number(0), metavar="N",
@@ -429,7 +454,7 @@ def _typed(frame: pd.DataFrame, masked: pd.DataFrame, accuracy: pd.DataFrame, fm
 
     out = frame.copy()
     for column in out.columns:
-        if column in schema.GROUPABLE:
+        if column in schema.GROUPABLE or column == schema.PERIOD:
             continue
         base = column.removesuffix(metrics.CHANGE_SUFFIX)
         if fmt_name == "markdown" and column != base:
@@ -471,13 +496,20 @@ def _column_label(column: str) -> str:
 
 
 def run_table(args) -> int:
-    from kaa import metrics, store
+    from kaa import metrics, periods, store
 
     facts = store.load_facts()
     sel = _table_request(args, facts)
     by, measures = args.by or [schema.AR], args.measures or list(schema.MEASURE_NAMES)
-    frame, masked, accuracy, missing = metrics.table_parts(store.protect(facts, sel.min_cell), by, sel, measures,
-                                                           yoy=args.yoy)
+    if args.period != periods.AR or args.hittills is not None:
+        if by != [schema.AR] or args.yoy:
+            raise UsageError("--period manad/halvar och --hittills går inte att kombinera med --by eller --yoy: "
+                             "siffror per månad och halvår finns bara för hela staden.")
+        frame, masked, accuracy, missing = periods.table_parts(store.protect(facts, sel.min_cell), args.period, sel,
+                                                               measures, day=args.hittills)
+    else:
+        frame, masked, accuracy, missing = metrics.table_parts(store.protect(facts, sel.min_cell), by, sel,
+                                                               measures, yoy=args.yoy)
     frame = frame.drop(columns="jamfort_med_ar", errors="ignore")
     sys.stdout.write(render(_typed(frame, masked, accuracy, args.format), args.format))
     if args.format == "markdown":  # what – and the symbols mean, under the table (csv and json are data only)

@@ -33,8 +33,8 @@ from kaa import masking, metrics, reasons, schema
 from kaa.facts import period_facts, year_facts
 from kaa.masking import MASKED
 
-MANAD, HALVAR, AR, HITTILLS = "manad", "halvar", "ar", "hittills"
-KINDS = (MANAD, HALVAR, AR)
+MANAD, HALVAR, AR = KINDS = schema.PERIOD_KINDS
+HITTILLS = "hittills"
 KIND_LABELS = {MANAD: "Månad", HALVAR: "Halvår", AR: "År", HITTILLS: "Hittills i år"}
 MONTHS = 12
 #: The states counted as distinct young people in a period: (new per month, who leave it, the year's figure).
@@ -46,8 +46,8 @@ STATES = {
 #: What a period table counts: the flows and the states.
 PERIOD_COUNTS = tuple(m for m in schema.COUNT_NAMES if m in schema.FLOW_MEASURES or m in STATES)
 
-NO_DATES = ("Källan för {years} har inga datum: där finns siffrorna bara för hela året. Månader, halvår och hittills i "
-            "år kräver ett uttag med datumkolumner.")
+NO_DATES = ("För ett år vars källa saknar datum (som årsrapportens år) finns siffrorna bara för hela året: månader, "
+            "halvår och hittills i år kräver ett uttag med datumkolumner.")
 CITY_ONLY = ("Siffror per månad och halvår redovisas bara för hela staden och hela KAA, inte per jobbtorg, kön, "
              "stadsdelsområde, ålder eller verksamhet: uppdelade blir antalen för små för att visas.")
 NOT_PER_PERIOD = "Räknas bara per år, inte per månad eller halvår."
@@ -140,7 +140,7 @@ class _Source:
 
 
 def _no_dates(year: int) -> str:
-    return NO_DATES.format(years=year)
+    return NO_DATES
 
 
 def _month_index(year: int, label: str) -> int:
@@ -180,6 +180,8 @@ def _periods(kind: str, years: Sequence[int]) -> list[tuple[int, str, list[tuple
 def _period_figure(source: _Source, measure: str, parts: list[tuple[int, int, int]]) -> _Fig:
     year, first, last = parts[0]
     fig = source.figure(year, measure, first, last)
+    if fig.why:
+        return fig
     for next_year, next_first, next_last in parts[1:]:  # H2's December, of the next statistics year
         if next_year not in source.dated:
             return _Fig(why=NEXT_YEAR.format(year=year, next=next_year))

@@ -19,6 +19,8 @@ VERKSAMHET = "verksamhet"
 #: The period a figure covers within its statistics year (kaa.periods): empty for the whole year, else a month
 #: "2021-03". Not a breakdown: periods of distinct counts do not add up (see kaa.periods).
 PERIOD = "period"
+#: What a table's period can be (kaa.periods): months, Skolverket's half-years, or the statistics year.
+PERIOD_KINDS = ("manad", "halvar", "ar")
 
 #: Dimensions a table can be grouped by (verksamhet is a filter, not a breakdown:
 #: Aim is a part of the whole KAA, not a sibling of it).
