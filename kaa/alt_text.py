@@ -133,3 +133,28 @@ def describe_change(frame: pd.DataFrame) -> str:
         word = up if row["_progress"] > 0 else same if row["_progress"] == 0 else down
         said.append(f"{word} för {row[unit]} ({row['forandring_text']})")
     return f"{schema.MEASURES[measure].label} från {since} till {year}: " + ", ".join(said) + "."
+
+
+def over_periods(frame: pd.DataFrame) -> str:
+    """A chart over months or half-years in words: per measure, its highest and lowest period and the latest.
+
+    `Nådda är högst i okt 2025 (254) och lägst i aug 2025 (157); senast, nov 2025: 361.`"""
+    from kaa.charts import month_name
+
+    shown = frame[frame["varde"].notna()]
+    if shown.empty:
+        return NOTHING_SHOWN
+    name = (lambda p: month_name(p)) if shown[schema.PERIOD].str.len().eq(7).all() and \
+        not shown[schema.PERIOD].str.contains("H").any() else (lambda p: p)
+    sentences = []
+    for measure, rows in shown.groupby("measure", sort=False):
+        rows = rows.sort_values(schema.PERIOD)
+        label = rows["matt"].iloc[0]
+        high, low, last = rows.loc[rows["varde"].idxmax()], rows.loc[rows["varde"].idxmin()], rows.iloc[-1]
+        sentences.append(f"{label} är högst i {name(high[schema.PERIOD])} ({high['text']}) och lägst i "
+                         f"{name(low[schema.PERIOD])} ({low['text']}); senast, {name(last[schema.PERIOD])}: "
+                         f"{last['text']}.")
+    left_out = int((frame["varde"].isna()).sum())
+    if left_out:
+        sentences.append(f"{left_out} uppgifter är dolda eller saknas och är inte med, se tabellen.")
+    return " ".join(sentences)

@@ -32,6 +32,10 @@ MEASURE_COLORS = {
     "Andel avslutade": "#56B4E9",
     "Inskrivna": "#8C8C8C", "Nyinskrivna": "#009E73", "Avslutade": "#56B4E9",
     "Avslutade till studier": "#0072B2", "Avslutade till arbete": "#E69F00",
+    "Avslutade till annan sysselsättning": "#CC79A7",
+    "Nya i registret": "#8C8C8C", "Nya under uppsök": "#E69F00", "Nya inskrivningar": "#CC79A7",
+    "Andel nådda": "#009E73", "Andel nådda hittills": "#009E73", "Andel nådda inom 30 dagar": "#009E73",
+    "Andel nådda inom 90 dagar": "#0072B2", "Dagar till nådd (median)": "#0072B2",
 }
 #: Fill patterns, so that no series is told apart by colour alone.
 PATTERNS = ["", "/", ".", "x", "\\", "+", "-", "|"]
@@ -53,6 +57,8 @@ def _orders(data: pd.DataFrame) -> dict[str, list]:
     measures = sorted(dict.fromkeys(data["measure"]), key=schema.MEASURE_RANK.get) if "measure" in data else []
     orders["matt"] = [schema.MEASURES[m].label for m in measures]
     orders[schema.AR] = sorted(data[schema.AR].unique())
+    if schema.PERIOD in data:  # "2024-12" before "2025-01", "2025-H1" before "2025-H2"
+        orders[schema.PERIOD] = sorted(data[schema.PERIOD].unique())
     return orders
 
 
@@ -174,7 +180,7 @@ def bar(frame: pd.DataFrame, x: str, color: str, title: str, *, facet: str | Non
     percent = bool(len(data)) and data["measure"].isin(schema.SHARE_NAMES).all()
     orders = _orders(data)
     horizontal = x in schema.COMPARED or (x == "matt" and data["matt"].str.len().max() > LONG_CATEGORY)
-    value_label = "Andel" if percent else "Antal"
+    value_label = "Andel" if percent else "Dagar" if data["measure"].isin(schema.STATISTIC_NAMES).all() else "Antal"
     fig = px.bar(
         data, x="y" if horizontal else x, y=x if horizontal else "y", orientation="h" if horizontal else "v",
         color=color, text="text", barmode=barmode, pattern_shape=color, pattern_shape_sequence=PATTERNS,
@@ -512,3 +518,33 @@ def tiles(frame: pd.DataFrame, title: str) -> go.Figure:
     fig.update_yaxes(visible=False, range=[rows - 0.5, -0.5])
     fig.update_layout(plot_bgcolor="#FFFFFF")
     return fig
+
+
+_MONTHS_SHORT = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
+
+
+def month_name(period: str) -> str:
+    """`2025-03` as an axis shows it: `mar 2025`."""
+    year, month = period.split("-")
+    return f"{_MONTHS_SHORT[int(month) - 1]} {year}"
+
+
+def months(frame: pd.DataFrame, title: str) -> go.Figure:
+    """Lines over the months of a period frame (kaa.panels.period_figures), one per measure, markers shaped per
+    measure; a missing or hidden month leaves a gap in its line rather than bridging it."""
+    data = _hover_frame(frame, keep_missing=True)
+    data["serie"] = data["matt"]
+    data["manad"] = data[schema.PERIOD].map(month_name)
+    percent = bool(len(data)) and data["measure"].isin(schema.SHARE_NAMES).all()
+    order = [month_name(p) for p in sorted(data[schema.PERIOD].unique())]
+    fig = px.line(
+        data, x="manad", y="y", color="matt", symbol="matt", markers=True, color_discrete_map=MEASURE_COLORS,
+        category_orders={"manad": order, "matt": _orders(data)["matt"]},
+        custom_data=["matt", "text", "bakom", "serie"],
+        labels={"manad": "Månad", "y": "Andel" if percent else "Antal", "matt": "Mått"},
+    )
+    fig.update_traces(hovertemplate="<b>%{x}</b><br>%{customdata[0]}: %{customdata[1]}<br>%{customdata[2]}"
+                                    "<extra></extra>", line={"width": 2.5})
+    fig.update_xaxes(type="category", title=None)
+    fig.update_yaxes(rangemode="tozero")
+    return style(fig, title, percent, height=440)

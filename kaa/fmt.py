@@ -5,6 +5,7 @@ One module, used by the CLI's readable output, the pages, tables and charts.
 
 from __future__ import annotations
 
+import datetime as _dt
 import math
 import re
 from decimal import ROUND_HALF_UP, Decimal
@@ -87,8 +88,18 @@ def share_decimals(val, noggrannhet: str = "") -> int:
     return 0 if whole else 1
 
 
+def days(val) -> str:
+    """A number of days (a median may be a half): `26 dagar`, `26,5 dagar`, `1 dag`."""
+    if _missing(val):
+        return MISSING
+    text = _number(float(val), 0 if float(val) % 1 == 0 else 1)
+    return text + NBSP + ("dag" if float(val) == 1 else "dagar")
+
+
 def value(measure: str, val, noggrannhet: str = "") -> str:
     """Any measure's value, formatted by its kind."""
+    if measure in schema.STATISTIC_NAMES:
+        return days(val)
     if measure not in schema.SHARE_NAMES:
         return count(val, noggrannhet)
     return percent(val, share_decimals(val, noggrannhet))
@@ -110,6 +121,7 @@ CELL_FORMATS = {
     "minst": lambda v: count(v, "minst"),
     "ungefär": lambda v: count(v, "ungefär"),
     "heltal": lambda v: str(int(v)),
+    "dagar": lambda v: days(v),
     "procent0": lambda v: _number(v, 0) + NBSP + "%",
     "procent1": lambda v: _number(v, 1) + NBSP + "%",
     "+antal": lambda v: _signed(v, 0),
@@ -152,3 +164,18 @@ def plain(text) -> str:
     text = re.sub(r"\s*[\r\n]+\s*", " ", str(text))
     text = re.sub(r":(?=[\w/+-]+:)", ":\u200b", text)
     return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", text)
+
+
+MONTH_NAMES = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
+               "november", "december")
+
+
+def parse_date(text: str) -> _dt.date:
+    """An ISO date (`2025-03-31`), as a page's query parameter holds it."""
+    return _dt.date.fromisoformat(text)
+
+
+def long_date(day) -> str:
+    """`31 mars 2025`, from a date or its ISO text."""
+    day = parse_date(day) if isinstance(day, str) else day
+    return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"

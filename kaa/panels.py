@@ -145,7 +145,7 @@ def hidden_note(frame: pd.DataFrame, min_cell: int) -> str:
     hidden_rows = frame[hidden(frame)]
     if hidden_rows.empty:
         return ""
-    dims = [d for d in schema.GROUPABLE if d in hidden_rows]
+    dims = [schema.PERIOD] if schema.PERIOD in hidden_rows else [d for d in schema.GROUPABLE if d in hidden_rows]
     cells = [" ".join(f"{row[d]} år" if d == schema.ALDER and str(row[d]).isdigit() else str(row[d]) for d in dims)
              + f" {row['matt'].lower()} ({row[metrics.MASKED]})"
              for row in hidden_rows.to_dict("records")]
@@ -416,3 +416,61 @@ def import_notices(current: pd.DataFrame, incoming: pd.DataFrame, existing=None)
     """
     return notices.import_notices([] if existing is not None else replaced_published_years(current, incoming),
                                   existing)
+
+
+# --- Löpande uppföljning: months, half-years and the year so far (kaa.periods) ------------------------------------
+
+#: The year so far on the cards: who was in the register, sought, reached and enrolled, and how supports ended.
+SO_FAR_MEASURES = ("registrerade", "sokta", "nadda", "inskrivna", "avslutade", "andel_nadda", "andel_studier")
+#: What happened month by month.
+MONTH_FLOWS = ("nya_i_registret", "nya_under_uppsok", "nadda", "nya_inskrivna", "avslutade")
+#: How the supports that ended in a month ended.
+MONTH_EXITS = ("avslut_studier", "avslut_arbete", "avslut_annan")
+#: Skolverket's half-years: who was there, and what happened.
+HALF_YEAR_MEASURES = ("registrerade", "sokta", "nadda", "andel_nadda", "inskrivna", "avslutade", "andel_studier")
+
+
+def _period_frame(long: pd.DataFrame, measures: Sequence[str]) -> pd.DataFrame:
+    """A period roll-up as a panel frame (`figures`' columns, with the period after the year)."""
+    long = long[long["measure"].isin(measures)].copy()
+    long["matt"] = long["measure"].map(lambda m: schema.MEASURES[m].label)
+    long["text"] = [label or fmt.value(m, v, n) for m, v, n, label in
+                    zip(long["measure"], long["value"], long["noggrannhet"], long[metrics.MASKED])]
+    return long.rename(columns={"value": "varde"}).reset_index(drop=True)[
+        [schema.AR, schema.PERIOD, "measure", "matt", "varde", "text", "taljare", "namnare", "noggrannhet", "kalla",
+         "orsak", "orsaker", metrics.MASKED]]
+
+
+def period_figures(facts: pd.DataFrame, kind: str, sel: Selection, measures: Sequence[str]) -> pd.DataFrame:
+    """The months or half-years of the selection's years (the city and the whole KAA), as a panel frame."""
+    from kaa import periods
+
+    return _period_frame(periods.rollup(facts, kind, city_selection(sel)), measures)
+
+
+def city_selection(sel: Selection) -> Selection:
+    """What the periods are shown for: the selection's years and threshold, for the whole city and KAA."""
+    return Selection(years=sel.years, min_cell=sel.min_cell)
+
+
+def month_ends(facts: pd.DataFrame):
+    """The last days of the months the extracts with dates reach, oldest first (what 'so far' can run to)."""
+    from kaa import periods
+
+    return periods.month_ends(facts)
+
+
+def so_far_cards(facts: pd.DataFrame, day, sel: Selection,
+                 measures: Sequence[str] = SO_FAR_MEASURES) -> pd.DataFrame:
+    """The year so far up to `day`'s last whole month, as headline cards: each with its change from the same span a
+    year earlier (`forandring`, in words and whether it is good news), or why it has none."""
+    from kaa import periods
+
+    long = _period_frame(periods.so_far(facts, day, city_selection(sel)), measures)
+    year, _ = periods.span_of(day)
+    now = long[long[schema.AR] == year].set_index("measure").reindex(list(measures)).reset_index()
+    before = long[long[schema.AR] == year - 1].set_index("measure")["varde"].reindex(list(measures)).to_numpy()
+    now["forandring"] = now["varde"].to_numpy() - before
+    now["jamfort_med_ar"] = year - 1
+    now["i_stallet"] = ""
+    return _describe_changes(now)

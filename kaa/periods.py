@@ -29,7 +29,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from kaa import masking, metrics, reasons, schema
+from kaa import fmt, masking, metrics, reasons, schema
 from kaa.facts import period_facts, year_facts
 from kaa.masking import MASKED
 
@@ -148,13 +148,9 @@ def _month_index(year: int, label: str) -> int:
     return (calendar_year - (year - 1)) * 12 + month - 12
 
 
-_MONTH_NAMES = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
-                "november", "december")
-
-
 def _month_name(year: int, index: int) -> str:
     month = (year - 1) * 12 + 11 + index
-    return f"{_MONTH_NAMES[month % 12]} {month // 12}"
+    return f"{fmt.MONTH_NAMES[month % 12]} {month // 12}"
 
 
 def month_label(year: int, index: int) -> str:
@@ -260,6 +256,16 @@ def so_far(facts: pd.DataFrame, day: _dt.date, sel: metrics.Selection = metrics.
             rows.append({schema.AR: which, schema.PERIOD: label, "measure": measure, "value": fig.value,
                          "_hidden": fig.hidden, "_why": fig.why})
     return _long(rows, [schema.AR, schema.PERIOD], sel.min_cell)
+
+
+def month_ends(facts: pd.DataFrame) -> list[_dt.date]:
+    """The last days of the months the extracts with dates reach, oldest first."""
+    source = _Source(facts)
+    out = []
+    for year in source.dated:
+        for index in range(source.reach.get(year, -1) + 1):
+            out.append(_dt.date.fromisoformat(span_label(year, index)[-10:]))
+    return out
 
 
 NO_WHOLE_MONTH = "Statistikåret har ännu ingen hel månad: den första, december, är inte slut."

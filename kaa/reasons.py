@@ -55,8 +55,8 @@ AREA_ONLY = ("Per stadsdelsområde och per ålder redovisas bara registrerade, s
 FEW_FOR_MEDIAN = ("Medianen visas bara där antalet den räknas på (nya under uppsök som har nåtts) visas och är minst "
                   "{min_cell}: annars kan den säga något om enskilda ungdomar.")
 NONE_REACHED = "Ingen av dem som placerades under uppsök under året har nåtts: det finns ingen median."
-NO_MEDIAN = ("Dagar till nådd kräver datum för uppsök och nådd i uttaget, och räknas per år för hela staden, per "
-             "jobbtorg, per kön och per jobbtorg och kön, inte för flera valda jobbtorg tillsammans.")
+NO_MEDIAN = ("Dagar till nådd finns bara där källan har datum för uppsök och nådd (inte i årsrapporten), och för en "
+             "grupp i taget: hela staden, ett jobbtorg, ett kön, eller ett jobbtorg och ett kön.")
 
 
 def missing(measure: str, year: int, in_source: bool, dims: Sequence[str] = (),

@@ -109,6 +109,8 @@ def _value_code(measure: str, value, noggrannhet: str, marker: str) -> tuple[flo
     if measure in schema.SHARE_NAMES:
         decimals = fmt.share_decimals(value, noggrannhet)
         return _percent(value, decimals), f"procent{decimals}"
+    if measure in schema.STATISTIC_NAMES:
+        return (np.nan if pd.isna(value) else float(value)), "dagar"
     return (np.nan if pd.isna(value) else float(value)), (noggrannhet if noggrannhet in _APPROXIMATE else "antal")
 
 
@@ -140,7 +142,7 @@ def list_columns(frame: pd.DataFrame) -> list[str]:
     where that says something (not all exact), the source and why a figure is missing."""
     if "rang" in frame:
         return [schema.compared(frame) if c == schema.JOBBTORG else c for c in COMPARISON_COLUMNS]
-    columns = [c for c in schema.GROUPABLE if c in frame] + ["matt", "varde"]
+    columns = [c for c in (schema.AR, schema.PERIOD, *schema.BREAKDOWNS) if c in frame] + ["matt", "varde"]
     if "taljare" in frame and frame["taljare"].notna().any():
         columns += ["taljare", "namnare"]
     if "noggrannhet" in frame and not frame["noggrannhet"].fillna("").isin(_EXACT).all():

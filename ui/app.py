@@ -44,6 +44,8 @@ def pages(may_change: bool = True) -> dict[str, st.Page]:
     listed = [
         st.Page(ROOT / "pages/oversikt.py", title="Översikt", icon=":material/dashboard:", default=True),
         st.Page(ROOT / "pages/uppsok.py", title="Uppsök", icon=":material/person_search:", url_path="uppsok"),
+        st.Page(ROOT / "pages/lopande.py", title="Löpande uppföljning", icon=":material/calendar_month:",
+                url_path="lopande"),
         st.Page(ROOT / "pages/avslut.py", title="Avslut", icon=":material/school:", url_path="avslut"),
         st.Page(ROOT / "pages/jamfor.py", title="Jämför jobbtorg", icon=":material/leaderboard:",
                 url_path="jamfor"),

@@ -95,6 +95,42 @@ def compare_jobbtorg(sel: Selection, year: int, measure: str, since: int | None 
     return _compare_jobbtorg(store.version(), store.min_cell(), sel, year, measure, since, target, dimension)
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def _month_ends(version: str, min_cell: int) -> list[dt.date]:
+    return panels.month_ends(_facts(version, min_cell))
+
+
+def month_ends() -> list[dt.date]:
+    """`kaa.panels.month_ends`: the month ends the extracts with dates reach, oldest first."""
+    return _month_ends(store.version(), store.min_cell())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _so_far_cards(version: str, min_cell: int, day: dt.date, sel: Selection) -> pd.DataFrame:
+    return panels.so_far_cards(_facts(version, min_cell), day, sel)
+
+
+def so_far_cards(day: dt.date, sel: Selection) -> pd.DataFrame:
+    """`kaa.panels.so_far_cards`."""
+    return _so_far_cards(store.version(), store.min_cell(), day, sel)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _period_figures(version: str, min_cell: int, kind: str, sel: Selection, measures: tuple) -> pd.DataFrame:
+    return panels.period_figures(_facts(version, min_cell), kind, sel, measures)
+
+
+def period_figures(kind: str, sel: Selection, measures) -> pd.DataFrame:
+    """`kaa.panels.period_figures`."""
+    return _period_figures(store.version(), store.min_cell(), kind, sel, tuple(measures))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def months_chart(frame: pd.DataFrame, title: str) -> go.Figure:
+    """`kaa.charts.months`."""
+    return charts.months(frame, title)
+
+
 def source_line(frame: pd.DataFrame) -> str:
     """Which source each year of a panel comes from, as the line at the top of the page says it."""
     return panels.sources_by_year(facts(), frame[schema.AR].dropna().unique() if schema.AR in frame else [])
