@@ -133,11 +133,14 @@ def check(coded: dict[str, _Coded], labels: dict[str, str], rownums: np.ndarray,
     names = [name for name in _WHAT if name in coded]
     if not names or "ar" not in coded:
         return
-    year = coded["ar"].codes.astype(np.int64)
-    has_year = year > 0
-    start = np.where(has_year, year_start(np.where(has_year, year, 2000)), 0)
-    end = np.where(has_year, year_start(np.where(has_year, year + 1, 2001)) - 1, 0)
-    days = {name: coded[name].codes.astype(np.int64) for name in names}
+    # Per distinct year its first and last day, then per row (32-bit: a million rows, six columns).
+    years = coded["ar"].table.astype(np.int64)
+    known = years > 0
+    first = np.where(known, year_start(np.where(known, years, 2000)), 0).astype(np.int32)
+    last = np.where(known, year_start(np.where(known, years + 1, 2001)) - 1, 0).astype(np.int32)
+    index = coded["ar"].indices
+    year, has_year, start, end = years[index], known[index], first[index], last[index]
+    days = {name: coded[name].codes for name in names}
 
     def add(name: str, typ: str, mask: np.ndarray, expected: str, message) -> None:
         positions = np.flatnonzero(mask)

@@ -48,55 +48,63 @@ def period_columns(coded: dict[str, _Coded], keep: np.ndarray, group: np.ndarray
     if not measures:
         return {}
     n_jobbtorg, n_kon = len(schema.JOBBTORG_NAMES), len(schema.KON_VALUES)
-    group = group[keep] if not keep.all() else group
-    year = (group // (n_jobbtorg * n_kon) + first).astype(np.int64)
-    start = dates.year_start(year)
+    every = keep.all()
+    group = group if every else group[keep]
+    # Per row the month its statistics year begins with (December before it), as months since January 1970; and
+    # per date column the month of each row's date (-1 when empty), looked up per distinct value, not per row.
+    year_first = group // (n_jobbtorg * n_kon) * 12 + ((first - 1) * 12 + 11 - 1970 * 12)
 
-    def days(name: str) -> np.ndarray:
-        values = coded[name].codes.astype(np.int64)
-        return values[keep] if not keep.all() else values
+    def kept(values: np.ndarray) -> np.ndarray:
+        return values if every else values[keep]
+
+    def month_of(name: str) -> np.ndarray:
+        table = coded[name].table.astype(np.int64)
+        months = np.where(table >= 0, table.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64), -1)
+        return kept(months.astype(np.int32)[coded[name].indices])
 
     def status(name: str, *codes: int) -> np.ndarray:
-        mask = coded[name].mask(lambda c: np.isin(c, codes))
-        return mask[keep] if not keep.all() else mask
+        return kept(coded[name].mask(lambda c: np.isin(c, codes)))
 
-    def in_year(day: np.ndarray) -> np.ndarray:
-        return day >= start  # no date lies after its year (dates.check), and empty ones are negative
+    month = {name: month_of(name) for name in dates.STARTS + ("avregistrerad_datum", "nadd_datum", "avslut_datum")
+             if name in coded}
 
-    when: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # measure: (rows counted, their day)
-    day = {name: days(name) for name in dates.STARTS + ("avregistrerad_datum", "nadd_datum", "avslut_datum")
-           if name in coded}
+    def in_year(name: str) -> np.ndarray:
+        return month[name] >= year_first  # no date lies after its year (dates.check), and empty ones are -1
+
+    def given(name: str) -> np.ndarray:
+        return month[name] >= 0
+
+    when: dict[str, tuple[np.ndarray, str]] = {}  # measure: (rows counted, the date column that places them)
     if "nya_i_registret" in measures:
-        when["nya_i_registret"] = in_year(day["registrerad_datum"]), day["registrerad_datum"]
+        when["nya_i_registret"] = in_year("registrerad_datum"), "registrerad_datum"
     if "avregistrerade" in measures:
-        when["avregistrerade"] = day["avregistrerad_datum"] >= 0, day["avregistrerad_datum"]
+        when["avregistrerade"] = given("avregistrerad_datum"), "avregistrerad_datum"
     if "nadd" in coded:
         reached, unreached = status("nadd", NADD_JA), status("nadd", NADD_NEJ)
         if "nya_under_uppsok" in measures:
-            new = (reached | unreached) & in_year(day["uppsok_datum"])
-            when["nya_under_uppsok"] = new, day["uppsok_datum"]
+            when["nya_under_uppsok"] = (reached | unreached) & in_year("uppsok_datum"), "uppsok_datum"
         if "nadda" in measures:
-            when["nadda"] = reached & (day["nadd_datum"] >= 0), day["nadd_datum"]
+            when["nadda"] = reached & given("nadd_datum"), "nadd_datum"
         if "ej_nadda_avregistrerade" in measures:
-            when["ej_nadda_avregistrerade"] = unreached & (day["avregistrerad_datum"] >= 0), day["avregistrerad_datum"]
+            when["ej_nadda_avregistrerade"] = unreached & given("avregistrerad_datum"), "avregistrerad_datum"
         if "nya_nadda" in measures:  # by cohort: the month they were placed under uppsök
-            when["nya_nadda"] = reached & in_year(day["uppsok_datum"]) & (day["nadd_datum"] >= 0), day["uppsok_datum"]
+            when["nya_nadda"] = reached & in_year("uppsok_datum") & given("nadd_datum"), "uppsok_datum"
     if "nya_inskrivna" in measures:
-        when["nya_inskrivna"] = status("inskriven", 1) & in_year(day["inskriven_datum"]), day["inskriven_datum"]
+        when["nya_inskrivna"] = status("inskriven", 1) & in_year("inskriven_datum"), "inskriven_datum"
     if "avslutade" in measures:
-        ended = status("avslutad", 1) & (day["avslut_datum"] >= 0)
-        when["avslutade"] = ended, day["avslut_datum"]
+        ended = status("avslutad", 1) & given("avslut_datum")
+        when["avslutade"] = ended, "avslut_datum"
         for code, name in enumerate(schema.AVSLUT_ORSAKER[:3]):  # AVSLUTSORSAKER's codes, in the same order
             if name in measures:
-                when[name] = ended & status("avslutsorsak", code), day["avslut_datum"]
+                when[name] = ended & status("avslutsorsak", code), "avslut_datum"
 
     present = np.bincount(group, minlength=groups) > 0
     rows = np.flatnonzero(present)
     by_month = np.zeros((len(measures), groups, MONTHS), dtype=np.int64)
     for i, name in enumerate(measures):
-        counted, at = when[name]
-        month = dates.month_index(at[counted], year[counted])
-        by_month[i] = np.bincount(group[counted] * MONTHS + month, minlength=groups * MONTHS).reshape(groups, MONTHS)
+        counted, column = when[name]
+        index = group[counted] * MONTHS + (month[column][counted] - year_first[counted])
+        by_month[i] = np.bincount(index, minlength=groups * MONTHS).reshape(groups, MONTHS)
     out: dict[str, list] = {}
 
     def emit(values: np.ndarray, measure_names, periods, cells: np.ndarray) -> None:
@@ -123,7 +131,11 @@ def period_columns(coded: dict[str, _Coded], keep: np.ndarray, group: np.ndarray
 
     if {"nya_under_uppsok", "nya_nadda"} <= set(measures):
         new_reached, _ = when["nya_nadda"]
-        waited = day["nadd_datum"][new_reached] - day["uppsok_datum"][new_reached]
+        positions = np.flatnonzero(new_reached)
+        if not every:
+            positions = np.flatnonzero(keep)[positions]
+        waited = (coded["nadd_datum"].codes_at(positions).astype(np.int32)
+                  - coded["uppsok_datum"].codes_at(positions).astype(np.int32))
         within = [np.bincount(group[new_reached][waited <= limit], minlength=groups)[rows] for limit in WITHIN]
         emit(np.stack(within)[:, :, None], ("nadda_inom_30_dagar", "nadda_inom_90_dagar"), [None], rows)
         medians = _medians(group[new_reached], waited, first, n_jobbtorg, n_kon)
