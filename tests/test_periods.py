@@ -121,7 +121,20 @@ def _of_year(rows: pd.DataFrame, year: int) -> pd.DataFrame:
     return rows[rows["ar"] == year]
 
 
-def _who(frame: pd.DataFrame, flow: str) -> tuple[pd.Series, pd.Series]:
+_WHO: dict[tuple[int, int], tuple[pd.DataFrame, dict[str, tuple[pd.Series, pd.Series]]]] = {}
+
+
+def _who(rows: pd.DataFrame, year: int, flow: str) -> tuple[pd.Series, pd.Series]:
+    """Of year `year`'s rows, which a flow counts and their date (indexed as `rows`): worked out once per year."""
+    key = (id(rows), year)
+    if key not in _WHO or _WHO[key][0] is not rows:
+        frame = _of_year(rows, year)
+        _WHO[key] = rows, {name: _flows(frame, name) for name in FLOWS}
+    counted, day = _WHO[key][1][flow]
+    return counted, day
+
+
+def _flows(frame: pd.DataFrame, flow: str) -> tuple[pd.Series, pd.Series]:
     """(rows counted, their date) of a flow, by the measure's definition in kaa/schema.py."""
     sought = frame["nadd"].isin(["ja", "nej"])
     reached = frame["nadd"] == "ja"
@@ -145,9 +158,8 @@ def _who(frame: pd.DataFrame, flow: str) -> tuple[pd.Series, pd.Series]:
 
 def flow_ids(rows: pd.DataFrame, year: int, flow: str, first: pd.Timestamp, last: pd.Timestamp) -> set[str]:
     """Who of year `year`'s rows had the flow's event on a day from `first` to `last`."""
-    frame = _of_year(rows, year)
-    counted, day = _who(frame, flow)
-    return set(frame.loc[counted & (day >= first) & (day <= last), "person_id"])
+    counted, day = _who(rows, year, flow)
+    return set(rows.loc[counted.index[counted & (day >= first) & (day <= last)], "person_id"])
 
 
 def flow(rows: pd.DataFrame, year: int, name: str, first: pd.Timestamp, last: pd.Timestamp) -> int:
@@ -482,13 +494,14 @@ def test_states_are_shown_when_nothing_is_hidden(facts, kind):
     assert len(states) and states["value"].notna().all(), states.groupby("measure")["orsak"].first().to_dict()
 
 
-# --- At the dashboard's own threshold, every figure shown is still the file's ----------------------------------------
+# --- With a threshold, every figure shown is still the file's ------------------------------------------------------
 
 
-def test_at_the_default_threshold_every_shown_figure_is_the_files(rows, extract):
-    """With small counts hidden the margins are there; what is shown (a hidden figure is NaN with a label) is
-    exactly the file's count, and most is shown."""
-    min_cell = metrics.DEFAULT_MIN_CELL
+def test_with_a_threshold_every_shown_figure_is_the_files(rows, extract):
+    """min_cell 2 (the smallest that hides anything; the dashboard's default of 5 protects the same way but takes
+    seconds): masking.protect adds the margins itself, and what is shown (a hidden figure is NaN with a label) is
+    exactly the file's count."""
+    min_cell = 2
     protected = masking.protect(read_extract(extract, "x.csv").facts, min_cell)
     long = periods.rollup(protected, "manad", metrics.Selection(min_cell=min_cell))
     expected = {}
@@ -504,8 +517,9 @@ def test_at_the_default_threshold_every_shown_figure_is_the_files(rows, extract)
     hidden_keys = set(zip(hidden[schema.AR], hidden[schema.PERIOD], hidden["measure"]))
     visible = {k: v for k, v in expected.items() if k not in hidden_keys}
     assert compare(visible, shown(long, [schema.AR, schema.PERIOD])) == []
-    assert len(visible) > 0.8 * len(expected)
-    assert all(any(k[2] == state for k in visible) for state in STATES)
+    assert len(visible) > 0.85 * len(expected)
+    assert all((year, _label(year, i), state) in visible
+               for year in YEARS for i in range(12) for state in ("registrerade", "sokta"))
 
 
 # --- Without dates -------------------------------------------------------------------------------------------------
