@@ -36,9 +36,12 @@ the year range, the duplicate-person check (same ar + person_id twice), the dist
 coded column and the GROUP BY (ar, jobbtorg, kon) with jobbtorg derived from stadsdel and its margins, for
 every verksamhet, kept as ours keeps them (see SPLIT_UNITS), and the GROUP BY (ar, jobbtorg, kon, stadsdel),
 (ar, stadsdel), (ar, jobbtorg, kon, alder) and (ar, alder) of schema.AREA_MEASURES for the whole KAA (and of
-Aim's inskrivna, by stadsdel). It prints no notices and stores nothing; ours writes its sums to the store (SQLite by default; on PostgreSQL the
+Aim's inskrivna, by stadsdel); with the optional dates (the default; --without-dates leaves them out) also the
+dates parsed (TRY_CAST), every date rule of kaa.extract.dates counted (invalid, outside the year, against the
+statuses, the order), the flows per (ar, jobbtorg, kon, month) and the year's, reach within 30 and 90 days, and
+the median days to reach at every level (DATES below). It prints no notices and stores nothing; ours writes its sums to the store (SQLite by default; on PostgreSQL the
 server's own CPU time is not in our process's accounting, its wall time is). The in-process results
-must be equal, every (ar, jobbtorg, kon, stadsdel, alder, verksamhet, measure) count, or the script stops.
+must be equal, every (ar, jobbtorg, kon, stadsdel, alder, period, verksamhet, measure) figure, or the script stops.
 Seconds are for this machine only; the ratios compare across machines.
 
 Bytecode: the project's modules (kaa/) are compiled to __pycache__ before the runs, as Python does on
@@ -71,7 +74,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from kaa.extract.codes import AVSLUTSORSAKER, JA_NEJ, SYSSELSATTNING, VERKSAMHETER  # noqa: E402
+from kaa.extract.codes import AVSLUTSORSAKER, DATE_NAMES, JA_NEJ, SYSSELSATTNING, VERKSAMHETER  # noqa: E402
 from kaa.extract.register import PER_KON_MEASURES  # noqa: E402
 from kaa.schema import AREA_MEASURES, SAKNAR_ALDER, UNIT_MEASURES  # noqa: E402
 RSS_GOAL_MB = 600
@@ -102,6 +105,37 @@ MEASURES = {
 # for the city; the units (verksamheter) per jobbtorg × kön, only UNIT_MEASURES.
 UNITS = (("Hela KAA", None), ("Jobbtorg", "Jobbtorg"), ("Aim", "Aim"), ("Skolslussen", "Skolslussen"))
 HEADLINE = ("registrerade", "nadda", "inskrivna", "avslutade")
+# The optional dates (kaa.extract.dates): their rules and what ours counts with them (kaa.extract.periods), as SQL
+# over a table d of the dates (DATE), the statuses, the year's first day ys and last day ye.
+_SOKT = "nadd IN ('ja', 'nej')"
+DATES = {
+    "columns": list(DATE_NAMES),
+    "events": ["avregistrerad_datum", "nadd_datum", "avslut_datum"],
+    "status": [("uppsok_datum", _SOKT), ("nadd_datum", "nadd = 'ja'"), ("inskriven_datum", "inskriven = 'ja'"),
+               ("avslut_datum", "avslutad = 'ja'")],
+    "required": [("nadd_datum", "nadd = 'ja'"), ("avslut_datum", "avslutad = 'ja'")],
+    "order": [("registrerad_datum", "uppsok_datum"), ("uppsok_datum", "nadd_datum"), ("registrerad_datum", "nadd_datum"),
+              ("registrerad_datum", "inskriven_datum"), ("inskriven_datum", "avslut_datum"),
+              ("registrerad_datum", "avslut_datum"),
+              *((c, "avregistrerad_datum") for c in ("registrerad_datum", "uppsok_datum", "nadd_datum",
+                                                      "inskriven_datum", "avslut_datum"))],
+    "flows": [  # (measure, the date that places it in a month, which rows)
+        ("nya_i_registret", "registrerad_datum", "registrerad_datum >= ys"),
+        ("avregistrerade", "avregistrerad_datum", "avregistrerad_datum IS NOT NULL"),
+        ("nya_under_uppsok", "uppsok_datum", f"{_SOKT} AND uppsok_datum >= ys"),
+        ("nadda", "nadd_datum", "nadd = 'ja' AND nadd_datum IS NOT NULL"),
+        ("ej_nadda_avregistrerade", "avregistrerad_datum", "nadd = 'nej' AND avregistrerad_datum IS NOT NULL"),
+        ("nya_nadda", "uppsok_datum", "nadd = 'ja' AND uppsok_datum >= ys AND nadd_datum IS NOT NULL"),
+        ("nya_inskrivna", "inskriven_datum", "inskriven = 'ja' AND inskriven_datum >= ys"),
+        ("avslutade", "avslut_datum", "avslutad = 'ja' AND avslut_datum IS NOT NULL"),
+        *((name, "avslut_datum", f"avslutad = 'ja' AND avslut_datum IS NOT NULL AND avslutsorsak = '{reason}'")
+          for name, reason in zip(("avslut_studier", "avslut_arbete", "avslut_annan"), AVSLUTSORSAK)),
+    ],
+    # The flows whose year ours counts as a measure of its own (nadda and the exits are the year's as before).
+    "yearly": ["nya_i_registret", "avregistrerade", "nya_under_uppsok", "ej_nadda_avregistrerade", "nya_nadda",
+               "nya_inskrivna"],
+    "within": [30, 90],
+}
 
 
 def num(n: float) -> str:
@@ -122,7 +156,7 @@ def duckdb_plan() -> dict:
              "verksamhet": VERKSAMHETER, "avslutad": JA_NEJ, "avslutsorsak": AVSLUTSORSAK}
     return {"mapping": mapping, "codes": codes, "measures": MEASURES, "last_year": LAST_YEAR, "saknar": SAKNAR,
             "units": UNITS, "per_kon_measures": list(PER_KON_MEASURES), "unit_measures": list(UNIT_MEASURES),
-            "area_measures": list(AREA_MEASURES), "saknar_alder": SAKNAR_ALDER}
+            "area_measures": list(AREA_MEASURES), "saknar_alder": SAKNAR_ALDER, "dates": DATES}
 
 
 # --- The children: each a `python -c` script; the clock starts on its first line ------------------------
@@ -171,7 +205,7 @@ def kept(level, unit, m):
         return level == 0 and m in unit_measures
     return level >= 2 if m in per_kon else level == 0
 
-cells = {f"{a}|{j}|{k}|None|None|{unit}|{m}": x for a, j, k, level, *counts in rows
+cells = {f"{a}|{j}|{k}|None|None|None|{unit}|{m}": x for a, j, k, level, *counts in rows
          for (unit, m), x in zip(names, counts) if x and kept(level, unit, m)}
 # Per stadsdel and per age, for the whole KAA: the cells (jobbtorg × kön × place or age) and the margins.
 area = plan["area_measures"]
@@ -182,10 +216,46 @@ rows = con.execute(f"SELECT CAST(t.ar AS INTEGER) AS a, coalesce(t.jobbtorg, m.j
                    f"coalesce(t.alder, '{plan['saknar_alder']}') AS g, {counted} "
                    "FROM t LEFT JOIN m ON t.stadsdel = m.stadsdel "
                    "GROUP BY GROUPING SETS ((a, j, k, s), (a, s), (a, j, k, g), (a, g))").fetchall()
-cells.update({f"{a}|{j}|{k}|{s}|{g}|Hela KAA|{name}": x for a, j, k, s, g, *counts in rows
+cells.update({f"{a}|{j}|{k}|{s}|{g}|None|Hela KAA|{name}": x for a, j, k, s, g, *counts in rows
               for name, x in zip(area, counts) if x})
-cells.update({f"{a}|{j}|{k}|{s}|None|Aim|inskrivna": counts[-1] for a, j, k, s, g, *counts in rows
+cells.update({f"{a}|{j}|{k}|{s}|None|None|Aim|inskrivna": counts[-1] for a, j, k, s, g, *counts in rows
               if s is not None and counts[-1]})
+dated = plan["dates"] if "registrerad_datum" in [c[0] for c in con.execute("DESCRIBE t").fetchall()] else None
+if dated:  # the optional dates: parsed, checked against the year, the statuses and each other, then counted
+    casts = ", ".join(f"TRY_CAST(t.{c} AS DATE) AS {c}" for c in dated["columns"])
+    con.execute(f"CREATE TABLE d AS SELECT CAST(t.ar AS INTEGER) AS a, coalesce(t.jobbtorg, m.jobbtorg, "
+                f"'{plan['saknar']}') AS j, t.kon AS k, t.nadd, t.inskriven, t.avslutad, t.avslutsorsak, {casts}, "
+                "make_date(CAST(t.ar AS INTEGER) - 1, 12, 1) AS ys, make_date(CAST(t.ar AS INTEGER), 11, 30) AS ye "
+                "FROM t LEFT JOIN m ON t.stadsdel = m.stadsdel")
+    bad = [f"count(*) FILTER (WHERE t.{c} IS NOT NULL AND TRY_CAST(t.{c} AS DATE) IS NULL)" for c in dated["columns"]]
+    problems += sum(con.execute(f"SELECT {', '.join(bad)} FROM t").fetchone())
+    rules = [f"{c} > ye" for c in dated["columns"]] + [f"{c} < ys" for c in dated["events"]]
+    rules += [f"{c} IS NOT NULL AND NOT ({ok})" for c, ok in dated["status"]]
+    rules += [f"{c} IS NULL AND {needed}" for c, needed in dated["required"]]
+    rules += [f"{a} > {b}" for a, b in dated["order"]]
+    problems += sum(con.execute("SELECT " + ", ".join(f"count(*) FILTER (WHERE {r})" for r in rules)
+                                + " FROM d").fetchone())
+    events = " UNION ALL ".join(f"SELECT a, j, k, '{name}' AS x, {column} AS w FROM d WHERE {where}"
+                                for name, column, where in dated["flows"])
+    con.execute(f"CREATE TABLE e AS {events}")
+    for a, j, k, x, month, n in con.execute("SELECT a, j, k, x, strftime(w, '%Y-%m'), count(*) FROM e "
+                                            "GROUP BY ALL").fetchall():
+        cells[f"{a}|{j}|{k}|None|None|{month}|Hela KAA|{x}"] = n
+    for a, j, k, x, n in con.execute("SELECT a, j, k, x, count(*) FROM e WHERE x IN ("
+                                     + ", ".join(repr(x) for x in dated["yearly"]) + ") GROUP BY ALL").fetchall():
+        cells[f"{a}|{j}|{k}|None|None|None|Hela KAA|{x}"] = n
+    reached = "nadd = 'ja' AND uppsok_datum >= ys AND nadd_datum IS NOT NULL"
+    for a, j, k, *within in con.execute(
+            "SELECT a, j, k, " + ", ".join(f"count(*) FILTER (WHERE nadd_datum - uppsok_datum <= {days})"
+                                           for days in dated["within"])
+            + f" FROM d WHERE {reached} GROUP BY ALL").fetchall():
+        for days, n in zip(dated["within"], within):
+            if n:
+                cells[f"{a}|{j}|{k}|None|None|None|Hela KAA|nadda_inom_{days}_dagar"] = n
+    for a, j, k, median in con.execute(f"SELECT a, j, k, median(nadd_datum - uppsok_datum) FROM d WHERE {reached} "
+                                       "GROUP BY GROUPING SETS ((a, j, k), (a, j), (a, k), (a))").fetchall():
+        if median:
+            cells[f"{a}|{j}|{k}|None|None|None|Hela KAA|dagar_till_nadd_median"] = float(median)
 t4 = time.perf_counter()
 print(json.dumps({"startup": w0 - float(sys.argv[2]), "imports": t1 - t0, "work": t4 - t1,
                   "phases": {"read": t2 - t1, "check": t3 - t2, "sum": t4 - t3},
@@ -231,9 +301,10 @@ with contextlib.redirect_stdout(io.StringIO()) as printed:
 t2 = time.perf_counter()
 assert code == 0 and "Importerad som" in printed.getvalue(), printed.getvalue()[-2000:]
 facts = results[0].fact_columns()  # the facts as stored (the pandas frame is never built by the command)
-cells = {f"{a}|{j}|{k}|{s}|{g}|{v}|{m}": int(x) for a, j, k, s, g, v, m, x in zip(
-    facts["ar"], facts["jobbtorg"], facts["kon"], facts["stadsdel"], facts["alder"], facts["verksamhet"],
-    facts["measure"], facts["value"]) if x}
+cells = {f"{a}|{j}|{k}|{s}|{g}|{p}|{v}|{m}": x if m == "dagar_till_nadd_median" else int(x)
+         for a, j, k, s, g, p, v, m, x in zip(facts["ar"], facts["jobbtorg"], facts["kon"], facts["stadsdel"],
+                                               facts["alder"], facts["period"], facts["verksamhet"], facts["measure"],
+                                               facts["value"]) if x}
 work = t2 - t1
 print(json.dumps({"startup": w0 - float(sys.argv[2]), "imports": t1 - t0, "work": work,
                   "phases": {"read": spent["read"], "check": spent["extract"] - spent["read"] - spent["sum"],
@@ -350,9 +421,9 @@ def verify(results: dict[str, list[dict]]) -> str:
                 f"{k}: ours {ours.get(k)}, DuckDB {run['cells'].get(k)}" for k in diff[:10]))
     years = sorted({key.split("|")[0] for key in ours})
     total = {m: sum(v for k, v in ours.items()
-                    if k.startswith(years[-1] + "|") and k.endswith(f"|None|None|Hela KAA|{m}")) for m in HEADLINE}
-    return (f"Same result: DuckDB gives exactly our {len(ours)} non-zero counts per (ar, jobbtorg, kon, stadsdel, "
-            f"alder, verksamhet, measure) ({years[-1]}: " + ", ".join(f"{m} {num(total[m])}" for m in HEADLINE) + ").")
+                    if k.startswith(years[-1] + "|") and k.endswith(f"|None|None|None|Hela KAA|{m}")) for m in HEADLINE}
+    return (f"Same result: DuckDB gives exactly our {len(ours)} non-zero figures per (ar, jobbtorg, kon, stadsdel, "
+            f"alder, period, verksamhet, measure) ({years[-1]}: " + ", ".join(f"{m} {num(total[m])}" for m in HEADLINE) + ").")
 
 
 def med(runs: list[dict], key: str, sub: str | None = None) -> float:
@@ -460,6 +531,8 @@ def main() -> int:
                         help="store ours on this PostgreSQL server (SQLAlchemy URL); each run creates a database "
                              "kaa_bench_* on it and all of them are dropped at the end")
     parser.add_argument("--json", type=Path, metavar="PATH", help="also write the results as JSON")
+    parser.add_argument("--without-dates", action="store_true",
+                        help="an extract without the optional date columns (the import before months)")
     args = parser.parse_args()
     if args.runs < 1 or args.rows < 1:
         parser.error("--runs and --rows must be at least 1")
@@ -472,7 +545,8 @@ def main() -> int:
         path = tmp / f"demo-{args.rows}.csv"
         print(f"generating {args.rows} rows …", file=sys.stderr)
         subprocess.run([sys.executable, "-m", "kaa", "demo", "--rows", str(args.rows), "--years", YEARS,
-                        "--out", str(path)], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+                        "--out", str(path), *(["--utan-datum"] * args.without_dates)], cwd=ROOT, check=True,
+                       stdout=subprocess.DEVNULL)
         data = path.read_bytes()
         dashes = data.count("–".encode("cp1252"))
         path.write_bytes(data.replace("–".encode("cp1252"), b"-"))  # DuckDB's latin-1 rejects 0x80-0x9F
@@ -486,7 +560,8 @@ def main() -> int:
             stores.drop_all()
         check = verify(inside)
 
-    lines = [f"Import of a synthetic register extract: {num(args.rows)} rows ({size_mb:.0f} MB, Windows-1252, `;`, "
+    lines = [f"Import of a synthetic register extract: {num(args.rows)} rows "
+             f"({'without' if args.without_dates else 'with'} dates, {size_mb:.0f} MB, Windows-1252, `;`, "
              f"{num(dashes)} en dashes written as hyphens), store: {backend}. Median of {args.runs} alternating runs "
              "of each after one warm-up pair.", ""]
     lines += whole_table(wholes) + [""] + in_process_table(inside) + ["", check, ""] + goals(wholes, inside)

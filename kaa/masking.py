@@ -48,6 +48,15 @@ relation above):
   being reached, so within a jobbtorg × kön × stadsdel cell any of its people can be the ones in Aim, and
   what is said of Aim per jobbtorg × kön holds whichever they are.
 
+- The months (kaa.extract.periods) are published for the whole city only. Each month's figure of a flow is a
+  measure of its own in the model (`nadda@2021-03`), with its jobbtorg × kön cells latent; their jobbtorg and kön
+  margins are left out, as the cells' relations imply everything of them. A reader knows, at every cell and the
+  city: the months of a flow add up to its year; by each month, those who left the register, uppsök (reached, or
+  left unreached) or support had entered it (before the year: the year's figure less its new, or in the months
+  so far); those who entered uppsök or enrolment by then had entered the register; and per month the cohort
+  reached is at most the cohort, the unreached who left at most all who left, and the three exit reasons at most
+  all exits. Half-years and the year so far are sums of months (kaa.periods), so they say nothing more.
+
 The guarantee: for every primary cell, every value from 1 to min_cell-1 is possible given
 all of that (an integer solution of all those relations exists with the cell at that
 value), and every hidden figure has at least two possible values.
