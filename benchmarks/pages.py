@@ -40,6 +40,7 @@ BROWSER_GOAL = 1.5      # issue 10: every page at most 1,5 times the trivial pag
 PAGES = [
     ("Översikt", "pages/oversikt.py", "oversikt"),
     ("Uppsök", "pages/uppsok.py", "uppsok"),
+    ("Löpande uppföljning", "pages/lopande.py", "lopande"),
     ("Avslut", "pages/avslut.py", "avslut"),
     ("Jämför jobbtorg", "pages/jamfor.py", "jamfor"),
     ("Stadsdelar", "pages/stadsdelar.py", "stadsdelar"),
@@ -274,7 +275,7 @@ def import_synthetic(tmp: Path, rows: int) -> None:
     from kaa import demo, extract, store
 
     path = tmp / "synthetic.csv"
-    demo.write(demo.generate(rows, range(2016, 2026)), path, encoding="cp1252", delimiter=";")
+    demo.write(demo.generate(rows, range(2016, 2026), dates=True), path, encoding="cp1252", delimiter=";")
     data = path.read_bytes()
     path.unlink()  # row-level data leaves the disk as soon as it is read
     started = time.perf_counter()

@@ -12,8 +12,10 @@ tells a reader nothing the protected figures do not:
   registered: new in the register / left it; under uppsök: new under uppsök / reached or left unreached;
   enrolled: new enrolments / support ended.
 - Skolverket's half-years are calendar halves: H1 = January–June, H2 = July–December, and December belongs to the
-  next statistics year. H2's distinct counts are July–November's plus those who entered in December (a young person
-  who left in July–November and came back in December is counted twice: the register has a new row for them).
+  next statistics year. H2's distinct counts are July–November's plus those who entered the state in December, of
+  the next year's rows: a young person who left a state in July–November and entered it again in December (came
+  back to the register, was placed under uppsök again after being reached, or enrolled again after their support
+  ended) is counted twice, as the two statistics years' rows are not linked.
 - So far this year: from 1 December to the end of a month, beside the same span a year earlier.
 
 A figure made from a hidden one is hidden (`..`); from a missing one, missing with its reason (never 0). Shares are
@@ -85,11 +87,22 @@ class _Source:
     """The city's protected figures of whole years and of months, looked up by year, measure and month index."""
 
     def __init__(self, facts: pd.DataFrame):
-        city = facts[facts[schema.VERKSAMHET] == schema.HELA_KAA]
+        whole = facts[facts[schema.VERKSAMHET] == schema.HELA_KAA]
+        whole = whole.assign(_label=whole[MASKED] if MASKED in whole else "")
+        city = whole
         for column in schema.BREAKDOWNS:
             city = city[city[column].isna()]
-        label = city[MASKED] if MASKED in city else pd.Series("", index=city.index)
-        years, months = year_facts(city.assign(_label=label)), period_facts(city.assign(_label=label))
+        years, months = year_facts(city), period_facts(city)
+        # Without protection (a threshold of 0 or 1) the year's city figures are not added as margins: they are
+        # the sums of the jobbtorg × kön cells (nothing is hidden then).
+        cells = year_facts(whole[whole[schema.JOBBTORG].notna() & whole[schema.KON].notna()
+                                 & whole[schema.STADSDEL].isna() & whole[schema.ALDER].isna()
+                                 & whole["measure"].isin(schema.COUNT_NAMES)])
+        known = pd.MultiIndex.from_frame(years[[schema.AR, "measure"]])
+        summed = cells[~pd.MultiIndex.from_frame(cells[[schema.AR, "measure"]]).isin(known)]
+        if len(summed) and not summed["_label"].astype(bool).any():
+            summed = summed.groupby([schema.AR, "measure"], as_index=False)["value"].sum().assign(_label="")
+            years = pd.concat([years, summed], ignore_index=True)
         self.year = {(int(a), m): (float(v), l) for a, m, v, l in
                      zip(years[schema.AR], years["measure"], years["value"], years["_label"])}
         self.month: dict[tuple[int, str, int], tuple[float, str]] = {}

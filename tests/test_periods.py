@@ -57,6 +57,12 @@ def rows(extract) -> pd.DataFrame:
         frame[name] = pd.to_datetime(frame[name].where(frame[name] != ""), format="%Y-%m-%d")
     frame["ar"] = frame["ar"].astype(int)
     frame["year_start"] = pd.to_datetime([dt.date(y - 1, 12, 1) for y in frame["ar"]])
+    # Each flow's and state's days once, so that counting per period is a filter (see flow_ids and state_ids).
+    for name in FLOWS:
+        counted, day = _flows(frame, name)
+        frame[f"{name}:dag"] = day.where(counted)
+    for state in STATES:
+        frame[f"{state}:med"], frame[f"{state}:fran"], frame[f"{state}:till"] = _state(frame, state)
     return frame
 
 
@@ -70,41 +76,12 @@ def facts(extract) -> pd.DataFrame:
     return protected
 
 
-@pytest.fixture(scope="module")
-def city_facts(facts) -> pd.DataFrame:
-    """`facts` with the city's (Hela KAA, no breakdown) figure of each whole year that has only its jobbtorg × kön
-    cells: their sum, as masking.protect adds it with any threshold above 1.
-
-    Needed because at min_cell 0 or 1 masking.protect adds no margins, and kaa.periods reads the year's figures of
-    the city only: without them every distinct count per month, half-year and so far, and every figure of the
-    "ar" period kind, is missing (see test_states_are_shown_when_nothing_is_hidden, a known library bug). The
-    sums are of the importer's own figures; nothing is counted from the file here."""
-    year = facts[facts[schema.PERIOD].isna() & (facts[schema.VERKSAMHET] == schema.HELA_KAA)
-                 & facts["measure"].isin(schema.COUNT_NAMES)]
-    city = year[year[list(schema.BREAKDOWNS)].isna().all(axis=1)]
-    cells = year[year[schema.JOBBTORG].notna() & year[schema.KON].notna() & year[schema.STADSDEL].isna()
-                 & year[schema.ALDER].isna()]
-    sums = cells.groupby([schema.AR, "measure"], as_index=False)["value"].sum()
-    have = set(zip(city[schema.AR], city["measure"]))
-    sums = sums[[(a, m) not in have for a, m in zip(sums[schema.AR], sums["measure"])]]
-    added = sums.assign(**{schema.VERKSAMHET: schema.HELA_KAA, "noggrannhet": schema.EXAKT, "kalla": "summed",
-                           masking.MASKED: ""})
-    for column in facts.columns:
-        if column not in added:
-            added[column] = None if column in schema.BREAKDOWNS or column == schema.PERIOD else ""
-    return pd.concat([facts, added[facts.columns]], ignore_index=True)
-
-
 # --- Counting straight from the file -----------------------------------------------------------------------------
-
-
-def _day(value) -> pd.Timestamp:
-    return pd.Timestamp(value)
 
 
 def _month(year: int, index: int) -> tuple[pd.Timestamp, pd.Timestamp]:
     """First and last day of month `index` (0 = December of year - 1) of statistics year `year`."""
-    first = _day(dt.date(year - 1, 12, 1)) + pd.DateOffset(months=index)
+    first = pd.Timestamp(year - 1, 12, 1) + pd.DateOffset(months=index)
     return first, first + pd.offsets.MonthEnd(0)
 
 
@@ -119,19 +96,6 @@ def _label(year: int, index: int) -> str:
 
 def _of_year(rows: pd.DataFrame, year: int) -> pd.DataFrame:
     return rows[rows["ar"] == year]
-
-
-_WHO: dict[tuple[int, int], tuple[pd.DataFrame, dict[str, tuple[pd.Series, pd.Series]]]] = {}
-
-
-def _who(rows: pd.DataFrame, year: int, flow: str) -> tuple[pd.Series, pd.Series]:
-    """Of year `year`'s rows, which a flow counts and their date (indexed as `rows`): worked out once per year."""
-    key = (id(rows), year)
-    if key not in _WHO or _WHO[key][0] is not rows:
-        frame = _of_year(rows, year)
-        _WHO[key] = rows, {name: _flows(frame, name) for name in FLOWS}
-    counted, day = _WHO[key][1][flow]
-    return counted, day
 
 
 def _flows(frame: pd.DataFrame, flow: str) -> tuple[pd.Series, pd.Series]:
@@ -158,8 +122,8 @@ def _flows(frame: pd.DataFrame, flow: str) -> tuple[pd.Series, pd.Series]:
 
 def flow_ids(rows: pd.DataFrame, year: int, flow: str, first: pd.Timestamp, last: pd.Timestamp) -> set[str]:
     """Who of year `year`'s rows had the flow's event on a day from `first` to `last`."""
-    counted, day = _who(rows, year, flow)
-    return set(rows.loc[counted.index[counted & (day >= first) & (day <= last)], "person_id"])
+    day = rows[f"{flow}:dag"]  # _flows's date where the row is counted, else NaT (the `rows` fixture)
+    return set(rows.loc[(rows["ar"] == year) & (day >= first) & (day <= last), "person_id"])
 
 
 def flow(rows: pd.DataFrame, year: int, name: str, first: pd.Timestamp, last: pd.Timestamp) -> int:
@@ -181,17 +145,9 @@ def _state(frame: pd.DataFrame, state: str) -> tuple[pd.Series, pd.Series, pd.Se
 
 def state_ids(rows: pd.DataFrame, year: int, state: str, first: pd.Timestamp, last: pd.Timestamp) -> set[str]:
     """Who of year `year`'s rows was in the state at some time from `first` to `last`."""
-    frame = _of_year(rows, year)
-    ever, entered, left = _state(frame, state)
-    there = ever & (entered.isna() | (entered <= last)) & (left.isna() | (left >= first))
-    return set(frame.loc[there, "person_id"])
-
-
-def new_before_year(rows: pd.DataFrame, year: int, state: str) -> set[str]:
-    """Who of year `year`'s rows was in the state when the year began (entered before it, or the day empty)."""
-    frame = _of_year(rows, year)
-    ever, entered, _ = _state(frame, state)
-    return set(frame.loc[ever & (entered.isna() | (entered < frame["year_start"])), "person_id"])
+    ever, entered, left = (rows[f"{state}:{part}"] for part in ("med", "fran", "till"))  # _state's (`rows`)
+    there = (rows["ar"] == year) & ever & (entered.isna() | (entered <= last)) & (left.isna() | (left >= first))
+    return set(rows.loc[there, "person_id"])
 
 
 def jobbtorg_of(rows: pd.DataFrame) -> pd.Series:
@@ -281,9 +237,9 @@ def test_flows_per_month_are_the_files(month_counts, months):
     assert all(sum(v for (_, _, m), v in expected.items() if m == name) > 0 for name in FLOWS)
 
 
-def test_distinct_counts_per_month_are_the_files(month_counts, city_facts):
+def test_distinct_counts_per_month_are_the_files(month_counts, facts):
     expected = {k: v for k, v in month_counts.items() if k[2] in STATES}
-    got = shown(periods.rollup(city_facts, "manad", SHOW_ALL), [schema.AR, schema.PERIOD])
+    got = shown(periods.rollup(facts, "manad", SHOW_ALL), [schema.AR, schema.PERIOD])
     assert compare(expected, got) == []
 
 
@@ -333,7 +289,7 @@ def _left_in(rows: pd.DataFrame, year: int, state: str, who: set[str], first: pd
     return bool(((left[mine] >= first) & (left[mine] <= last)).all())
 
 
-def test_half_years_are_the_files(rows, city_facts):
+def test_half_years_are_the_files(rows, facts):
     expected, twice = {}, {}
     for year in YEARS:
         first, last = _span(year, 1, 6)  # H1: January–June
@@ -360,7 +316,7 @@ def test_half_years_are_the_files(rows, city_facts):
             assert approximation == union + len(again)
             expected[(year, f"{year}-H2", state)] = union + len(again)
             twice[(year, state)] = len(again)
-    long = periods.rollup(city_facts, "halvar", SHOW_ALL)
+    long = periods.rollup(facts, "halvar", SHOW_ALL)
     assert compare(expected, shown(long, [schema.AR, schema.PERIOD])) == []
     # So the check above covers the double count: it is there in this demo, for sokta and inskrivna.
     assert all(twice[(year, "registrerade")] == 0 for year in YEARS[:-1])
@@ -393,28 +349,27 @@ def _yearly(rows: pd.DataFrame, year: int) -> dict[str, int]:
     }
 
 
-def test_the_year_is_the_files(rows, city_facts, facts):
-    expected = {(year, str(year), name): value for year in YEARS for name, value in _yearly(rows, year).items()}
-    # Every flow's months add up to the year.
+def test_the_year_is_the_files(rows, facts):
+    expected = {}
     for year in YEARS:
-        for name in FLOWS:
-            expected[(year, str(year), name)] = flow(rows, year, name, *_span(year, 0, 11))
-    assert compare(expected, shown(periods.rollup(city_facts, "ar", SHOW_ALL), [schema.AR, schema.PERIOD])) == []
-    # The same as the year table every other page shows.
-    by_year = {(year, str(year), m): v for (year, m), v in
-               shown(metrics.rollup(facts, ["ar"], SHOW_ALL), [schema.AR]).items()}
-    assert compare({k: v for k, v in expected.items() if k[2] in _yearly(rows, YEARS[0])}, by_year) == []
-    # A state over the whole year is everyone ever in it: the distinct count per period agrees with the year's.
-    for year in YEARS:
-        for state in STATES:
-            assert len(state_ids(rows, year, state, *_span(year, 0, 11))) == expected[(year, str(year), state)]
+        counts = _yearly(rows, year)
+        whole = _span(year, 0, 11)
+        # A state over the whole year is everyone ever in it, and every reached and every ended has a date in it.
+        assert all(len(state_ids(rows, year, state, *whole)) == counts[state] for state in STATES)
+        assert all(flow(rows, year, name, *whole) == counts[name] for name in ("nadda", "avslutade"))
+        counts.update({name: flow(rows, year, name, *whole) for name in FLOWS if name not in counts})
+        expected.update({(year, str(year), name): value for name, value in counts.items()})
+    assert compare(expected, shown(periods.rollup(facts, "ar", SHOW_ALL), [schema.AR, schema.PERIOD])) == []
+    # The same as the year table every other page shows (metrics' roll-up, from the facts as they are).
+    by_year = shown(metrics.rollup(facts, ["ar"], SHOW_ALL), [schema.AR])
+    assert compare({(year, name): value for (year, _, name), value in expected.items()}, by_year) == []
 
 
 # --- 4. So far this year -------------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("year", YEARS[1:])
-def test_so_far_is_the_files(rows, city_facts, year):
+def test_so_far_is_the_files(rows, facts, year):
     day = dt.date(year, 3, 15)  # the last whole month is February: December … February of both years
     expected = {}
     for which in (year - 1, year):
@@ -425,7 +380,7 @@ def test_so_far_is_the_files(rows, city_facts, year):
                        for name in ("nadda", "nya_i_registret", "avslutade", "avslut_studier")})
         counts["andel_nadda"] = share(counts["nadda"], counts["sokta"])
         expected.update({(which, label, name): value for name, value in counts.items()})
-    long = periods.so_far(city_facts, day, SHOW_ALL)
+    long = periods.so_far(facts, day, SHOW_ALL)
     assert set(long[schema.PERIOD]) == {k[1] for k in expected}
     assert compare(expected, shown(long, [schema.AR, schema.PERIOD])) == []
 
@@ -485,15 +440,12 @@ def test_derived_jobbtorg_matters(rows):
     assert ((rows["jobbtorg"] == "") & (rows["stadsdel"] == "")).sum() > 0  # Saknar stadsdel
 
 
-# --- A library bug: distinct counts per period vanish when nothing is hidden ---------------------------------------
+# --- Nothing hidden: every distinct count shown -----------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "kaa.periods reads the city's year figures (Hela KAA, no breakdown), which masking.protect adds only for "
-    "min_cell > 1: at min_cell 0/1 (\"0 visar allt\") registrerade, sokta and inskrivna per month, half-year and so "
-    "far, and every figure of the period kind \"ar\", are missing with a wrong reason."))
 @pytest.mark.parametrize("kind", ["manad", "halvar", "hittills", "ar"])
 def test_states_are_shown_when_nothing_is_hidden(facts, kind):
+    """With a threshold of 0 or 1 protection adds no city margins; the periods sum the cells themselves."""
     long = (periods.so_far(facts, dt.date(YEARS[-1], 3, 15), SHOW_ALL) if kind == "hittills"
             else periods.rollup(facts, kind, SHOW_ALL))
     if kind == "halvar":
@@ -531,8 +483,9 @@ def test_an_extract_without_dates_has_no_months(tmp_path):
     demo.write(demo.generate(1_500, YEARS[:2], seed=SEED, dates=False), path)
     result = read_extract(path.read_bytes(), path.name)
     assert not (result.problems["allvarlighet"] == "fel").any()
+    assert len(result.facts) and result.facts[schema.PERIOD].isna().all()  # no fact has a period
     facts = masking.protect(result.facts, 1)
-    assert len(facts) and (schema.PERIOD not in facts or facts[schema.PERIOD].isna().all())
+    assert facts[schema.PERIOD].isna().all()
     rolled = {kind: periods.rollup(facts, kind, SHOW_ALL) for kind in ("manad", "halvar")}
     for kind, long in rolled.items():
         assert len(long) and long["value"].isna().all(), kind  # missing, never 0
@@ -551,18 +504,19 @@ def test_an_extract_without_dates_has_no_months(tmp_path):
 HEADER = ("ar;person_id;kon;nadd;inskriven;avslutad;registrerad_datum;avregistrerad_datum;uppsok_datum;nadd_datum;"
           "inskriven_datum;avslut_datum")
 GOOD_ROW = "2021;p1;Kvinna;ja;nej;;4/3/2021;2021-03-25;2021-03-10;2021-03-20;;"
-BROKEN = "\n".join([
+BROKEN_LINES = (
     HEADER,
     GOOD_ROW,                                                       # row 2: 4/3/2021 is 4 March, before uppsök
     "2021;p2;Man;;nej;;2021-01-05;2021-12-05;;;;",                 # row 3: left after the year's end
     "2021;p3;Kvinna;ja;nej;;2021-01-05;;2021-03-10;2021-03-01;;",   # row 4: reached before placed under uppsök
     "2021;p4;Man;ja;nej;;2021-01-05;;2021-01-10;;;",                # row 5: reached without nadd_datum
     "2021;p5;Kvinna;;ja;nej;2021-01-05;;;;2021-02-30;",             # row 6: no such day
-]) + "\n"
+)
+BROKEN = "\n".join(BROKEN_LINES) + "\n"
 
 
 def test_broken_date_rules_name_row_and_column():
-    result = read_extract(BROKEN.encode("utf-8"), "datum.csv")
+    result = read_extract(BROKEN.encode(), "datum.csv")
     errors = result.problems[result.problems["allvarlighet"] == "fel"]
     found = sorted(zip(errors["rad"].astype(int), errors["kolumn"], errors["typ"]))
     assert found == [
@@ -582,7 +536,7 @@ def test_broken_date_rules_name_row_and_column():
 
 def test_a_day_first_date_is_read_as_excel_writes_it():
     """4/3/2021 is the 4th of March: the good row alone imports and enters the register in March 2021."""
-    result = read_extract(f"{HEADER}\n{GOOD_ROW}\n".encode("utf-8"), "datum.csv")
+    result = read_extract(f"{HEADER}\n{GOOD_ROW}\n".encode(), "datum.csv")
     assert not (result.problems["allvarlighet"] == "fel").any(), result.problems.to_string()
     months = result.facts[result.facts[schema.PERIOD].notna()]
     entered = months[(months["measure"] == "nya_i_registret") & (months["value"] > 0)]
