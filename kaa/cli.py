@@ -130,6 +130,7 @@ TABLE_EPILOG = f"""\
 Mått (--measures):
   antal:   {", ".join(schema.COUNT_NAMES)}
   andelar: {", ".join(schema.SHARE_NAMES)}
+  median:  {", ".join(schema.STATISTIC_NAMES)} (dagar)
 
 Andelar räknas alltid ur sina antal (t.ex. andel_studier = avslut_studier / avslutade).
 Där källan bara publicerar en andel (Aims avslut, andelen sysselsatta nådda) visas den

@@ -14,6 +14,18 @@ kaa/masking.py:
 - sokta = nadda + ej_nadda, the README's relations between measures, and each verksamhet (and the
   three together) ≤ the whole KAA, in every cell.
 
+An extract with dates publishes more (kaa.periods, for the whole city and KAA only): every month, Skolverket's
+half-year and year of the flows and of the states (registrerade, sokta, inskrivna), the year so far up to every
+month end the extracts reach (beside the same span a year earlier), and the shares shown with them; and, through
+`metrics.table` as every other count, the year's new (nya_i_registret, nya_under_uppsok, nya_nadda, nya_inskrivna),
+who left (avregistrerade, ej_nadda_avregistrerade) and who was reached within 30 and 90 days. The audit writes each
+period figure itself, from what the figures are (kaa.periods' docstring), over the true jobbtorg × kön × month
+cells of each flow (counted from the file's dates here, `date_cells`), and a reader knows at every jobbtorg × kön
+cell: the months of a flow add up to its year; by every month no one has left the register, uppsök or support
+without having entered it, and no one entered uppsök or support without being registered; per month the new
+reached are some of the new under uppsök, the unreached who left some of all who left, and the three exit
+reasons some of all exits; the README's relations of the yearly date measures to the other counts.
+
 From that it builds one integer program over the cells of the audited years and asks,
 with scipy's HiGHS (linprog and milp):
 
@@ -33,6 +45,7 @@ Run outside the tests on a fresh synthetic extract:
 
     python -m tests.disclosure_audit --rows 1000 --seed 7
     python -m tests.disclosure_audit --rows 1000 --seed 7 --masking /tmp/old_masking.py --legend old
+    python -m tests.disclosure_audit --rows 600 --seed 3 --dates --filters none
 """
 
 from __future__ import annotations
@@ -54,7 +67,7 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
-from kaa import demo, extract, masking, metrics, schema
+from kaa import demo, extract, masking, metrics, periods, schema
 from kaa.metrics import Selection
 
 JOBBTORG = schema.JOBBTORG_NAMES
@@ -91,10 +104,43 @@ AT_MOST = (
     (("nyinskrivna",), "inskrivna"),
     (("avslutade",), "inskrivna"),
     (REASONS, "avslutade"),
+    # The README's relations of what the dates count: the new and those who left are some of all, the new reached
+    # some of the new under uppsök and of all reached, within 30 days some of within 90, and those some of the new
+    # reached; the unreached who left the register some of the unreached and of all who left.
+    (("nya_i_registret",), "registrerade"),
+    (("avregistrerade",), "registrerade"),
+    (("nya_under_uppsok",), "sokta"),
+    (("nya_nadda",), "nya_under_uppsok"),
+    (("nya_nadda",), "nadda"),
+    (("nadda_inom_30_dagar",), "nadda_inom_90_dagar"),
+    (("nadda_inom_90_dagar",), "nya_nadda"),
+    (("nya_inskrivna",), "inskrivna"),
+    (("ej_nadda_avregistrerade",), "ej_nadda"),
+    (("ej_nadda_avregistrerade",), "avregistrerade"),
 )
+#: The yearly counts of an extract with dates (kaa.extract.periods), per jobbtorg × kön of the whole KAA.
+DATED = ("nya_i_registret", "avregistrerade", "nya_under_uppsok", "ej_nadda_avregistrerade", "nya_nadda",
+         "nya_inskrivna", "nadda_inom_30_dagar", "nadda_inom_90_dagar")
 #: The counts a register extract has (kontakt_* are the report's only).
 COUNTS = ("registrerade", "sokta", "nadda", "ej_nadda", "nadda_sysselsatta", *OCCUPIED, "nadda_ingen",
-          "nadda_okand", "inskrivna", "nyinskrivna", "avslutade", *REASONS, "utan_stadsdel")
+          "nadda_okand", "inskrivna", "nyinskrivna", "avslutade", *REASONS, "utan_stadsdel", *DATED)
+#: What is counted per month of the statistics year (December before it is month 0): each a flow whose months add
+#: up to the year's count of the same name.
+FLOWS = ("nya_i_registret", "avregistrerade", "nya_under_uppsok", "nadda", "ej_nadda_avregistrerade", "nya_nadda",
+         "nya_inskrivna", "avslutade", "avslut_studier", "avslut_arbete", "avslut_annan")
+MONTHS = 12
+#: The states a period counts each young person in once: (the year's count, its new per month, who leave it).
+STATES = {
+    "registrerade": ("nya_i_registret", ("avregistrerade",)),
+    "sokta": ("nya_under_uppsok", ("nadda", "ej_nadda_avregistrerade")),
+    "inskrivna": ("nya_inskrivna", ("avslutade",)),
+}
+#: (inner, outer): by every month, whoever had entered the inner state had entered the outer one.
+STATE_WITHIN = (("sokta", "registrerade"), ("inskrivna", "registrerade"))
+#: Per month: the parts at most the whole.
+MONTH_AT_MOST = ((("nya_nadda",), "nya_under_uppsok"), (("ej_nadda_avregistrerade",), "avregistrerade"),
+                 (("avslut_studier", "avslut_arbete", "avslut_annan"), "avslutade"))
+PERIOD = "period"  # a Figure's place for a figure of kaa.periods: ("period", its parts)
 UNITS = ("Jobbtorg", "Aim", "Skolslussen")  # each, and all three together, at most the whole KAA
 
 
@@ -112,7 +158,7 @@ class Figure:
     cells: frozenset
     label: str
     value: float
-    place: tuple = ()  # ("stadsdel", "Bromma"), ("alder", "17") or () for every place and age
+    place: tuple = ()  # ("stadsdel", "Bromma"), ("alder", "17"), ("period", parts) or () for every place and age
 
     @property
     def key(self) -> tuple:
@@ -120,7 +166,11 @@ class Figure:
 
     @property
     def is_fact_shaped(self) -> bool:
-        """A cell, a jobbtorg's or a kön's margin or the total: what protection labels itself."""
+        """A cell, a jobbtorg's or a kön's margin or the total: what protection labels itself. Of the periods, the
+        city's figure of one month of a flow (the rest are worked out from those and the years)."""
+        if self.place[:1] == (PERIOD,):
+            parts = self.place[1]
+            return len(parts) == 1 and parts[0][1] == parts[0][2] and self.measure in FLOWS
         c = self.cells
         if len(c) == 1 or c == ALL_CELLS:
             return True
@@ -135,6 +185,7 @@ class Published:
     changes: list = field(default_factory=list)   # (year, previous year, verksamhet, measure, cells, change, place)
     share_changes: list = field(default_factory=list)  # (previous year, verksamhet, spec, cells, share then, place)
     disagreements: list = field(default_factory=list)
+    unexplained: list = field(default_factory=list)  # figures shown that the audit cannot write over the cells
     tables: int = 0
 
 

@@ -31,6 +31,8 @@ from kaa.facts import FACT_COLUMNS, KEY_COLUMNS, normalize_facts
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "extracts"
 REGISTER_HEADER = "ar;person_id;kon;alder;stadsdel;jobbtorg;nadd;sysselsattning;inskriven;nyinskriven;verksamhet;avslutad;avslutsorsak"
+#: With the optional dates, as the template and the documentation have it.
+FULL_HEADER = REGISTER_HEADER + ";registrerad_datum;avregistrerad_datum;uppsok_datum;nadd_datum;inskriven_datum;avslut_datum"
 NBSP = "\u00a0"
 
 
@@ -816,7 +818,7 @@ def test_template_is_a_valid_extract():
     assert data.startswith(b"\xef\xbb\xbf")
     text = data.decode("utf-8-sig")
     lines = text.splitlines()
-    assert lines[0] == REGISTER_HEADER and len(lines) == 4
+    assert lines[0] == FULL_HEADER and len(lines) == 4
     assert [line.split(";")[1] for line in lines[1:]] == ["DEMO-0001", "DEMO-0002", "DEMO-0003"]
     result = read_extract(data, "mall.csv")
     # Its only remark: it is example data, which would replace real figures if imported.
@@ -840,7 +842,7 @@ def test_the_report_is_a_nested_markdown_list_that_shows_values_as_written():
 
 def test_extract_columns_document_the_format():
     names = [c.name for c in EXTRACT_COLUMNS]
-    assert names == REGISTER_HEADER.split(";")
+    assert names == FULL_HEADER.split(";")
     assert [c.name for c in EXTRACT_COLUMNS if c.required] == ["ar", "person_id", "kon"]
     for column in EXTRACT_COLUMNS:
         assert column.meaning and column.allowed

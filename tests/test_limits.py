@@ -20,7 +20,7 @@ from kaa import cli, demo, isolate, limits, xlsx
 from kaa.extract import pipeline, read_extract, report_lines
 
 ROOT = Path(__file__).resolve().parent.parent
-HEADER = list(demo.COLUMNS)
+HEADER = list(demo.COLUMNS_UTAN_DATUM)  # demo.generate's columns when no dates are asked for
 
 
 # --- Files -------------------------------------------------------------------------------------------

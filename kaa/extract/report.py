@@ -102,11 +102,13 @@ def summary(result: ExtractResult) -> str:
     return report_lines(result)[0]
 
 
-TEMPLATE_ROWS = (
+TEMPLATE_ROWS = (  # the dates: registrerad, avregistrerad, uppsök, nådd, inskriven, avslut (empty: before the year)
     ("2020", "DEMO-0001", "Kvinna", "17", "Rinkeby-Kista", "Jobbtorg Kista", "ja", "studier", "ja", "ja",
-     "Jobbtorg", "ja", "studier"),
-    ("2020", "DEMO-0002", "Man", "18", "Skärholmen", "", "nej", "", "ja", "nej", "Aim", "nej", ""),
-    ("2020", "DEMO-0003", "Kvinna", "16", "Södermalm", "", "", "", "nej", "nej", "", "nej", ""),
+     "Jobbtorg", "ja", "studier", "2019-12-09", "", "2020-01-07", "2020-02-03", "2020-02-17", "2020-09-28"),
+    ("2020", "DEMO-0002", "Man", "18", "Skärholmen", "", "nej", "", "ja", "nej", "Aim", "nej", "",
+     "", "", "2020-03-02", "", "2020-04-14", ""),
+    ("2020", "DEMO-0003", "Kvinna", "16", "Södermalm", "", "", "", "nej", "nej", "", "nej", "",
+     "2020-08-24", "2020-10-30", "", "", "", ""),
 )
 
 
