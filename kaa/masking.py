@@ -702,8 +702,8 @@ def protect(facts: pd.DataFrame, min_cell: int, remember: MutableMapping[str, by
     if min_cell > 1 and len(counts):
         counts = _margins(counts)
     else:  # the latent cells' margins are published whatever the threshold
-        coarse = (counts["measure"].isin(schema.LATENT_CELL_MEASURES) | counts[schema.VERKSAMHET].isin(schema.CITY_UNITS)
-                  | counts["measure"].str.contains(_AT, regex=False))
+        coarse = (counts["measure"].isin(schema.LATENT_CELL_MEASURES)
+                  | counts[schema.VERKSAMHET].isin(schema.CITY_UNITS) | counts["measure"].str.contains(_AT, regex=False))
         if coarse.any():
             counts = pd.concat([counts[~coarse], _margins(counts[coarse])], ignore_index=True)
     counts = _without_month_margins(counts)

@@ -111,11 +111,18 @@ class _Source:
             index = _month_index(int(a), p)
             self.month[(int(a), m, index)] = (float(v), l)
         self.dated = sorted({a for a, _, _ in self.month})
+        #: Where each year's months come from (the import's own words, e.g. "Import: uttag.csv").
+        self.kalla = {int(a): k for a, k in zip(months[schema.AR], months["kalla"]) if k}
         # The last month each year's extract reaches: the last with anything in it (or hidden).
         self.reach = {}
         for (a, _, index), (v, l) in self.month.items():
             if v > 0 or l:
                 self.reach[a] = max(self.reach.get(a, -1), index)
+
+    def credit(self, parts: list[tuple[int, int, int]]) -> str:
+        """Where a figure of these parts (year, first month, last month) comes from."""
+        sources = list(dict.fromkeys(self.kalla[year] for year, _, _ in parts if year in self.kalla))
+        return f"Beräknad ur månadernas siffror: {'; '.join(sources)}" if sources else ""
 
     def yearly(self, year: int, measure: str) -> _Fig:
         if (year, measure) not in self.year:
@@ -208,7 +215,7 @@ def _long(rows: list[dict], cols: list[str], min_cell: int) -> pd.DataFrame:
     long[MASKED] = np.where(hidden & (why == ""), masking.SECONDARY, "")
     long.loc[hidden | (why != ""), "value"] = np.nan
     long["noggrannhet"] = np.where(np.isnan(long["value"]), "", schema.EXAKT)
-    long["kalla"] = ""
+    long["kalla"] = np.where(np.isnan(long["value"]), "", long.pop("_kalla") if "_kalla" in long else "")
     long["orsaker"] = [reasons.encode([reasons.hidden(masking.SECONDARY, min_cell)]) if h and not w else
                        reasons.encode([reasons.Reason(reasons.TEXT, text=w)]) if w else ""
                        for h, w in zip(hidden, why)]
@@ -237,7 +244,7 @@ def rollup(facts: pd.DataFrame, kind: str, sel: metrics.Selection = metrics.Sele
             if split:
                 fig = _Fig(why=CITY_ONLY)
             rows.append({schema.AR: year, schema.PERIOD: label, "measure": measure, "value": fig.value,
-                         "_hidden": fig.hidden, "_why": fig.why})
+                         "_hidden": fig.hidden, "_why": fig.why, "_kalla": source.credit(parts)})
     cols = [schema.AR, schema.PERIOD]
     long = _long(rows, cols, sel.min_cell)
     others = [m for m in schema.COUNT_NAMES + schema.SHARE_NAMES + schema.STATISTIC_NAMES
@@ -267,7 +274,7 @@ def so_far(facts: pd.DataFrame, day: _dt.date, sel: metrics.Selection = metrics.
             if split:
                 fig = _Fig(why=CITY_ONLY)
             rows.append({schema.AR: which, schema.PERIOD: label, "measure": measure, "value": fig.value,
-                         "_hidden": fig.hidden, "_why": fig.why})
+                         "_hidden": fig.hidden, "_why": fig.why, "_kalla": source.credit([(which, 0, last)])})
     return _long(rows, [schema.AR, schema.PERIOD], sel.min_cell)
 
 

@@ -51,6 +51,7 @@ Run outside the tests on a fresh synthetic extract:
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import io
 import itertools
 import math
@@ -211,8 +212,10 @@ def every_filter() -> list[tuple]:
 
 
 def collect(protected: pd.DataFrame, years: list[int], jobbtorg_filters: list | None = None,
-            table=metrics.table, min_cell: int = 5, workers: int | None = None) -> Published:
-    """Every figure `table` publishes for the audited years, across groupings, filters and verksamheter.
+            table=metrics.table, min_cell: int = 5, workers: int | None = None,
+            periods_too: bool = True) -> Published:
+    """Every figure `table` publishes for the audited years, across groupings, filters and verksamheter, and (for
+    years with months) every figure of the periods (`collect_periods`).
 
     The tables are independent, so they are made in `workers` forked processes (default: one per core)."""
     jobbtorg_filters = default_filters() if jobbtorg_filters is None else jobbtorg_filters
@@ -238,18 +241,32 @@ def collect(protected: pd.DataFrame, years: list[int], jobbtorg_filters: list | 
         _JOB = job  # inherited by the forked workers, never pickled
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
             parts = list(pool.map(_collect_chunk, chunks))
+    parts = [(part, False) for part in parts]
+    if periods_too and _dated(protected, years):
+        parts.append((collect_periods(protected, years, min_cell), True))
     out = Published()
-    for part in parts:
-        for key, figure in part.figures.items():
-            known = out.figures.setdefault(key, figure)
-            if (known.label, known.label or known.value) != (figure.label, figure.label or figure.value):
-                out.disagreements.append((known, figure))
+    for part, lenient in parts:
+        for figure in part.figures.values():
+            _keep(out, figure, lenient)
         out.shares += part.shares
         out.changes += part.changes
         out.share_changes += part.share_changes
         out.disagreements += part.disagreements
+        out.unexplained += part.unexplained
         out.tables += part.tables
     return out
+
+
+def _keep(out: Published, figure: Figure, lenient: bool = False) -> None:
+    """Add a figure seen in a view; the same figure seen again must agree. `lenient`: a period view shows every
+    hidden figure as `..` (any count), where the tables may show the same year figure as `<5`; a reader knows both."""
+    known = out.figures.setdefault(figure.key, figure)
+    if (known.label, known.label or known.value) == (figure.label, figure.label or figure.value):
+        return
+    if lenient and known.label and figure.label and ".." in (known.label, figure.label):
+        out.figures[figure.key] = known if known.label != ".." else figure
+        return
+    out.disagreements.append((known, figure))
 
 
 _JOB = None
@@ -300,6 +317,94 @@ def _read(out: Published, frame: pd.DataFrame, labels: pd.DataFrame, by, jf, kf,
             previous = row.get("jamfort_med_ar")
             if change is not None and not pd.isna(change) and not pd.isna(previous):
                 out.share_changes.append((int(previous), verksamhet, spec, cells, float(value) - float(change), place))
+
+
+def _dated(protected: pd.DataFrame, years) -> bool:
+    if PERIOD not in protected:
+        return False
+    return bool((protected[PERIOD].notna() & protected[schema.AR].isin(list(years))).any())
+
+
+def _month_of(year: int, day: dt.date) -> int:
+    """The month of statistics year `year` a day lies in: 0 for December of the year before … 11 for November."""
+    return (day.year - (year - 1)) * 12 + day.month - 12
+
+
+def _parts(kind: str, year: int, label: str) -> tuple | None:
+    """What a period is, from its label (the parts of months it spans: (year, first month, last month) each), as the
+    README and kaa.periods say: a month; H1 January–June; H2 July–November and the next year's December; the year
+    so far from 1 December to a month's end; the whole year (None: the year's own figure)."""
+    if kind == periods.MANAD:
+        month = dt.date.fromisoformat(label + "-01")
+        return ((year, _month_of(year, month), _month_of(year, month)),)
+    if kind == periods.HALVAR:
+        return ((year, 1, 6),) if label.endswith("H1") else ((year, 7, 11), (year + 1, 0, 0))
+    if kind == periods.HITTILLS:
+        first, _, last = label.partition("–")
+        assert dt.date.fromisoformat(first) == dt.date(year - 1, 12, 1), label
+        return ((year, 0, _month_of(year, dt.date.fromisoformat(last))),) if last else ()
+    return None
+
+
+def collect_periods(protected: pd.DataFrame, years: list[int], min_cell: int = 5) -> Published:
+    """Every figure kaa.periods publishes for the audited years: the months, half-years and years
+    (`periods.rollup`), and the year so far to every month end the extracts reach, beside the same span a year
+    earlier (`periods.so_far`), for the city and the whole KAA, with the shares computed from them. The pages show
+    those (kaa.panels asks with the selection's years and threshold only); split by anything they must show
+    nothing (a figure there is `unexplained`)."""
+    out = Published()
+    sel = Selection(min_cell=min_cell)
+    frames = [(kind, periods.rollup(protected, kind, sel)) for kind in periods.KINDS]
+    frames += [(periods.HITTILLS, periods.so_far(protected, day, sel)) for day in periods.month_ends(protected)
+               if periods.span_of(day)[0] in years]
+    for kind, long in frames:
+        out.tables += 1
+        _read_period(out, kind, long, set(years))
+    # Asked for a verksamhet, a jobbtorg or a kön, the periods show nothing.
+    day = next(iter(periods.month_ends(protected)), None)
+    for split in (Selection(verksamhet=schema.AIM, min_cell=min_cell), Selection(jobbtorg=(JOBBTORG[0],),
+                  min_cell=min_cell), Selection(kon=(KON[0],), min_cell=min_cell)):
+        longs = [periods.rollup(protected, kind, split) for kind in periods.KINDS]
+        longs += [periods.so_far(protected, day, split)] if day is not None else []
+        for long in longs:
+            out.tables += 1
+            said = long[long["value"].notna() | (long[metrics.MASKED] != "")]
+            out.unexplained += [f"{split}: {row}" for row in said.to_dict("records")]
+    return out
+
+
+_SHARES = {spec.name: spec for spec in schema.SHARES}
+
+
+def _read_period(out: Published, kind: str, long: pd.DataFrame, years: set) -> None:
+    """A period frame's counts as Figures over the cells (place ("period", parts); a year's as the year's own
+    figure), its shown shares as share relations."""
+    shown = long[long["value"].notna() | (long[metrics.MASKED] != "")]
+    for row in shown.to_dict("records"):
+        year, measure, label = int(row[schema.AR]), row["measure"], row[metrics.MASKED]
+        parts = _parts(kind, year, str(row[PERIOD]))
+        if year not in years or (parts and any(y not in years for y, _, _ in parts)):
+            continue
+        place = () if parts is None else (PERIOD, parts)
+        said = f"{kind} {row[PERIOD]} {measure}"
+        if measure in _SHARES:
+            spec = _SHARES[measure]
+            if label:
+                continue  # a hidden share says nothing
+            if parts is not None and not all(m in FLOWS or m in STATES for m in (*spec.numerators, spec.denominator)):
+                out.unexplained.append(f"{said} = {row['value']}: not a sum of months")
+                continue
+            out.shares.append((year, schema.HELA_KAA, spec.numerators, spec.denominator, ALL_CELLS,
+                               float(row["value"]), place))
+            continue
+        if measure not in COUNTS or (parts is not None and measure not in FLOWS and measure not in STATES):
+            out.unexplained.append(f"{said} = {label or row['value']}: not a figure of the cells")
+            continue
+        if parts == ():
+            out.unexplained.append(f"{said} = {label or row['value']}: no month is over")
+            continue
+        _keep(out, Figure(year, schema.HELA_KAA, measure, ALL_CELLS, label,
+                          float(row["value"]) if not label else math.nan, place))
 
 
 def fine_facts(data: bytes, name: str) -> pd.DataFrame:
