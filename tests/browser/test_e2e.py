@@ -14,6 +14,7 @@ from .conftest import import_on_page, open_page, screenshot, wait_until_idle
 PAGES = {  # url path: (title, charts on the page with the embedded data); Översikt is the root
     "": ("KAA i Stockholm – översikt", 1),
     "uppsok": ("Uppsök", 4),
+    "lopande": ("Löpande uppföljning", 1),  # the report has no dates: the page says so and shows whole years
     "avslut": ("Avslut", 4),  # and the verksamhet section's two when it is opened
     "jamfor": ("Jämför jobbtorg", 2),
     "stadsdelar": ("Stadsdelar", 0),  # the report has nothing per stadsdel or age: every panel says so
