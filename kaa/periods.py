@@ -34,10 +34,10 @@ import pandas as pd
 from kaa import fmt, masking, metrics, reasons, schema
 from kaa.facts import period_facts, year_facts
 from kaa.masking import MASKED
+from kaa.schema import month_label
 
 MANAD, HALVAR, AR = KINDS = schema.PERIOD_KINDS
 HITTILLS = "hittills"
-KIND_LABELS = {MANAD: "Månad", HALVAR: "Halvår", AR: "År", HITTILLS: "Hittills i år"}
 MONTHS = 12
 #: The states counted as distinct young people in a period: (new per month, who leave it, the year's figure).
 STATES = {
@@ -126,13 +126,13 @@ class _Source:
 
     def yearly(self, year: int, measure: str) -> _Fig:
         if (year, measure) not in self.year:
-            return _Fig(why=_no_dates(year) if year not in self.dated else NOT_PER_PERIOD)
+            return _Fig(why=NO_DATES if year not in self.dated else NOT_PER_PERIOD)
         value, label = self.year[(year, measure)]
         return _Fig(value, hidden=bool(label))
 
     def monthly(self, year: int, measure: str, index: int) -> _Fig:
         if year not in self.dated:
-            return _Fig(why=_no_dates(year))
+            return _Fig(why=NO_DATES)
         if index > self.reach.get(year, -1):
             return _Fig(why=NOT_YET.format(year=year, month=_month_name(year, index)))
         if (year, measure, index) not in self.month:
@@ -159,10 +159,6 @@ class _Source:
         return _Fig(why=NOT_PER_PERIOD)
 
 
-def _no_dates(year: int) -> str:
-    return NO_DATES
-
-
 def _month_index(year: int, label: str) -> int:
     calendar_year, month = (int(part) for part in label.split("-"))
     return (calendar_year - (year - 1)) * 12 + month - 12
@@ -171,12 +167,6 @@ def _month_index(year: int, label: str) -> int:
 def _month_name(year: int, index: int) -> str:
     month = (year - 1) * 12 + 11 + index
     return f"{fmt.MONTH_NAMES[month % 12]} {month // 12}"
-
-
-def month_label(year: int, index: int) -> str:
-    """`2020-12` for month 0 of statistics year 2021, `2021-03` for month 3."""
-    month = (year - 1) * 12 + 11 + index
-    return f"{month // 12:04d}-{month % 12 + 1:02d}"
 
 
 def _periods(kind: str, years: Sequence[int]) -> list[tuple[int, str, list[tuple[int, int, int]]]]:
@@ -238,7 +228,7 @@ def rollup(facts: pd.DataFrame, kind: str, sel: metrics.Selection = metrics.Sele
         for measure in PERIOD_COUNTS:
             if kind == AR:
                 fig = source.yearly(year, measure)
-                fig = replace(fig, why=_no_dates(year)) if fig.why == NOT_PER_PERIOD else fig
+                fig = replace(fig, why=NO_DATES) if fig.why == NOT_PER_PERIOD else fig
             else:
                 fig = _period_figure(source, measure, parts)
             if split:

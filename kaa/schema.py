@@ -324,6 +324,13 @@ def compared(columns) -> str:
     return STADSDEL if STADSDEL in columns else JOBBTORG
 
 
+def month_label(year: int, index: int) -> str:
+    """A period's name for month `index` of statistics year `year` (0 is December before it): `2020-12` for month 0
+    of 2021, `2021-03` for month 3."""
+    month = (year - 1) * 12 + 11 + index
+    return f"{month // 12:04d}-{month % 12 + 1:02d}"
+
+
 def order_key(dimension: str, value) -> int:
     """Sort key that puts a dimension's values in the report's order, Totalt last."""
     if value == TOTALT:

@@ -88,18 +88,6 @@ def year_start(year) -> np.ndarray | int:
     return days if np.ndim(year) else int(days)
 
 
-def month_index(days: np.ndarray, year: np.ndarray) -> np.ndarray:
-    """Per day, its month within the statistics year: 0 for December of the year before … 11 for November."""
-    months = days.astype("datetime64[D]").astype("datetime64[M]").astype("int64")
-    return months - (year.astype("int64") * 12 - 1 - 1970 * 12)
-
-
-def month_label(year: int, index: int) -> str:
-    """`2020-12` for month 0 of statistics year 2021, `2021-03` for month 3."""
-    month = (year - 1) * 12 + 11 + index
-    return f"{month // 12:04d}-{month % 12 + 1:02d}"
-
-
 #: Starts that may lie before the year (empty: before it); the others are events that lie in it.
 STARTS = ("registrerad_datum", "uppsok_datum", "inskriven_datum")
 #: (earlier, later): the order dates keep; the later is the one reported.

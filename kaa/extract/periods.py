@@ -116,7 +116,7 @@ def period_columns(coded: dict[str, _Coded], keep: np.ndarray, group: np.ndarray
         out.setdefault("value", []).append(values.reshape(-1).astype("float64"))
 
     # The months, labelled by their calendar month, and the year's flows that the vocabulary does not count already.
-    labels = np.array([[dates.month_label(first + y, m) for m in range(MONTHS)]
+    labels = np.array([[schema.month_label(first + y, m) for m in range(MONTHS)]
                        for y in range(groups // (n_jobbtorg * n_kon))], dtype=object)
     cell_year = rows // (n_jobbtorg * n_kon)
     monthly = by_month[:, rows, :]
