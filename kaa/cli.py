@@ -464,6 +464,8 @@ def _typed(frame: pd.DataFrame, masked: pd.DataFrame, accuracy: pd.DataFrame, fm
             out[column] = [fmt.value(base, v, a) for v, a in zip(out[column], accuracy[column])]
         elif base in schema.COUNT_NAMES:
             out[column] = out[column].round().astype("Int64")
+        elif base in schema.STATISTIC_NAMES and column == base and fmt_name == "csv":  # days: 26 or 26.5
+            out[column] = [f"{v:g}" if pd.notna(v) else "" for v in out[column]]
         elif fmt_name == "csv":
             out[column] = [f"{v:.4f}" if pd.notna(v) else "" for v in out[column]]
         if column in masked and (masked[column] != "").any():

@@ -419,7 +419,12 @@ def fine_facts(data: bytes, name: str) -> pd.DataFrame:
         result = extract.read_extract(data, name)
     finally:
         register.PER_KON_MEASURES = kept
-    return pd.concat([result.facts, person_cells(data)], ignore_index=True)
+    facts = result.facts
+    counted = date_cells(data)
+    if len(counted):  # what the dates count, from the rows here, in place of the importer's
+        dated = facts["measure"].isin(DATED) | (facts[PERIOD].notna() if PERIOD in facts else False)
+        facts = facts[~dated]
+    return pd.concat([facts, person_cells(data), counted], ignore_index=True)
 
 
 AREA = schema.AREA_MEASURES
@@ -432,10 +437,7 @@ def person_cells(data: bytes) -> pd.DataFrame:
 
     Every cell whose jobbtorg × kön × stadsdel and jobbtorg × kön × ålder both hold someone is there, 0 or not: a
     reader cannot tell which of those combinations are empty."""
-    rows = pd.read_csv(io.BytesIO(data), sep=";", encoding="cp1252", dtype=str, keep_default_na=False)
-    districts = pd.read_csv(extract.codes.STADSDEL_CSV, dtype=str, keep_default_na=False)
-    served = dict(zip(districts["stadsdel"], districts["jobbtorg"]))
-    rows["jobbtorg"] = [j or served.get(s, schema.SAKNAR_STADSDEL) for j, s in zip(rows["jobbtorg"], rows["stadsdel"])]
+    rows = _rows(data)
     rows["stadsdel"] = rows["stadsdel"].replace("", schema.SAKNAR_STADSDEL)
     rows["alder"] = rows["alder"].replace("", schema.SAKNAR_ALDER)
     nadd = rows["nadd"].str.lower()
@@ -454,6 +456,94 @@ def person_cells(data: bytes) -> pd.DataFrame:
     return long.assign(verksamhet=np.where(aim, schema.AIM, schema.HELA_KAA), measure=long["measure"].where(~aim, AIM),
                        value=long["value"].astype(float), noggrannhet=schema.EXAKT, kalla="", anmarkning="",
                        source="", source_id="")
+
+
+def month_measure(flow: str, month: int) -> str:
+    """A month's cells as a measure of their own: `nadda@03` is nadda in month 3 (March) of the statistics year."""
+    return f"{flow}@{month:02d}"
+
+
+def _rows(data: bytes) -> pd.DataFrame:
+    """A demo CSV's rows, each with its jobbtorg (from its stadsdel where the column is empty) and year."""
+    rows = pd.read_csv(io.BytesIO(data), sep=";", encoding="cp1252", dtype=str, keep_default_na=False)
+    districts = pd.read_csv(extract.codes.STADSDEL_CSV, dtype=str, keep_default_na=False)
+    served = dict(zip(districts["stadsdel"], districts["jobbtorg"]))
+    rows["jobbtorg"] = [j or served.get(s, schema.SAKNAR_STADSDEL) for j, s in zip(rows["jobbtorg"], rows["stadsdel"])]
+    return rows
+
+
+def date_cells(data: bytes) -> pd.DataFrame:
+    """What a demo CSV's dates count, per year × jobbtorg × kön of the whole KAA, counted from its rows here, not by
+    the importer: each flow per month of the statistics year (period `2021-03`; every month of a cell with rows,
+    0 or not) and the year's DATED counts (period None). The plain definitions (kaa/extract/dates.py, the README):
+
+    - the statistics year Y runs from 1 December Y-1 to 30 November Y; a flow counts the rows whose date falls in
+      the month; the "new" only dates in the year (an earlier or empty start: there before it),
+    - nya_i_registret: registrerad_datum; avregistrerade: avregistrerad_datum; nya_under_uppsok: the sought (nådd ja
+      or nej) by uppsok_datum; nadda: the reached by nadd_datum; ej_nadda_avregistrerade: the unreached who left,
+      by avregistrerad_datum; nya_nadda: the reached placed under uppsök in the year, by the month of uppsok_datum
+      (the cohort); nya_inskrivna: the enrolled by inskriven_datum; avslutade and the reasons studier, arbete and
+      annan sysselsättning: the ended by avslut_datum,
+    - nadda_inom_30_dagar (90): the new reached with nadd_datum - uppsok_datum at most 30 (90) days.
+    """
+    rows = _rows(data)
+    if "registrerad_datum" not in rows:
+        return pd.DataFrame()
+    year = rows["ar"].astype(int).to_numpy()
+    start = pd.to_datetime(pd.DataFrame({"year": year - 1, "month": 12, "day": 1}))
+
+    def day(column: str) -> pd.Series:
+        return pd.to_datetime(rows[column].replace("", None), format="%Y-%m-%d")
+
+    def month(days: pd.Series) -> np.ndarray:
+        return ((days.dt.year - (year - 1)) * 12 + days.dt.month - 12).to_numpy()
+
+    registered, left, placed = day("registrerad_datum"), day("avregistrerad_datum"), day("uppsok_datum")
+    reached_on, enrolled_on, ended_on = day("nadd_datum"), day("inskriven_datum"), day("avslut_datum")
+    nadd = rows["nadd"].str.lower()
+    reached, unreached = (nadd == "ja").to_numpy(), (nadd == "nej").to_numpy()
+    enrolled = (rows["inskriven"].str.lower() == "ja").to_numpy()
+    ended = (rows["avslutad"].str.lower() == "ja").to_numpy() & ended_on.notna().to_numpy()
+    reason = rows["avslutsorsak"].str.lower().to_numpy()
+
+    def within(days: pd.Series) -> np.ndarray:
+        return (days >= start).to_numpy()  # an empty date (NaT) is before the year
+
+    new_reached = reached & within(placed) & reached_on.notna().to_numpy()
+    counted = {  # measure: (rows counted, the month that places them)
+        "nya_i_registret": (within(registered), month(registered)),
+        "avregistrerade": (left.notna().to_numpy(), month(left)),
+        "nya_under_uppsok": ((reached | unreached) & within(placed), month(placed)),
+        "nadda": (reached & reached_on.notna().to_numpy(), month(reached_on)),
+        "ej_nadda_avregistrerade": (unreached & left.notna().to_numpy(), month(left)),
+        "nya_nadda": (new_reached, month(placed)),
+        "nya_inskrivna": (enrolled & within(enrolled_on), month(enrolled_on)),
+        "avslutade": (ended, month(ended_on)),
+        "avslut_studier": (ended & (reason == "studier"), month(ended_on)),
+        "avslut_arbete": (ended & (reason == "arbete"), month(ended_on)),
+        "avslut_annan": (ended & (reason == "annan sysselsättning"), month(ended_on)),
+    }
+    assert set(counted) == set(FLOWS)
+    waited = (reached_on - placed).dt.days.to_numpy()
+    yearly = {name: counted[name][0] for name in DATED if name in counted}
+    yearly["nadda_inom_30_dagar"] = new_reached & (waited <= 30)
+    yearly["nadda_inom_90_dagar"] = new_reached & (waited <= 90)
+    keys = pd.DataFrame({"ar": year, "jobbtorg": rows["jobbtorg"], "kon": rows["kon"]})
+    groups = keys.drop_duplicates().sort_values(["ar", "jobbtorg", "kon"]).reset_index(drop=True)
+    group = keys.merge(groups.reset_index(), on=["ar", "jobbtorg", "kon"], how="left")["index"].to_numpy()
+    out = []
+    for name, (which, when) in counted.items():
+        assert ((when[which] >= 0) & (when[which] < MONTHS)).all(), name  # every date counted lies in its year
+        per_month = np.bincount(group[which] * MONTHS + when[which].astype(int), minlength=len(groups) * MONTHS)
+        for m in range(MONTHS):
+            label = (groups["ar"] - 1 + (11 + m) // 12).astype(str).str.zfill(4) + f"-{(11 + m) % 12 + 1:02d}"
+            out.append(groups.assign(period=label, measure=name, value=per_month[m::MONTHS].astype(float)))
+    for name, which in yearly.items():
+        out.append(groups.assign(period=None, measure=name,
+                                 value=np.bincount(group[which], minlength=len(groups)).astype(float)))
+    long = pd.concat(out, ignore_index=True)
+    return long.assign(verksamhet=schema.HELA_KAA, stadsdel=None, alder=None, noggrannhet=schema.EXAKT, kalla="",
+                       anmarkning="", source="", source_id="")
 
 
 def truth(raw: pd.DataFrame, years: list[int]) -> dict[tuple, float]:
@@ -479,6 +569,15 @@ def truth(raw: pd.DataFrame, years: list[int]) -> dict[tuple, float]:
                  & raw["jobbtorg"].notna() & raw["kon"].notna() & raw["ar"].isin(years)]
     for row in latent.to_dict("records"):
         cells[(int(row["ar"]), row["verksamhet"], row["measure"], row["jobbtorg"], row["kon"])] = float(row["value"])
+    # The months' jobbtorg × kön cells (`date_cells`), as measures of their own (`month_measure`).
+    if PERIOD in raw:
+        months = raw[raw[PERIOD].notna() & raw["ar"].isin(years) & raw["jobbtorg"].notna() & raw["kon"].notna()
+                     & raw["measure"].isin(FLOWS)]
+        for row in months.to_dict("records"):
+            year = int(row["ar"])
+            month = _month_of(year, dt.date.fromisoformat(f"{row[PERIOD]}-01"))
+            cells[(year, row["verksamhet"], month_measure(row["measure"], month), row["jobbtorg"], row["kon"])] = \
+                float(row["value"])
     return cells
 
 
@@ -509,6 +608,8 @@ class Report:
     seconds: float
     at_most_two: int = 0    # primaries pinned to their value or to two possible values
     pinned_dotted: int = 0  # `..` figures recovered exactly
+    period_hidden: int = 0  # hidden figures of kaa.periods (months, half-years, the year so far)
+    month_primaries: int = 0  # primaries that are a month's city figure of a flow
 
     def lines(self) -> list[str]:
         return [f"shown as hidden: {self.hidden} figures ({self.hidden_fact_shaped} cells, margins and totals), "
@@ -516,6 +617,7 @@ class Report:
                 f"narrowed primaries (a value 1..upper impossible): {len(self.narrowed)}",
                 f"pinned hidden figures (one possible value): {len(self.pinned)}, of them {self.pinned_dotted} `..`",
                 f"primaries with at most two possible values: {self.at_most_two} of {self.primaries}",
+                f"of the periods: {self.period_hidden} hidden figures, {self.month_primaries} of the primaries months",
                 f"by linear programming alone: {self.lp_narrowed} primaries narrowed, {self.lp_pinned} pinned",
                 f"programs solved: {self.programs} LP, {self.integer_programs} MILP, {self.seconds:.1f} s"]
 
@@ -548,9 +650,55 @@ class Audit:
     # Building ------------------------------------------------------------------------------------
 
     def _terms(self, year, verksamhet, measure, cells, place=()) -> dict[int, float]:
+        if place[:1] == (PERIOD,):
+            return self._period_terms(verksamhet, measure, cells, place[1])
         position = 0 if not place else schema.AREA_DIMENSIONS.index(place[0])
         return {i: 1.0 for j, k in cells for i, where in self.finer.get((year, verksamhet, measure, j, k), ())
                 if not place or where[position] == place[1]}
+
+    def _months(self, year, verksamhet, flow, first, last, cells) -> dict[int, float]:
+        """A flow over months first..last of `year`: the sum of its month cells."""
+        terms: dict[int, float] = {}
+        for month in range(first, last + 1):
+            for i in self._terms(year, verksamhet, month_measure(flow, month), cells):
+                terms[i] = terms.get(i, 0.0) + 1.0
+        return terms
+
+    def _entered(self, year, verksamhet, state, last, cells) -> dict[int, float] | None:
+        """Who had entered `state` by the end of month `last` (-1: when the year began): who were in it before the
+        year (the year's count less its new), and the new of months 0..last. None if a figure is not there."""
+        new, _ = STATES[state]
+        whole, fresh = self._terms(year, verksamhet, state, cells), self._terms(year, verksamhet, new, cells)
+        if not whole or not fresh:
+            return None
+        terms = dict(whole)
+        for i, c in fresh.items():
+            terms[i] = terms.get(i, 0.0) - c
+        for i, c in self._months(year, verksamhet, new, 0, last, cells).items():
+            terms[i] = terms.get(i, 0.0) + c
+        return terms
+
+    def _period_terms(self, verksamhet, measure, cells, parts) -> dict[int, float]:
+        """A figure of a period (kaa.periods' docstring): a flow is the sum of its months; a state during months
+        first..last is who had entered it by `last` less who had left it before `first`; a later part (H2's
+        December, of the next statistics year) adds its flow, or the state's new."""
+        (year, first, last), *more = parts
+        terms: dict[int, float] = {}
+
+        def add(more_terms: dict[int, float], sign: float = 1.0) -> None:
+            for i, c in more_terms.items():
+                terms[i] = terms.get(i, 0.0) + sign * c
+
+        if measure in STATES:
+            add(self._entered(year, verksamhet, measure, last, cells) or {})
+            for leaving in STATES[measure][1]:
+                add(self._months(year, verksamhet, leaving, 0, first - 1, cells), -1.0)
+        else:
+            add(self._months(year, verksamhet, measure, first, last, cells))
+        for next_year, next_first, next_last in more:
+            flow = STATES[measure][0] if measure in STATES else measure
+            add(self._months(next_year, verksamhet, flow, next_first, next_last, cells))
+        return {i: c for i, c in terms.items() if c}
 
     def _add(self, terms: dict[int, float], lower: float, upper: float) -> None:
         self.rows.append(terms)
@@ -609,6 +757,7 @@ class Audit:
                     for unit in units:
                         between(at(measure), [unit], False)
                     between(at(measure), units, False)
+        self._month_relations()
         # Each person is not sought, sought and reached, or sought and not reached; in Aim or not.
         for key, i in self.index.items():
             if len(key) == 7 and key[2] == "sokta":
@@ -620,6 +769,45 @@ class Audit:
             if len(key) == 5 and key[1] == schema.HELA_KAA and key[2] == "utan_stadsdel":
                 place = self._terms(key[0], key[1], "registrerade", [key[3:5]], ("stadsdel", schema.SAKNAR_STADSDEL))
                 self._add({i: -1.0, **place}, 0.0, 0.0)
+
+    def _month_relations(self) -> None:
+        """What a reader knows of the months, at every jobbtorg × kön cell that has them: the months of a flow add up
+        to the year's count; by every month, who left a state (the register; uppsök, by being reached or leaving
+        the register unreached; support) had entered it, and who entered uppsök or support had entered the
+        register; per month, parts at most their whole. Counts are whole and 0 or more (the variables' bounds)."""
+        dated = sorted({(key[0], key[1], key[3], key[4]) for key in self.index if len(key) == 5 and "@" in key[2]})
+        for year, verksamhet, j, k in dated:
+            cell = [(j, k)]
+
+            def month(flow: str, m: int) -> dict[int, float]:
+                return self._terms(year, verksamhet, month_measure(flow, m), cell)
+
+            def at_most(parts: list[dict], whole: dict | None) -> None:
+                if whole is None:
+                    return
+                terms = {i: -c for i, c in whole.items()}
+                for part in parts:
+                    for i, c in part.items():
+                        terms[i] = terms.get(i, 0.0) + c
+                self._add({i: c for i, c in terms.items() if c}, -INF, 0.0)
+
+            for flow in FLOWS:
+                months = [month(flow, m) for m in range(MONTHS)]
+                whole = self._terms(year, verksamhet, flow, cell)
+                assert whole and all(months), (year, j, k, flow)
+                terms = {i: -1.0 for i in whole}
+                for part in months:
+                    terms.update(part)
+                self._add(terms, 0.0, 0.0)
+            for last in range(MONTHS):
+                entered = {state: self._entered(year, verksamhet, state, last, cell) for state in STATES}
+                for state, (_, leaving) in STATES.items():
+                    at_most([self._months(year, verksamhet, flow, 0, last, cell) for flow in leaving], entered[state])
+                for inner, outer in STATE_WITHIN:
+                    if entered[inner] is not None:
+                        at_most([entered[inner]], entered[outer])
+                for parts, whole in MONTH_AT_MOST:
+                    at_most([month(part, last) for part in parts], month(whole, last))
 
     def _share(self, year, verksamhet, numerators, denominator, cells, value, place=()) -> None:
         """A shown share: numerator - share · denominator = 0, within the float's own precision."""
@@ -658,6 +846,7 @@ class Audit:
         bad = np.flatnonzero((values < self.lo - 1e-6) | (values > self.hi + 1e-6))
         out = [f"row {r}: {values[r]} not in [{self.lo[r]}, {self.hi[r]}]" for r in bad[:20]]
         out += [f"views disagree: {a} vs {b}" for a, b in self.published.disagreements[:20]]
+        out += [f"published but not a figure of the cells: {what}" for what in self.published.unexplained[:20]]
         out += [f"small count shown: {f}" for f in self.figures
                 if not f.label and f.is_fact_shaped and 1 <= f.value <= self.upper][:20]
         return out
@@ -775,27 +964,39 @@ class Audit:
         lp_pinned = sum(1 for f in hidden if f.key in lp and lp[f.key][1] - lp[f.key][0] < 1e-6)
         fact_shaped = sum(f.is_fact_shaped for f in hidden)
         at_most_two = int((hits[primary, 1:].sum(axis=1) <= 2).sum())
+        in_period = np.array([f.place[:1] == (PERIOD,) for f in hidden], dtype=bool)
         return Report(int(primary.sum()), len(hidden), fact_shaped - int(primary.sum()), fact_shaped,
                       narrowed, pinned, lp_narrowed, lp_pinned, self.programs, self.integer_programs,
                       time.perf_counter() - start, at_most_two,
-                      sum(1 for finding in pinned if finding.figure.label == ".."))
+                      sum(1 for finding in pinned if finding.figure.label == ".."), int(in_period.sum()),
+                      int((primary & in_period).sum()))
 
 
 # --- A whole audit of one synthetic extract ---------------------------------------------------------
 
 
-def import_demo(rows: int, years: list[int], seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """A fresh synthetic extract imported into the store this process uses: the store's facts, and the
-    extract's true cells (`fine_facts`)."""
+def import_demo(rows: int, years: list[int], seed: int, dates: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A fresh synthetic extract (with the date columns if `dates`) imported into the store this process uses: the
+    store's facts, and the extract's true cells (`fine_facts`)."""
     from kaa import store
 
     buffer = io.BytesIO()
-    demo.write(demo.generate(rows, years, seed=seed), buffer, encoding="cp1252")
+    demo.write(demo.generate(rows, years, seed=seed, dates=dates), buffer, encoding="cp1252")
     data = buffer.getvalue()
     result = extract.read_extract(data, f"demo_{seed}.csv")
     assert not result.has_errors
     store.import_extract(result, data, f"demo_{seed}.csv", f"Demo {seed}")
     return store.load_facts(), fine_facts(data, f"demo_{seed}.csv")
+
+
+def describe(f: Figure) -> str:
+    """A figure as a reader finds it: year, verksamhet, measure and cells, or the period it is of."""
+    if f.place[:1] == (PERIOD,):
+        spans = " + ".join(f"{y} months {a}–{b} ({periods.month_label(y, a)}–{periods.month_label(y, b)})"
+                           for y, a, b in f.place[1])
+        return f"{f.verksamhet} {f.measure} over {spans}"
+    cells = f"{sorted(f.cells)[:3]}{'…' if len(f.cells) > 3 else ''}"
+    return f"{f.year} {f.verksamhet} {f.measure} {cells}{' ' + str(f.place) if f.place else ''}"
 
 
 def audit(raw: pd.DataFrame, years: list[int], min_cell: int = 5, legend: dict | None = None, protect=None,
@@ -826,25 +1027,32 @@ def main(argv=None) -> int:
     parser.add_argument("--masking", help="audit the protect() of another masking module (a file)")
     parser.add_argument("--legend", choices=("new", "old"), default="new")
     parser.add_argument("--all-filters", action="store_true", help="every set of jobbtorg, not a sample")
+    parser.add_argument("--filters", choices=("sample", "all", "none"), default="sample",
+                        help="jobbtorg filters to try: a sample (default), every set, or none (the whole city only)")
+    parser.add_argument("--dates", action="store_true", help="an extract with the date columns (months too)")
+    parser.add_argument("--min-cell", type=int, default=5)
     parser.add_argument("--no-lp", action="store_true", help="skip the linear-programming ranges")
     args = parser.parse_args(argv)
     first, _, last = args.years.partition("-")
     years = list(range(int(first), int(last or first) + 1))
     with tempfile.TemporaryDirectory() as directory:
         os.environ["KAA_DATA_DIR"] = directory
-        raw, fine = import_demo(args.rows, years, args.seed)
+        raw, fine = import_demo(args.rows, years, args.seed, dates=args.dates)
         protect = _load_protect(args.masking) if args.masking else None
-        report = audit(raw, years, legend=old_legend_for() if args.legend == "old" else None, protect=protect,
-                       jobbtorg_filters=every_filter() if args.all_filters else None, lp_ranges=not args.no_lp,
-                       fine=fine)
-    print(f"extract: {args.rows} rows, {args.years}, seed {args.seed}; legend: {args.legend}")
+        filters = "all" if args.all_filters else args.filters
+        legend = old_legend_for(args.min_cell) if args.legend == "old" else None
+        report = audit(raw, years, min_cell=args.min_cell, legend=legend, protect=protect,
+                       jobbtorg_filters={"all": every_filter(), "none": [None], "sample": None}[filters],
+                       lp_ranges=not args.no_lp, fine=fine)
+    print(f"extract: {args.rows} rows, {args.years}, seed {args.seed}{', dates' if args.dates else ''}; "
+          f"legend: {args.legend}")
     for line in report.lines():
         print(line)
     for finding in (report.narrowed + report.pinned)[:15]:
         f = finding.figure
         cells = f"{sorted(f.cells)[:3]}{'…' if len(f.cells) > 3 else ''}"
-        print(f"  {finding.why}: {f.year} {f.verksamhet} {f.measure} {cells} shown {f.label}, true {finding.true:g}, "
-              f"possible {finding.possible}, LP {finding.lp_range}")
+        print(f"  {finding.why}: {describe(f)} shown {f.label}, true {finding.true:g}, possible {finding.possible}, "
+              f"LP {finding.lp_range}")
     return 1 if report.narrowed or report.pinned else 0
 
 
