@@ -28,8 +28,8 @@ USERS = {  # the provider's users: sub -> claims (e-mail and name reach the dash
     "analytiker": {"email": "Ana.Lys@Stad.se", "name": "Ana Lys"},  # configured in lower case below
     "gruppanalytiker": {"email": "gun.grupp@stad.se", "name": "Gun Grupp", "groups": ["personal", "kaa-analytiker"]},
 }
-MENU = ["Översikt", "Uppsök", "Avslut", "Jämför jobbtorg", "Stadsdelar", "Datakvalitet", "Årsrapport", "Om statistiken",
-        "Om tillgänglighet"]
+MENU = ["Översikt", "Uppsök", "Löpande uppföljning", "Avslut", "Jämför jobbtorg", "Stadsdelar", "Datakvalitet",
+        "Årsrapport", "Om statistiken", "Om tillgänglighet"]
 
 
 @pytest.fixture(scope="module")
