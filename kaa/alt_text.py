@@ -141,20 +141,22 @@ def over_periods(frame: pd.DataFrame) -> str:
     `Nådda är högst i okt 2025 (254) och lägst i aug 2025 (157); senast, nov 2025: 361.`"""
     from kaa.charts import month_name
 
-    shown = frame[frame["varde"].notna()]
-    if shown.empty:
+    rows = frame[[schema.PERIOD, "measure", "matt", "varde", "text"]].to_dict("records")  # a few dozen: plain Python
+    shown = [row for row in rows if row["varde"] == row["varde"]]
+    if not shown:
         return NOTHING_SHOWN
-    name = (lambda p: month_name(p)) if shown[schema.PERIOD].str.len().eq(7).all() and \
-        not shown[schema.PERIOD].str.contains("H").any() else (lambda p: p)
+    months = all(len(row[schema.PERIOD]) == 7 and "H" not in row[schema.PERIOD] for row in shown)
+    name = month_name if months else str
+    by_measure: dict[str, list[dict]] = {}
+    for row in sorted(shown, key=lambda row: row[schema.PERIOD]):
+        by_measure.setdefault(row["measure"], []).append(row)
     sentences = []
-    for measure, rows in shown.groupby("measure", sort=False):
-        rows = rows.sort_values(schema.PERIOD)
-        label = rows["matt"].iloc[0]
-        high, low, last = rows.loc[rows["varde"].idxmax()], rows.loc[rows["varde"].idxmin()], rows.iloc[-1]
-        sentences.append(f"{label} är högst i {name(high[schema.PERIOD])} ({high['text']}) och lägst i "
+    for series in by_measure.values():
+        high, low = max(series, key=lambda row: row["varde"]), min(series, key=lambda row: row["varde"])
+        last = series[-1]
+        sentences.append(f"{last['matt']} är högst i {name(high[schema.PERIOD])} ({high['text']}) och lägst i "
                          f"{name(low[schema.PERIOD])} ({low['text']}); senast, {name(last[schema.PERIOD])}: "
                          f"{last['text']}.")
-    left_out = int((frame["varde"].isna()).sum())
-    if left_out:
-        sentences.append(f"{left_out} uppgifter är dolda eller saknas och är inte med, se tabellen.")
+    if len(rows) > len(shown):
+        sentences.append(f"{len(rows) - len(shown)} uppgifter är dolda eller saknas och är inte med, se tabellen.")
     return " ".join(sentences)
