@@ -18,7 +18,8 @@ tells a reader nothing the protected figures do not:
   ended) is counted twice, as the two statistics years' rows are not linked.
 - So far this year: from 1 December to the end of a month, beside the same span a year earlier.
 
-A figure made from a hidden one is hidden (`..`); from a missing one, missing with its reason (never 0). Shares are
+A figure made from a hidden one is hidden (`..`), unless the shown figures give it another way (a span of months
+is also the year less the other months); from a missing one, missing with its reason (never 0). Shares are
 computed from these counts by metrics' one share function.
 """
 
@@ -141,7 +142,14 @@ class _Source:
         return _Fig(value, hidden=bool(label))
 
     def flow(self, year: int, measure: str, first: int, last: int) -> _Fig:
-        return _total(self.monthly(year, measure, i) for i in range(first, last + 1))
+        """The sum of months first..last; or, when a month in it is hidden, the year's figure less the other months
+        where those are all shown (a reader can work it out so, so it is no secret)."""
+        direct = _total(self.monthly(year, measure, i) for i in range(first, last + 1))
+        if not direct.hidden or direct.why:
+            return direct
+        other = _total(self.monthly(year, measure, i) for i in (*range(first), *range(last + 1, MONTHS)))
+        worked_out = self.yearly(year, measure) - other
+        return direct if worked_out.hidden or worked_out.why else worked_out
 
     def state(self, year: int, measure: str, first: int, last: int) -> _Fig:
         """Distinct young people in the state at some time in months first..last of `year`."""
