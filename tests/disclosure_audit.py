@@ -27,7 +27,7 @@ reached are some of the new under uppsök, the unreached who left some of all wh
 reasons some of all exits; the README's relations of the yearly date measures to the other counts.
 
 From that it builds one integer program over the cells of the audited years and asks,
-with scipy's HiGHS (linprog and milp):
+with HiGHS (highspy, and scipy's linprog and milp):
 
 - for every primary small count (a hidden cell, margin or total whose true value is 1 to
   min_cell-1): is every value from 1 to min_cell-1 possible? (integer feasibility, each value)
@@ -38,8 +38,11 @@ The true figures (the analyst view, `min_cell=0`) must satisfy every constraint 
 otherwise the audit itself is wrong.
 
 Every integer solution found is kept and read for all figures at once, so most questions are
-answered by solutions found for others; a question gets a program of its own only when no
-solution so far answers it.
+answered by solutions found for others. Solutions are sought as the least move of the figures from
+the truth, a linear program kept warm in HiGHS whose vertices are mostly whole-numbered (a vertex that
+is, meeting every constraint, is a solution like any other): first towards many open questions at
+once, then for each question still open a program of its own, whose infeasibility proves that no
+integer solution exists either; only where its vertex is fractional does an integer program decide.
 
 Run outside the tests on a fresh synthetic extract:
 
@@ -142,6 +145,9 @@ STATE_WITHIN = (("sokta", "registrerade"), ("inskrivna", "registrerade"))
 MONTH_AT_MOST = ((("nya_nadda",), "nya_under_uppsok"), (("ej_nadda_avregistrerade",), "avregistrerade"),
                  (("avslut_studier", "avslut_arbete", "avslut_annan"), "avslutade"))
 PERIOD = "period"  # a Figure's place for a figure of kaa.periods: ("period", its parts)
+#: How many figures one program moves towards their targets at once (`Audit.run`).
+TOGETHER = 100
+TOGETHER_LEAST = 25  # halved no further than this, when a vertex is fractional
 UNITS = ("Jobbtorg", "Aim", "Skolslussen")  # each, and all three together, at most the whole KAA
 
 
@@ -215,7 +221,7 @@ def collect(protected: pd.DataFrame, years: list[int], jobbtorg_filters: list | 
             table=metrics.table, min_cell: int = 5, workers: int | None = None,
             periods_too: bool = True) -> Published:
     """Every figure `table` publishes for the audited years, across groupings, filters and verksamheter, and (for
-    years with months) every figure of the periods (`collect_periods`).
+    years with months) every figure of the periods (`period_requests`).
 
     The tables are independent, so they are made in `workers` forked processes (default: one per core)."""
     jobbtorg_filters = default_filters() if jobbtorg_filters is None else jobbtorg_filters
@@ -231,6 +237,8 @@ def collect(protected: pd.DataFrame, years: list[int], jobbtorg_filters: list | 
         # must show nothing but "–").
         for by in (["stadsdel"], ["alder"], ["stadsdel", "kon"], ["jobbtorg", "alder"]):
             requests += [(verksamhet, by, None, kf) for kf in kon_filters]
+    if periods_too and _dated(protected, years):
+        requests = period_requests(protected, years, min_cell) + requests
     job = (protected, set(years), table, min_cell)
     workers = workers or os.cpu_count() or 1
     chunks = [requests[i::workers] for i in range(workers)]
@@ -241,11 +249,9 @@ def collect(protected: pd.DataFrame, years: list[int], jobbtorg_filters: list | 
         _JOB = job  # inherited by the forked workers, never pickled
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
             parts = list(pool.map(_collect_chunk, chunks))
-    parts = [(part, False) for part in parts]
-    if periods_too and _dated(protected, years):
-        parts.append((collect_periods(protected, years, min_cell), True))
     out = Published()
-    for part, lenient in parts:
+    # The tables first; then the periods, which show every hidden figure as `..` (`_keep`).
+    for part, lenient in [(tables, False) for tables, _ in parts] + [(dated, True) for _, dated in parts]:
         for figure in part.figures.values():
             _keep(out, figure, lenient)
         out.shares += part.shares
@@ -272,19 +278,24 @@ def _keep(out: Published, figure: Figure, lenient: bool = False) -> None:
 _JOB = None
 
 
-def _collect_chunk(requests) -> Published:
+def _collect_chunk(requests) -> tuple[Published, Published]:
     return _collect_part(_JOB, requests)
 
 
-def _collect_part(job, requests) -> Published:
+def _collect_part(job, requests) -> tuple[Published, Published]:
+    """The figures of the tables asked for, and those of the periods asked for."""
     protected, years, table, min_cell = job
-    out = Published()
-    for verksamhet, by, jf, kf in requests:
+    out, dated = Published(), Published()
+    for request in requests:
+        if request[0] == PERIOD:
+            _collect_period(dated, protected, years, *request[1:])
+            continue
+        verksamhet, by, jf, kf = request
         sel = Selection(jobbtorg=jf, kon=kf, verksamhet=verksamhet, min_cell=min_cell)
         frame, labels = table(protected, by, sel, yoy=True, masks=True)
         out.tables += 1
         _read(out, frame, labels, by, jf, kf, verksamhet, years)
-    return out
+    return out, dated
 
 
 def _read(out: Published, frame: pd.DataFrame, labels: pd.DataFrame, by, jf, kf, verksamhet, years) -> None:
@@ -325,7 +336,12 @@ def _dated(protected: pd.DataFrame, years) -> bool:
     return bool((protected[PERIOD].notna() & protected[schema.AR].isin(list(years))).any())
 
 
-def _month_of(year: int, day: dt.date) -> int:
+def month_label(year: int, month: int) -> str:
+    """The calendar month of month `month` of statistics year `year`: `2020-12` for month 0 of 2021."""
+    return f"{year - 1 + (11 + month) // 12:04d}-{(11 + month) % 12 + 1:02d}"
+
+
+def month_of(year: int, day: dt.date) -> int:
     """The month of statistics year `year` a day lies in: 0 for December of the year before … 11 for November."""
     return (day.year - (year - 1)) * 12 + day.month - 12
 
@@ -336,41 +352,44 @@ def _parts(kind: str, year: int, label: str) -> tuple | None:
     so far from 1 December to a month's end; the whole year (None: the year's own figure)."""
     if kind == periods.MANAD:
         month = dt.date.fromisoformat(label + "-01")
-        return ((year, _month_of(year, month), _month_of(year, month)),)
+        return ((year, month_of(year, month), month_of(year, month)),)
     if kind == periods.HALVAR:
         return ((year, 1, 6),) if label.endswith("H1") else ((year, 7, 11), (year + 1, 0, 0))
     if kind == periods.HITTILLS:
         first, _, last = label.partition("–")
         assert dt.date.fromisoformat(first) == dt.date(year - 1, 12, 1), label
-        return ((year, 0, _month_of(year, dt.date.fromisoformat(last))),) if last else ()
+        return ((year, 0, month_of(year, dt.date.fromisoformat(last))),) if last else ()
     return None
 
 
-def collect_periods(protected: pd.DataFrame, years: list[int], min_cell: int = 5) -> Published:
-    """Every figure kaa.periods publishes for the audited years: the months, half-years and years
+def period_requests(protected: pd.DataFrame, years: list[int], min_cell: int = 5) -> list[tuple]:
+    """Everything kaa.periods publishes for the audited years: the months, half-years and years
     (`periods.rollup`), and the year so far to every month end the extracts reach, beside the same span a year
-    earlier (`periods.so_far`), for the city and the whole KAA, with the shares computed from them. The pages show
-    those (kaa.panels asks with the selection's years and threshold only); split by anything they must show
-    nothing (a figure there is `unexplained`)."""
-    out = Published()
+    earlier (`periods.so_far`), for the city and the whole KAA, with the shares computed from them; the pages show
+    those (kaa.panels asks with the selection's years and threshold only). And, once each, the periods split by a
+    verksamhet, a jobbtorg or a kön, which must show nothing (a figure there is `unexplained`)."""
     sel = Selection(min_cell=min_cell)
-    frames = [(kind, periods.rollup(protected, kind, sel)) for kind in periods.KINDS]
-    frames += [(periods.HITTILLS, periods.so_far(protected, day, sel)) for day in periods.month_ends(protected)
-               if periods.span_of(day)[0] in years]
-    for kind, long in frames:
-        out.tables += 1
-        _read_period(out, kind, long, set(years))
-    # Asked for a verksamhet, a jobbtorg or a kön, the periods show nothing.
-    day = next(iter(periods.month_ends(protected)), None)
-    for split in (Selection(verksamhet=schema.AIM, min_cell=min_cell), Selection(jobbtorg=(JOBBTORG[0],),
-                  min_cell=min_cell), Selection(kon=(KON[0],), min_cell=min_cell)):
-        longs = [periods.rollup(protected, kind, split) for kind in periods.KINDS]
-        longs += [periods.so_far(protected, day, split)] if day is not None else []
-        for long in longs:
-            out.tables += 1
-            said = long[long["value"].notna() | (long[metrics.MASKED] != "")]
-            out.unexplained += [f"{split}: {row}" for row in said.to_dict("records")]
-    return out
+    days = periods.month_ends(protected)
+    out = [(PERIOD, kind, sel, False) for kind in periods.KINDS]
+    out += [(PERIOD, day, sel, False) for day in days if periods.span_of(day)[0] in years]
+    splits = [Selection(verksamhet=schema.AIM, min_cell=min_cell),
+              Selection(jobbtorg=(JOBBTORG[0],), min_cell=min_cell), Selection(kon=(KON[0],), min_cell=min_cell)]
+    out += [(PERIOD, kind, split, True) for kind, split in zip(periods.KINDS, splits)]
+    return out + [(PERIOD, days[0], splits[0], True)] if days else out
+
+
+def _collect_period(out: Published, protected: pd.DataFrame, years: set, what, sel: Selection, split: bool) -> None:
+    """One period frame: `what` a kind (periods.rollup) or a day (periods.so_far)."""
+    if isinstance(what, dt.date):
+        kind, long = periods.HITTILLS, periods.so_far(protected, what, sel)
+    else:
+        kind, long = what, periods.rollup(protected, what, sel)
+    out.tables += 1
+    if split:
+        said = long[long["value"].notna() | (long[metrics.MASKED] != "")]
+        out.unexplained += [f"{sel}: {row}" for row in said.to_dict("records")]
+    else:
+        _read_period(out, kind, long, years)
 
 
 _SHARES = {spec.name: spec for spec in schema.SHARES}
@@ -487,8 +506,11 @@ def date_cells(data: bytes) -> pd.DataFrame:
     - nadda_inom_30_dagar (90): the new reached with nadd_datum - uppsok_datum at most 30 (90) days.
     """
     rows = _rows(data)
-    if "registrerad_datum" not in rows:
+    columns = ("registrerad_datum", "avregistrerad_datum", "uppsok_datum", "nadd_datum", "inskriven_datum",
+               "avslut_datum")
+    if not set(columns) & set(rows):
         return pd.DataFrame()
+    assert set(columns) <= set(rows), "the audit counts the months of an extract with all six date columns"
     year = rows["ar"].astype(int).to_numpy()
     start = pd.to_datetime(pd.DataFrame({"year": year - 1, "month": 12, "day": 1}))
 
@@ -536,7 +558,7 @@ def date_cells(data: bytes) -> pd.DataFrame:
         assert ((when[which] >= 0) & (when[which] < MONTHS)).all(), name  # every date counted lies in its year
         per_month = np.bincount(group[which] * MONTHS + when[which].astype(int), minlength=len(groups) * MONTHS)
         for m in range(MONTHS):
-            label = (groups["ar"] - 1 + (11 + m) // 12).astype(str).str.zfill(4) + f"-{(11 + m) % 12 + 1:02d}"
+            label = [month_label(year, m) for year in groups["ar"]]
             out.append(groups.assign(period=label, measure=name, value=per_month[m::MONTHS].astype(float)))
     for name, which in yearly.items():
         out.append(groups.assign(period=None, measure=name,
@@ -575,7 +597,7 @@ def truth(raw: pd.DataFrame, years: list[int]) -> dict[tuple, float]:
                      & raw["measure"].isin(FLOWS)]
         for row in months.to_dict("records"):
             year = int(row["ar"])
-            month = _month_of(year, dt.date.fromisoformat(f"{row[PERIOD]}-01"))
+            month = month_of(year, dt.date.fromisoformat(f"{row[PERIOD]}-01"))
             cells[(year, row["verksamhet"], month_measure(row["measure"], month), row["jobbtorg"], row["kon"])] = \
                 float(row["value"])
     return cells
@@ -634,8 +656,16 @@ class Audit:
         self.finer: dict[tuple, list[tuple[int, tuple]]] = {}
         for key, i in self.index.items():
             self.finer.setdefault(key[:5], []).append((i, key[5:]))
-        self.n = len(self.index)
-        self.x = np.array([cells[key] for key in sorted(cells)])
+        x = [cells[key] for key in sorted(cells)]
+        # A jobbtorg × kön cell made of the people's cells is also a variable of its own, equal to their sum (a row
+        # in `_build`): what is said of the whole cell is said with it, which keeps the rows short.
+        self.whole: dict[tuple, int] = {}
+        for key, members in self.finer.items():
+            if members[0][1]:
+                self.whole[key] = len(x)
+                x.append(sum(x[i] for i, _ in members))
+        self.n = len(x)
+        self.x = np.array(x)
         self.figures = list(published.figures.values())
         self.hidden = [f for f in self.figures if f.label]
         self.rows, self.lower, self.upper_bounds = [], [], []
@@ -646,13 +676,18 @@ class Audit:
         self.hi = np.array(self.upper_bounds)
         self.solutions: list[np.ndarray] = []
         self.programs = self.integer_programs = 0
+        self._highs = None
 
     # Building ------------------------------------------------------------------------------------
 
     def _terms(self, year, verksamhet, measure, cells, place=()) -> dict[int, float]:
         if place[:1] == (PERIOD,):
             return self._period_terms(verksamhet, measure, cells, place[1])
-        position = 0 if not place else schema.AREA_DIMENSIONS.index(place[0])
+        if not place:
+            found = ((year, verksamhet, measure, j, k) for j, k in cells)
+            return {i: 1.0 for key in found for i in ([self.whole[key]] if key in self.whole else
+                                                      [i for i, _ in self.finer.get(key, ())])}
+        position = schema.AREA_DIMENSIONS.index(place[0])
         return {i: 1.0 for j, k in cells for i, where in self.finer.get((year, verksamhet, measure, j, k), ())
                 if not place or where[position] == place[1]}
 
@@ -704,19 +739,29 @@ class Audit:
         self.rows.append(terms)
         self.lower.append(lower)
         self.upper_bounds.append(upper)
+        self.what.append(self._why)
 
     def _build(self) -> None:
         self.n_vars = self.n
+        self.what: list[str] = []  # per row, what it says (`explain`)
+        self._why = ""
+        for key, i in self.whole.items():  # a cell is the sum of the people's cells within it
+            self._why = f"{key}: the sum of its people's cells"
+            self._add({i: -1.0, **{j: 1.0 for j, _ in self.finer[key]}}, 0.0, 0.0)
         self.vector = {}
+        self.figure_row = {}  # a hidden figure's row (its symbol's bounds)
         for f in self.figures:
             terms = self._terms(f.year, f.verksamhet, f.measure, f.cells, f.place)
             self.vector[f.key] = terms
+            self._why = f"shown: {describe(f)} = {f.label or f'{f.value:g}'}"
             if not f.label:
                 self._add(terms, f.value, f.value)
                 continue
             meaning = self.legend[f.label]
             if meaning == "not small" and not f.is_fact_shaped:
                 meaning = (0, INF)
+            if meaning != "not small":
+                self.figure_row[f.key] = len(self.rows)
             if meaning == "not small":  # 0 or at least 5: z <= M b, z >= 5 b, b binary
                 b = self.n_vars
                 self.n_vars += 1
@@ -727,12 +772,15 @@ class Audit:
                 self._add(terms, meaning[0], meaning[1])
         years = set(key[0] for key in self.index)
         for year, verksamhet, numerators, denominator, cells, value, place in self.published.shares:
+            self._why = f"share shown: {'+'.join(numerators)} / {denominator} = {value:g} ({year}, {place or 'year'})"
             self._share(year, verksamhet, numerators, denominator, cells, value, place)
         for previous, verksamhet, spec, cells, value, place in self.published.share_changes:
             if previous in years:
+                self._why = f"share a year earlier: {spec.name} {previous} = {value:g}"
                 self._share(previous, verksamhet, spec.numerators, spec.denominator, cells, value, place)
         for year, previous, verksamhet, measure, cells, change, place in self.published.changes:
             if previous in years:
+                self._why = f"change shown: {verksamhet} {measure} {year} - {previous} = {change:g}"
                 now = self._terms(year, verksamhet, measure, cells, place)
                 then = self._terms(previous, verksamhet, measure, cells, place)
                 self._add({**now, **{i: -1.0 for i in then}}, change, change)
@@ -747,6 +795,7 @@ class Audit:
         for year, verksamhet, (j, k) in itertools.product(sorted(years), schema.VERKSAMHET_VALUES, sorted(ALL_CELLS)):
             def at(m, v=verksamhet):
                 return self._terms(year, v, m, [(j, k)]) or None
+            self._why = f"{year} {verksamhet} {j} {k}: a relation between measures or verksamheter"
             for whole, parts in SUMS:
                 between(at(whole), [at(m) for m in parts], True)
             for parts, whole in AT_MOST:
@@ -759,6 +808,7 @@ class Audit:
                     between(at(measure), units, False)
         self._month_relations()
         # Each person is not sought, sought and reached, or sought and not reached; in Aim or not.
+        self._why = "the people's cells: sokta = nadda + ej_nadda, sokta and Aim's inskrivna ≤ registrerade"
         for key, i in self.index.items():
             if len(key) == 7 and key[2] == "sokta":
                 at = {m: self.index[(*key[:2], m, *key[3:])] for m in AREA}
@@ -767,6 +817,7 @@ class Audit:
                 self._add({self.index[(key[0], schema.AIM, AIM, *key[3:])]: 1.0, at["registrerade"]: -1.0}, -INF, 0.0)
             # The registered without a district are the people in Saknar stadsdel.
             if len(key) == 5 and key[1] == schema.HELA_KAA and key[2] == "utan_stadsdel":
+                self._why = f"{key}: utan_stadsdel = registrerade in Saknar stadsdel"
                 place = self._terms(key[0], key[1], "registrerade", [key[3:5]], ("stadsdel", schema.SAKNAR_STADSDEL))
                 self._add({i: -1.0, **place}, 0.0, 0.0)
 
@@ -779,7 +830,7 @@ class Audit:
         for year, verksamhet, j, k in dated:
             cell = [(j, k)]
 
-            def month(flow: str, m: int) -> dict[int, float]:
+            def month(flow: str, m: int, year=year, verksamhet=verksamhet, cell=cell) -> dict[int, float]:
                 return self._terms(year, verksamhet, month_measure(flow, m), cell)
 
             def at_most(parts: list[dict], whole: dict | None) -> None:
@@ -792,6 +843,7 @@ class Audit:
                 self._add({i: c for i, c in terms.items() if c}, -INF, 0.0)
 
             for flow in FLOWS:
+                self._why = f"{year} {j} {k}: the months of {flow} add up to the year"
                 months = [month(flow, m) for m in range(MONTHS)]
                 whole = self._terms(year, verksamhet, flow, cell)
                 assert whole and all(months), (year, j, k, flow)
@@ -800,6 +852,7 @@ class Audit:
                     terms.update(part)
                 self._add(terms, 0.0, 0.0)
             for last in range(MONTHS):
+                self._why = f"{year} {j} {k}: by month {last}, left ≤ entered, within ≤ outer, parts ≤ whole"
                 entered = {state: self._entered(year, verksamhet, state, last, cell) for state in STATES}
                 for state, (_, leaving) in STATES.items():
                     at_most([self._months(year, verksamhet, flow, 0, last, cell) for flow in leaving], entered[state])
@@ -905,14 +958,190 @@ class Audit:
                 self.solutions.append(np.round(z))
         return ends[0], ends[1]
 
-    def run(self, lp_ranges: bool = False) -> Report:
+    def _hidden_matrix(self) -> sp.csr_matrix:
+        """The hidden figures' vectors, a row each (in `self.hidden`'s order)."""
+        if not hasattr(self, "_hidden_rows"):
+            self._hidden_rows = sp.vstack([sp.csr_matrix(self._vector(f)) for f in self.hidden]).tocsr() \
+                if self.hidden else sp.csr_matrix((0, self.n_vars))
+        return self._hidden_rows
+
+    def _moves(self):
+        """One linear program, kept and solved again from its last basis: the figures as moves from the truth
+        (z = truth + up - down, both 0 or more, down at most the truth), whose cost is how far they move; and per
+        hidden figure a distance column (its distance from a target, bound by two rows that are free unless a
+        target is set). On these tables its vertices are mostly whole-numbered: each is then a solution like any
+        other."""
+        if self._highs is None:
+            import highspy
+
+            truth, matrix, n = self.true_point(), self.matrix, self.n_vars
+            at = matrix @ truth
+            figures = self._hidden_matrix()
+            m, k = matrix.shape[0], figures.shape[0]
+            eye = sp.identity(k, format="csr")
+            full = sp.vstack([sp.hstack([matrix, -matrix, sp.csr_matrix((m, k))]),
+                              sp.hstack([figures, -figures, -eye]),
+                              sp.hstack([-figures, figures, -eye])]).tocsc()
+            up = np.full(n, np.inf)
+            up[self.n:] = 1.0 - truth[self.n:]
+            inf = highspy.kHighsInf
+            lp = highspy.HighsLp()
+            lp.num_col_, lp.num_row_ = 2 * n + k, m + 2 * k
+            lp.col_cost_ = np.concatenate([np.ones(2 * n), np.zeros(k)])
+            lp.col_lower_ = np.zeros(2 * n + k)
+            lp.col_upper_ = np.concatenate([up, truth, np.full(k, inf)])
+            self._row_lower = np.concatenate([self.lo - at, np.full(2 * k, -inf)])
+            self._row_upper = np.concatenate([self.hi - at, np.full(2 * k, inf)])
+            lp.row_lower_, lp.row_upper_ = self._row_lower, self._row_upper
+            lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+            lp.a_matrix_.start_ = full.indptr
+            lp.a_matrix_.index_ = full.indices
+            lp.a_matrix_.value_ = full.data
+            highs = highspy.Highs()
+            for option, value in {"output_flag": False, "presolve": "off", "solver": "simplex",
+                                  "threads": 1}.items():
+                highs.setOptionValue(option, value)
+            highs.passModel(lp)
+            self._highs, self._highspy, self._truth, self._m = highs, highspy, truth, m
+        return self._highs
+
+    def _solved(self, shakes: int = 3):
+        """("found", z) for a whole-numbered vertex meeting every constraint (kept as a solution), ("none", None)
+        if the program has no solution, ("fractional", None) otherwise."""
+        highs, n = self._highs, self.n_vars
+        found = self._vertex()
+        if found[0] != "fractional" or not shakes:
+            return found
+        # Ties broken otherwise often give a whole-numbered vertex: the moves' costs slightly shaken, a few times.
+        columns = np.arange(2 * n, dtype=np.int32)
+        rng = np.random.default_rng(self.programs)
+        try:
+            for _ in range(shakes):
+                highs.changeColsCost(2 * n, columns, 1.0 + 0.05 * rng.random(2 * n))
+                found = self._vertex()
+                if found[0] != "fractional":
+                    return found
+        finally:
+            highs.changeColsCost(2 * n, columns, np.ones(2 * n))
+        return found
+
+    def _vertex(self):
+        highs, n = self._highs, self.n_vars
+        self.programs += 1
+        highs.run()
+        status = highs.getModelStatus()
+        if status == self._highspy.HighsModelStatus.kInfeasible:
+            return "none", None
+        if status != self._highspy.HighsModelStatus.kOptimal:
+            return "fractional", None
+        x = np.asarray(highs.getSolution().col_value)
+        z = self._truth + x[:n] - x[n:2 * n]
+        if np.abs(z - np.round(z)).max() > 1e-6:
+            return "fractional", None
+        z = np.round(z)
+        values = self.matrix @ z
+        if ((values < self.lo - 1e-6) | (values > self.hi + 1e-6)).any() or (z < 0).any():
+            return "fractional", None
+        self.solutions.append(z)
+        return "found", z
+
+    def _within(self, index: int, lo: float, hi: float, whole: bool = False):
+        """The least move that takes hidden figure `index` into [lo, hi] (`_solved`'s answer; "none" proves that no
+        integer point does either). `whole`: as an integer program (the moves whole numbers; a good solution is
+        enough), for when the linear program's vertex is fractional; ("fractional", None) then means that it found
+        none in its time."""
+        highs = self._moves()
+        row = self.figure_row.get(self.hidden[index].key)
+        if row is None:  # the old legend's "0 or at least 5": the integer program over the figures decides
+            return "fractional", None
+        at = float((self._hidden_matrix()[index] @ self._truth)[0])
+        low, high = max(self._row_lower[row], lo - at), min(self._row_upper[row], hi - at)
+        if low > high + 1e-9:
+            return "none", None
+        highs.changeRowBounds(row, low, high)
+        try:
+            return self._solved() if not whole else self._whole_moves()
+        finally:
+            highs.changeRowBounds(row, self._row_lower[row], self._row_upper[row])
+
+    def _whole_moves(self):
+        """The kept program as it stands, with whole-numbered moves."""
+        highspy, n = self._highspy, self.n_vars
+        self.integer_programs += 1
+        lp = self._highs.getLp()
+        lp.integrality_ = [highspy.HighsVarType.kInteger] * (2 * n) + \
+            [highspy.HighsVarType.kContinuous] * (lp.num_col_ - 2 * n)
+        mip = highspy.Highs()
+        for option, value in {"output_flag": False, "threads": 1, "mip_rel_gap": 0.5, "time_limit": 60.0}.items():
+            mip.setOptionValue(option, value)
+        mip.passModel(lp)
+        mip.run()
+        if mip.getModelStatus() == highspy.HighsModelStatus.kInfeasible:
+            return "none", None
+        solution = mip.getSolution()
+        if not solution.value_valid:
+            return "fractional", None
+        x = np.asarray(solution.col_value)
+        z = np.round(self._truth + x[:n] - x[n:2 * n])
+        values = self.matrix @ z
+        if ((values < self.lo - 1e-6) | (values > self.hi + 1e-6)).any() or (z < 0).any():
+            return "fractional", None
+        self.solutions.append(z)
+        return "found", z
+
+    def _towards(self, indices: np.ndarray, targets: np.ndarray):
+        """The least move that takes the hidden figures `indices` as near as it can to their `targets` (a unit of
+        distance costs as much as moving 1000 figures a unit)."""
+        highs = self._moves()
+        n, m, k = self.n_vars, self._m, len(self.hidden)
+        gap = targets - self._hidden_matrix()[indices] @ self._truth
+        inf = self._highspy.kHighsInf
+        for i, g in zip(indices, gap):
+            highs.changeRowBounds(m + i, -inf, g)
+            highs.changeRowBounds(m + k + i, -inf, -g)
+            highs.changeColCost(2 * n + i, 1000.0)
+        try:
+            return self._solved(shakes=0)
+        finally:
+            for i in indices:
+                highs.changeRowBounds(m + i, -inf, inf)
+                highs.changeRowBounds(m + k + i, -inf, inf)
+                highs.changeColCost(2 * n + i, 0.0)
+
+    def explain(self, figure: Figure, limit: int = 12) -> list[str]:
+        """Why a figure has the range it has: the linear program's least and greatest value of it, each with the
+        rows (shown figures, relations) that bound it there, weighted by their dual values (how much the bound
+        moves with each row's right-hand side). For a pinned figure: what a reader adds up."""
+        self.lp_range(figure)  # builds the program
+        out = []
+        for sign, side in ((1.0, "at least"), (-1.0, "at most")):
+            result = linprog(sign * self._vector(figure), method="highs", **self._lp)
+            if result.status != 0:
+                out.append(f"{side}: {result.message}")
+                continue
+            eq = self.lo == self.hi
+            ub, lb = ~eq & np.isfinite(self.hi), ~eq & np.isfinite(self.lo)
+            rows = np.concatenate([np.flatnonzero(ub), np.flatnonzero(lb), np.flatnonzero(eq)])
+            marginals = np.concatenate([result.ineqlin.marginals, result.eqlin.marginals])
+            used = np.flatnonzero(np.abs(marginals) > 1e-9)
+            used = used[np.argsort(-np.abs(marginals[used]))]
+            out.append(f"{side} {sign * result.fun:g}, from {len(used)} rows:")
+            out += [f"    {marginals[u]:+.4g} × {self.what[rows[u]]}" for u in used[:limit]]
+            if len(used) > limit:
+                out.append(f"    … and {len(used) - limit} more")
+        return out
+
+    def run(self, lp_ranges: bool = False, only=None) -> Report:
+        """Every primary's values 1..upper and every hidden figure's second value, each sought first together
+        with the others (least moves towards many targets at once, `_towards`), then one by one (a linear
+        program of its own; an integer program where its vertex is fractional). `only(figure)`: the hidden
+        figures to ask about (default all; the others stay in the program as what a reader knows)."""
         start = time.perf_counter()
         problems = self.violations()
         assert not problems, problems
         truth_point = self.true_point()
         hidden = self.hidden
-        figures = sp.vstack([sp.csr_matrix(self._vector(f)) for f in hidden]).tocsr() if hidden else \
-            sp.csr_matrix((0, self.n_vars))
+        figures = self._hidden_matrix()
         true = figures @ truth_point
         low, high = np.full(len(hidden), INF), np.full(len(hidden), -INF)
         hits = np.zeros((len(hidden), self.upper + 1), dtype=bool)  # hits[f, v]: figure f seen at value v
@@ -940,32 +1169,79 @@ class Audit:
                 before = len(self.solutions)
                 lp[f.key] = self.lp_range(f)
                 absorb(self.solutions[before:])
-        primary = np.array([f.is_fact_shaped for f in hidden], dtype=bool) & (true >= 1) & (true <= self.upper)
+        asked = np.array([only is None or bool(only(f)) for f in hidden], dtype=bool)
+        primary = np.array([f.is_fact_shaped for f in hidden], dtype=bool) & (true >= 1) & (true <= self.upper) & asked
+
+        def together(wanted, done) -> None:
+            """Least moves towards several targets at once (`TOGETHER` figures a program), sweep after sweep while
+            that finds more; `wanted()` is the (figure, target) pairs still open, one per figure, `done(pair)` whether
+            a solution found since has closed it."""
+            while True:
+                pairs = wanted()
+                before = hits.sum() + (low < high).sum()
+                parts = [pairs[first:first + TOGETHER] for first in range(0, len(pairs), TOGETHER)]
+                while parts:
+                    part = [pair for pair in parts.pop(0) if not done(pair)]
+                    if part:
+                        index, target = np.array(part, dtype=float).T
+                        found, z = self._towards(index.astype(int), target)
+                        if found == "found":
+                            absorb([z])
+                        elif len(part) >= 2 * TOGETHER_LEAST:  # a fractional vertex: halves are often whole
+                            parts[:0] = [part[:len(part) // 2], part[len(part) // 2:]]
+                if not pairs or hits.sum() + (low < high).sum() == before:
+                    return
+
+        def open_values():
+            out = []
+            for index in np.flatnonzero(primary):
+                missing = [v for v in range(1, self.upper + 1) if not hits[index, v]]
+                if missing:  # the farthest from the truth first
+                    out.append((index, max(missing, key=lambda v: (abs(v - true[index]), -v))))
+            return out
+
+        def one(index: int, lo: float, hi: float) -> None:
+            """A program of its own: the linear one, then (if its vertex is fractional) the integer one."""
+            found, z = self._within(index, lo, hi)
+            if found == "fractional":
+                found, z = self._within(index, lo, hi, whole=True)
+            if found == "found":
+                absorb([z])
+            if found == "fractional":  # the old legend, or no solution in its time: the integer program over z
+                solve([(figures[index].toarray()[0], lo, hi)])
+
+        together(open_values, lambda pair: hits[int(pair[0]), int(pair[1])])
         narrowed, pinned = [], []
         for index in np.flatnonzero(primary):
-            vector = figures[index].toarray()[0]
             for v in range(1, self.upper + 1):
                 if not hits[index, v]:
-                    solve([(vector, v, v)])  # a value no solution so far gives: one program of its own
+                    one(index, v, v)  # a value no solution so far gives: one program of its own
             if not hits[index, 1:].all():
                 narrowed.append(Finding(hidden[index], true[index], [v for v in range(1, self.upper + 1)
                                                                      if hits[index, v]], lp.get(hidden[index].key),
                                         "narrowed"))
-        for index in range(len(hidden)):
+
+        def moved(pair) -> bool:
+            return low[int(pair[0])] < high[int(pair[0])]
+
+        together(lambda: [(index, true[index] + 1) for index in np.flatnonzero(asked & (low >= high))], moved)
+        together(lambda: [(index, true[index] - 1) for index in np.flatnonzero(asked & (low >= high) & (true >= 1))],
+                 moved)
+        for index in np.flatnonzero(asked):
             if low[index] < high[index]:
                 continue
-            vector = figures[index].toarray()[0]
-            if not solve([(vector, -INF, true[index] - 1)]):
-                solve([(vector, true[index] + 1, INF)])
+            one(index, -INF, true[index] - 1)
+            if low[index] >= high[index]:
+                one(index, true[index] + 1, INF)
             if low[index] >= high[index]:
                 pinned.append(Finding(hidden[index], true[index], [low[index]], lp.get(hidden[index].key), "pinned"))
         lp_narrowed = sum(1 for index in np.flatnonzero(primary) if hidden[index].key in lp and not (
             lp[hidden[index].key][0] <= 1 + 1e-6 and lp[hidden[index].key][1] >= self.upper - 1e-6))
         lp_pinned = sum(1 for f in hidden if f.key in lp and lp[f.key][1] - lp[f.key][0] < 1e-6)
-        fact_shaped = sum(f.is_fact_shaped for f in hidden)
+        fact_shaped = sum(f.is_fact_shaped for f, a in zip(hidden, asked) if a)
         at_most_two = int((hits[primary, 1:].sum(axis=1) <= 2).sum())
-        in_period = np.array([f.place[:1] == (PERIOD,) for f in hidden], dtype=bool)
-        return Report(int(primary.sum()), len(hidden), fact_shaped - int(primary.sum()), fact_shaped,
+        in_period = np.array([f.place[:1] == (PERIOD,) for f in hidden], dtype=bool) & asked
+        return Report(int(primary.sum()), int(asked.sum()), fact_shaped - int(primary.sum()), fact_shaped,
                       narrowed, pinned, lp_narrowed, lp_pinned, self.programs, self.integer_programs,
                       time.perf_counter() - start, at_most_two,
                       sum(1 for finding in pinned if finding.figure.label == ".."), int(in_period.sum()),
@@ -992,7 +1268,7 @@ def import_demo(rows: int, years: list[int], seed: int, dates: bool = False) -> 
 def describe(f: Figure) -> str:
     """A figure as a reader finds it: year, verksamhet, measure and cells, or the period it is of."""
     if f.place[:1] == (PERIOD,):
-        spans = " + ".join(f"{y} months {a}–{b} ({periods.month_label(y, a)}–{periods.month_label(y, b)})"
+        spans = " + ".join(f"{y} months {a}–{b} ({month_label(y, a)}–{month_label(y, b)})"
                            for y, a, b in f.place[1])
         return f"{f.verksamhet} {f.measure} over {spans}"
     cells = f"{sorted(f.cells)[:3]}{'…' if len(f.cells) > 3 else ''}"
@@ -1050,7 +1326,6 @@ def main(argv=None) -> int:
         print(line)
     for finding in (report.narrowed + report.pinned)[:15]:
         f = finding.figure
-        cells = f"{sorted(f.cells)[:3]}{'…' if len(f.cells) > 3 else ''}"
         print(f"  {finding.why}: {describe(f)} shown {f.label}, true {finding.true:g}, possible {finding.possible}, "
               f"LP {finding.lp_range}")
     return 1 if report.narrowed or report.pinned else 0
