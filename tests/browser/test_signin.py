@@ -138,7 +138,7 @@ def test_an_analyst_imports_and_the_event_log_names_them_until_they_sign_out(pag
     base, store = signin
     sign_in(page, base, "analytiker")  # Ana.Lys@Stad.se, named as ana.lys@stad.se: case does not matter
     expect(page.get_by_test_id("stSidebar")).to_contain_text("Inloggad som Ana Lys (analytiker)")
-    assert menu(page) == MENU[:7] + ["Ladda upp"] + MENU[7:]
+    assert menu(page) == MENU[:8] + ["Ladda upp"] + MENU[8:]
     extract = tmp_path / "uttag-2022.csv"
     demo.write(demo.generate(600, [2022], seed=12), extract, encoding="utf-8", delimiter=";")
     import_on_page(page, base, extract)
