@@ -132,12 +132,10 @@ AT_MOST = (
     (("ej_nadda_avregistrerade",), "ej_nadda"),
     (("ej_nadda_avregistrerade",), "avregistrerade"),
 )
-#: A month's figure is modelled as its own measure, `nadda@2021-03` (what kaa.periods publishes per jobbtorg and for
-#: the city; the jobbtorg × kön and kön figures are latent).
+#: A month's figure is modelled as its own measure, `nadda@2021-03` (kaa.periods publishes the city's; its
+#: jobbtorg × kön cells are latent).
 _AT = "@"
-#: (in, out, before): per month m, those who have left a state by m are among those who entered it by m, and those
-#: in a state were in the one before it: who entered it before the year (the year's figure of `before` less its
-#: new) and in the months up to m.
+#: Who had entered a state by month m: before the year (the year's figure less its new) and in the months up to m.
 _STATES = {  # state: (new per month, the year's figure it is part of)
     "registrerad": ("nya_i_registret", "registrerade"),
     "sokt": ("nya_under_uppsok", "sokta"),

@@ -40,7 +40,8 @@ from kaa.schema import month_label
 MANAD, HALVAR, AR = KINDS = schema.PERIOD_KINDS
 HITTILLS = "hittills"
 MONTHS = 12
-#: The states counted as distinct young people in a period: (new per month, who leave it, the year's figure).
+#: The states counted as distinct young people in a period (the year's figure of the same name): (who enter it per
+#: month, who leave it per month).
 STATES = {
     "registrerade": (("nya_i_registret",), ("avregistrerade",)),
     "sokta": (("nya_under_uppsok",), ("nadda", "ej_nadda_avregistrerade")),
